@@ -1,0 +1,189 @@
+//! Fused nodes: one node for a whole sum, dot product or neuron.
+//!
+//! `a + b + c + d` records three nodes; `tape.sum([a, b, c, d])` records one, with one rule
+//! (`d/da_i = 1`), and so does `iter.sum()`. That saves memory and time on long sums, and the
+//! gradient is the same.
+
+use std::iter::{Product, Sum};
+
+use crate::ops::Op;
+use crate::tape::Tape;
+use crate::value::Value;
+
+impl Tape {
+    /// The sum of any number of values, as one node (`0.0` for none).
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let xs: Vec<_> = (1..=4).map(|i| tape.var(i as f64)).collect();
+    /// let total = tape.sum(xs.iter().map(|&x| x * x));
+    /// total.backward();
+    /// assert_eq!(total.data(), 30.0);
+    /// assert_eq!(xs[2].grad(), 6.0);
+    /// ```
+    ///
+    /// # Panics
+    /// If a value belongs to another tape.
+    #[track_caller]
+    pub fn sum<'t>(&'t self, values: impl IntoIterator<Item = Value<'t>>) -> Value<'t> {
+        let from = self.with_nodes(|n| n.scratch.len());
+        for v in values {
+            // The iterator may record nodes itself (even other sums, which use the scratch
+            // stack above `from` and pop their part before returning), so take the storage
+            // once per item, never across a call to `next`.
+            let index = self.own(v);
+            self.with_nodes(|n| n.scratch.push(index));
+        }
+        let index = self.with_nodes(|n| n.push_variadic_from_scratch(Op::Sum, from));
+        Value::from_index(self, index)
+    }
+
+    /// The dot product `a_1 b_1 + ... + a_n b_n`, as one node.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let w = [tape.var(1.0), tape.var(2.0)];
+    /// let x = [tape.var(3.0), tape.var(4.0)];
+    /// let y = tape.dot(&w, &x);
+    /// y.backward();
+    /// assert_eq!(y.data(), 11.0);
+    /// assert_eq!((w[1].grad(), x[1].grad()), (4.0, 2.0));
+    /// ```
+    ///
+    /// # Panics
+    /// If the slices differ in length, or a value belongs to another tape.
+    #[track_caller]
+    pub fn dot<'t>(&'t self, a: &[Value<'t>], b: &[Value<'t>]) -> Value<'t> {
+        assert_eq!(
+            a.len(),
+            b.len(),
+            "dot needs two slices of the same length, got {} and {}",
+            a.len(),
+            b.len()
+        );
+        let from = self.with_nodes(|n| n.scratch.len());
+        for &v in a.iter().chain(b) {
+            let index = self.own(v);
+            self.with_nodes(|n| n.scratch.push(index));
+        }
+        let index = self.with_nodes(|n| n.push_variadic_from_scratch(Op::Dot, from));
+        Value::from_index(self, index)
+    }
+
+    /// A neuron's pre-activation `w·x + bias`.
+    ///
+    /// It is one node when the weights and then the bias were created one after another on
+    /// the tape, and so were the inputs (as a network layer arranges). Otherwise it
+    /// is a [`dot`](Tape::dot) node and an addition, with the same value to the bit.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let params: Vec<_> = [0.5, -1.0, 0.25].iter().map(|&p| tape.var(p)).collect();
+    /// let (w, bias) = (&params[..2], params[2]);
+    /// let x = [tape.var(2.0), tape.var(3.0)];
+    /// let before = tape.len();
+    /// let z = tape.affine(w, bias, &x);
+    /// assert_eq!(tape.len(), before + 1);
+    /// z.backward();
+    /// assert_eq!(z.data(), -1.75);
+    /// assert_eq!((w[0].grad(), x[1].grad(), bias.grad()), (2.0, -1.0, 1.0));
+    /// ```
+    ///
+    /// # Panics
+    /// If `w` and `x` differ in length, or a value belongs to another tape.
+    #[track_caller]
+    pub fn affine<'t>(&'t self, w: &[Value<'t>], bias: Value<'t>, x: &[Value<'t>]) -> Value<'t> {
+        assert_eq!(
+            w.len(),
+            x.len(),
+            "affine needs as many weights as inputs, got {} weights and {} inputs",
+            w.len(),
+            x.len()
+        );
+        let bias_index = self.own(bias);
+        match (self.run_start(w), self.run_start(x)) {
+            (Some(w0), Some(x0)) if bias_index as usize == w0 as usize + w.len() => {
+                let n = u32::try_from(w.len()).expect("a neuron has at most u32::MAX inputs");
+                Value::from_index(self, self.record(Op::Affine, &[w0, x0, n], &[]))
+            }
+            _ => self.dot(w, x) + bias,
+        }
+    }
+
+    /// The index of `v`, after checking it lives on this tape.
+    #[track_caller]
+    fn own(&self, v: Value<'_>) -> u32 {
+        assert!(
+            std::ptr::eq(self, v.tape()),
+            "cannot combine Values from two different tapes: every operand of an operation \
+             must come from the same Tape; create all inputs on one tape"
+        );
+        v.index() as u32
+    }
+
+    /// The first index of `values` if they are consecutive nodes of this tape (and there is
+    /// at least one).
+    #[track_caller]
+    fn run_start(&self, values: &[Value<'_>]) -> Option<u32> {
+        let first = self.own(*values.first()?);
+        let consecutive = (first..)
+            .zip(values)
+            .all(|(expected, &v)| self.own(v) == expected);
+        consecutive.then_some(first)
+    }
+}
+
+/// `iter.sum()` records one [`Tape::sum`] node.
+///
+/// ```
+/// let tape = tapegrad::Tape::new();
+/// let xs = [tape.var(1.0), tape.var(2.0), tape.var(3.0)];
+/// let total: tapegrad::Value = xs.iter().map(|&x| x * x).sum();
+/// assert_eq!(total.data(), 14.0);
+/// ```
+///
+/// # Panics
+/// On an empty iterator, which has no tape to record on: use [`Tape::sum`] there.
+impl<'t> Sum for Value<'t> {
+    #[track_caller]
+    fn sum<I: Iterator<Item = Value<'t>>>(mut iter: I) -> Self {
+        let first = iter.next().expect(EMPTY_SUM);
+        first.tape().sum(std::iter::once(first).chain(iter))
+    }
+}
+
+/// `iter.sum()` over references records one [`Tape::sum`] node.
+///
+/// # Panics
+/// On an empty iterator: use [`Tape::sum`] there.
+impl<'a, 't: 'a> Sum<&'a Value<'t>> for Value<'t> {
+    #[track_caller]
+    fn sum<I: Iterator<Item = &'a Value<'t>>>(iter: I) -> Self {
+        iter.copied().sum()
+    }
+}
+
+/// `iter.product()` records one product node per factor after the first.
+///
+/// ```
+/// let tape = tapegrad::Tape::new();
+/// let xs = [tape.var(2.0), tape.var(3.0), tape.var(4.0)];
+/// let p: tapegrad::Value = xs.iter().copied().product();
+/// p.backward();
+/// assert_eq!((p.data(), xs[0].grad()), (24.0, 12.0));
+/// ```
+///
+/// # Panics
+/// On an empty iterator, which has no tape to record on.
+impl<'t> Product for Value<'t> {
+    #[track_caller]
+    fn product<I: Iterator<Item = Value<'t>>>(mut iter: I) -> Self {
+        let first = iter.next().expect(EMPTY_PRODUCT);
+        iter.fold(first, |acc, v| acc * v)
+    }
+}
+
+const EMPTY_SUM: &str = "the sum of no Values has no tape to live on: use tape.sum(iter), \
+                         which gives 0.0 on the tape for an empty iterator";
+const EMPTY_PRODUCT: &str = "the product of no Values has no tape to live on: start the \
+                             product from tape.constant(1.0)";

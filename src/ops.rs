@@ -1,0 +1,733 @@
+//! The chain-rule table: every operation a tape records, how it computes its value, and what
+//! it passes back to each operand.
+//!
+//! Read [`Op::backprop`] as the heart of the crate. For a node `y = f(a, b)` that receives the
+//! upstream gradient `g = d(out)/dy`, the chain rule says operand `a` receives
+//! `g * dy/da`. Each arm of `backprop` is one such rule, with its math in a one-line comment.
+//! [`Op::eval`] above it computes the value of the same ops, in the same order.
+//!
+//! The rules are generic over [`Real`]: `backward` runs them on `f64` (fast, nothing recorded),
+//! and `gradient` runs them on `Value`s, which records them, so a gradient can be differentiated
+//! again. A rule that would add zero adds nothing at all, so an operand reached only through,
+//! say, a `relu` at rest has no gradient path.
+//!
+//! What each rule does at kinks and domain edges (PyTorch's choices) is tabled in the crate
+//! docs, under "Kinks and domains".
+
+use std::ops::{Add, Div, Mul, Sub};
+
+use crate::real::Real;
+
+/// One kind of node on the tape.
+///
+/// `a`, `b`, `c` are operand nodes; `k`, `lo`, `hi` are `f64` constants stored with the node.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Op {
+    /// A leaf the user created with `Tape::var`.
+    Var,
+    /// A leaf the library created for a number (`Tape::constant`).
+    Const,
+    /// `a + b`
+    Add,
+    /// `a - b`
+    Sub,
+    /// `a * b`
+    Mul,
+    /// `a / b`
+    Div,
+    /// `a + k`
+    AddConst,
+    /// `k - a`
+    ConstSub,
+    /// `a * k`
+    MulConst,
+    /// `a / k`
+    DivConst,
+    /// `k / a`
+    ConstDiv,
+    /// `-a`
+    Neg,
+    /// `1 / a`
+    Recip,
+    /// `a^k`, `k` an `f64`
+    Powf,
+    /// `a^k`, `k` an `i32` stored as `f64`
+    Powi,
+    /// `a^b`, both operands
+    Pow,
+    /// `sqrt(a)`
+    Sqrt,
+    /// `cbrt(a)`
+    Cbrt,
+    /// `e^a`
+    Exp,
+    /// `2^a`
+    Exp2,
+    /// `e^a - 1`
+    ExpM1,
+    /// `ln(a)`
+    Ln,
+    /// `log2(a)`
+    Log2,
+    /// `log10(a)`
+    Log10,
+    /// `log_k(a)`
+    Log,
+    /// `ln(1 + a)`
+    Ln1p,
+    /// `sin(a)`
+    Sin,
+    /// `cos(a)`
+    Cos,
+    /// `tan(a)`
+    Tan,
+    /// `asin(a)`
+    Asin,
+    /// `acos(a)`
+    Acos,
+    /// `atan(a)`
+    Atan,
+    /// `atan2(a, b)`: the angle of the point `(b, a)`
+    Atan2,
+    /// `sinh(a)`
+    Sinh,
+    /// `cosh(a)`
+    Cosh,
+    /// `tanh(a)`
+    Tanh,
+    /// `asinh(a)`
+    Asinh,
+    /// `acosh(a)`
+    Acosh,
+    /// `atanh(a)`
+    Atanh,
+    /// `sqrt(a^2 + b^2)`
+    Hypot,
+    /// `|a|`
+    Abs,
+    /// `max(a, b)`
+    Max,
+    /// `min(a, b)`
+    Min,
+    /// `a` held to `[lo, hi]`
+    Clamp,
+    /// `a * b + c` with one rounding
+    MulAdd,
+    /// `max(a, 0)`
+    Relu,
+    /// `a` if positive, else `k * a`
+    LeakyRelu,
+    /// `1 / (1 + e^-a)`
+    Sigmoid,
+    /// `ln(1 + e^a)`
+    Softplus,
+    /// `signum(a)`
+    Signum,
+    /// `floor(a)`
+    Floor,
+    /// `ceil(a)`
+    Ceil,
+    /// `round(a)`
+    Round,
+    /// `trunc(a)`
+    Trunc,
+    /// `a_1 + a_2 + ... + a_n`, one node however many operands
+    Sum,
+    /// `a_1 b_1 + ... + a_n b_n`, one node
+    Dot,
+    /// `w_1 x_1 + ... + w_n x_n + w_{n+1}`: a neuron's `w·x + b` when the weights (with the bias
+    /// after them) and the inputs each sit in consecutive nodes. Stored as three words
+    /// `[first weight, first input, n]` instead of `2n + 1` operands.
+    Affine,
+}
+
+/// How a node's operands are laid out in the tape's operand stream.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Layout {
+    /// This many operand words.
+    Fixed(usize),
+    /// `[n, operands, n]`, with `per_item * n` operands; the count at both ends lets the stream
+    /// be read from either end.
+    Variadic { per_item: usize },
+}
+
+impl Op {
+    /// Every op, in declaration order (`ALL[i] as usize == i`).
+    pub(crate) const ALL: [Op; 57] = {
+        use Op::*;
+        [
+            Var, Const, Add, Sub, Mul, Div, AddConst, ConstSub, MulConst, DivConst, ConstDiv, Neg,
+            Recip, Powf, Powi, Pow, Sqrt, Cbrt, Exp, Exp2, ExpM1, Ln, Log2, Log10, Log, Ln1p, Sin,
+            Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Asinh, Acosh, Atanh, Hypot, Abs,
+            Max, Min, Clamp, MulAdd, Relu, LeakyRelu, Sigmoid, Softplus, Signum, Floor, Ceil,
+            Round, Trunc, Sum, Dot, Affine,
+        ]
+    };
+
+    /// How the node's operands are stored.
+    pub(crate) const fn layout(self) -> Layout {
+        use Op::*;
+        match self {
+            Var | Const => Layout::Fixed(0),
+            Sum => Layout::Variadic { per_item: 1 },
+            Dot => Layout::Variadic { per_item: 2 },
+            Affine => Layout::Fixed(3),
+            Add | Sub | Mul | Div | Pow | Atan2 | Hypot | Max | Min => Layout::Fixed(2),
+            MulAdd => Layout::Fixed(3),
+            _ => Layout::Fixed(1),
+        }
+    }
+
+    /// How many `f64` constants the node stores.
+    pub(crate) const fn constants(self) -> usize {
+        use Op::*;
+        match self {
+            AddConst | ConstSub | MulConst | DivConst | ConstDiv | Powf | Powi | Log
+            | LeakyRelu => 1,
+            Clamp => 2,
+            _ => 0,
+        }
+    }
+
+    /// [`layout`](Op::layout) and [`constants`](Op::constants) in one table lookup, for the
+    /// backward sweep.
+    #[inline(always)]
+    pub(crate) fn shape(self) -> Shape {
+        SHAPES[self as usize]
+    }
+
+    /// The short name used by `Debug`, graphs and traces.
+    pub(crate) fn name(self) -> &'static str {
+        use Op::*;
+        match self {
+            Var => "var",
+            Const => "const",
+            Add | AddConst => "+",
+            Sub | ConstSub => "-",
+            Mul | MulConst => "*",
+            Div | DivConst | ConstDiv => "/",
+            Neg => "neg",
+            Recip => "recip",
+            Powf | Powi | Pow => "pow",
+            Sqrt => "sqrt",
+            Cbrt => "cbrt",
+            Exp => "exp",
+            Exp2 => "exp2",
+            ExpM1 => "exp_m1",
+            Ln => "ln",
+            Log2 => "log2",
+            Log10 => "log10",
+            Log => "log",
+            Ln1p => "ln_1p",
+            Sin => "sin",
+            Cos => "cos",
+            Tan => "tan",
+            Asin => "asin",
+            Acos => "acos",
+            Atan => "atan",
+            Atan2 => "atan2",
+            Sinh => "sinh",
+            Cosh => "cosh",
+            Tanh => "tanh",
+            Asinh => "asinh",
+            Acosh => "acosh",
+            Atanh => "atanh",
+            Hypot => "hypot",
+            Abs => "abs",
+            Max => "max",
+            Min => "min",
+            Clamp => "clamp",
+            MulAdd => "mul_add",
+            Relu => "relu",
+            LeakyRelu => "leaky_relu",
+            Sigmoid => "sigmoid",
+            Softplus => "softplus",
+            Signum => "signum",
+            Floor => "floor",
+            Ceil => "ceil",
+            Round => "round",
+            Trunc => "trunc",
+            Sum => "sum",
+            Dot => "dot",
+            Affine => "affine",
+        }
+    }
+
+    /// The value of a node, from its operands (read through `value`) and its constants `k`.
+    ///
+    /// The operands of `Sum` and `Dot` come without their counts (see [`Layout`]).
+    ///
+    /// # Panics
+    /// For `Var` and `Const`, whose values are given, not computed.
+    #[inline]
+    pub(crate) fn eval(self, operands: &[u32], k: &[f64], value: impl Fn(u32) -> f64) -> f64 {
+        use Op::*;
+        let x = |i: usize| value(operands[i]);
+        match self {
+            Var | Const => unreachable!("a leaf's value is given, not computed"),
+            Add => x(0) + x(1),
+            Sub => x(0) - x(1),
+            Mul => x(0) * x(1),
+            Div => x(0) / x(1),
+            AddConst => x(0) + k[0],
+            ConstSub => k[0] - x(0),
+            MulConst => x(0) * k[0],
+            DivConst => x(0) / k[0],
+            ConstDiv => k[0] / x(0),
+            Neg => -x(0),
+            Recip => x(0).recip(),
+            Powf => x(0).powf(k[0]),
+            Powi => x(0).powi(k[0] as i32),
+            Pow => x(0).powf(x(1)),
+            Sqrt => x(0).sqrt(),
+            Cbrt => x(0).cbrt(),
+            Exp => x(0).exp(),
+            Exp2 => x(0).exp2(),
+            ExpM1 => x(0).exp_m1(),
+            Ln => x(0).ln(),
+            Log2 => x(0).log2(),
+            Log10 => x(0).log10(),
+            Log => x(0).log(k[0]),
+            Ln1p => x(0).ln_1p(),
+            Sin => x(0).sin(),
+            Cos => x(0).cos(),
+            Tan => x(0).tan(),
+            Asin => x(0).asin(),
+            Acos => x(0).acos(),
+            Atan => x(0).atan(),
+            Atan2 => x(0).atan2(x(1)),
+            Sinh => x(0).sinh(),
+            Cosh => x(0).cosh(),
+            Tanh => x(0).tanh(),
+            Asinh => x(0).asinh(),
+            Acosh => x(0).acosh(),
+            Atanh => x(0).atanh(),
+            Hypot => x(0).hypot(x(1)),
+            Abs => x(0).abs(),
+            Max => x(0).max(x(1)),
+            Min => x(0).min(x(1)),
+            Clamp => x(0).clamp(k[0], k[1]),
+            MulAdd => x(0).mul_add(x(1), x(2)),
+            Relu => relu(x(0)),
+            LeakyRelu => leaky_relu(x(0), k[0]),
+            Sigmoid => sigmoid(x(0)),
+            Softplus => softplus(x(0)),
+            Signum => x(0).signum(),
+            Floor => x(0).floor(),
+            Ceil => x(0).ceil(),
+            Round => x(0).round(),
+            Trunc => x(0).trunc(),
+            Sum => operands.iter().map(|&i| value(i)).sum(),
+            Dot => {
+                let (a, b) = operands.split_at(operands.len() / 2);
+                dot(a.len(), |i| value(a[i]), |i| value(b[i]))
+            }
+            Affine => {
+                let [w, x, n] = fixed(operands);
+                let bias = value(w + n);
+                dot(n as usize, |i| value(w + i as u32), |i| value(x + i as u32)) + bias
+            }
+        }
+    }
+
+    /// The chain rule for one node: `g` arrives from above (`d out / d y`), and each operand
+    /// `p` receives `g * dy/dp` through `sweep.add`. `y` is the node's own value.
+    #[inline]
+    pub(crate) fn backprop<S: Real, W: Sweep<S>>(
+        self,
+        g: S,
+        y: S,
+        operands: &[u32],
+        k: &[f64],
+        sweep: &mut W,
+    ) where
+        f64: Add<S, Output = S> + Sub<S, Output = S> + Mul<S, Output = S> + Div<S, Output = S>,
+    {
+        use Op::*;
+        match self {
+            // Leaves: the sweep ends here.
+            Var | Const => {}
+            // y = a + b                 dy/da = 1, dy/db = 1
+            Add => {
+                let [a, b] = fixed(operands);
+                sweep.add(a, g);
+                sweep.add(b, g);
+            }
+            // y = a - b                 dy/da = 1, dy/db = -1
+            Sub => {
+                let [a, b] = fixed(operands);
+                sweep.add(a, g);
+                sweep.add(b, -g);
+            }
+            // y = a * b                 dy/da = b, dy/db = a
+            Mul => {
+                let [a, b] = fixed(operands);
+                let (va, vb) = (sweep.value(a), sweep.value(b));
+                sweep.add(a, g * vb);
+                sweep.add(b, g * va);
+            }
+            // y = a / b                 dy/da = 1/b, dy/db = -a/b² = -y/b
+            Div => {
+                let [a, b] = fixed(operands);
+                let vb = sweep.value(b);
+                sweep.add(a, g / vb);
+                sweep.add(b, -(g * y) / vb);
+            }
+            // y = a + k                 dy/da = 1
+            AddConst => sweep.add(fixed::<1>(operands)[0], g),
+            // y = k - a                 dy/da = -1
+            ConstSub => sweep.add(fixed::<1>(operands)[0], -g),
+            // y = a * k                 dy/da = k
+            MulConst => sweep.add(fixed::<1>(operands)[0], g * k[0]),
+            // y = a / k                 dy/da = 1/k
+            DivConst => sweep.add(fixed::<1>(operands)[0], g / k[0]),
+            // y = k / a                 dy/da = -k/a² = -y/a
+            ConstDiv => {
+                let [a] = fixed(operands);
+                sweep.add(a, -(g * y) / sweep.value(a));
+            }
+            // y = -a                    dy/da = -1
+            Neg => sweep.add(fixed::<1>(operands)[0], -g),
+            // y = 1/a                   dy/da = -1/a² = -y²
+            Recip => sweep.add(fixed::<1>(operands)[0], -(g * y * y)),
+            // y = a^k                   dy/da = k a^(k-1)   (0 when k = 0, even at a = 0)
+            Powf => {
+                let [a] = fixed(operands);
+                if k[0] != 0.0 {
+                    sweep.add(a, g * k[0] * sweep.value(a).powf(minus_one(k[0])));
+                }
+            }
+            // y = a^n                   dy/da = n a^(n-1)   (0 when n = 0, even at a = 0)
+            Powi => {
+                let [a] = fixed(operands);
+                let n = k[0] as i32;
+                if n != 0 {
+                    sweep.add(a, g * k[0] * sweep.value(a).powi(n - 1));
+                }
+            }
+            // y = a^b                   dy/da = b a^(b-1), dy/db = ln(a) y   (0 at a = 0, b >= 0)
+            Pow => {
+                let [a, b] = fixed(operands);
+                let (va, vb) = (sweep.value(a), sweep.value(b));
+                if vb.data() != 0.0 {
+                    sweep.add(a, g * vb * va.pow(vb - 1.0));
+                }
+                if !(va.data() == 0.0 && vb.data() >= 0.0) {
+                    sweep.add(b, g * y * va.ln());
+                }
+            }
+            // y = sqrt(a)               dy/da = 1 / (2 y)   (+inf at 0, NaN below)
+            Sqrt => sweep.add(fixed::<1>(operands)[0], g * 0.5 / y),
+            // y = cbrt(a)               dy/da = 1 / (3 y²)
+            Cbrt => sweep.add(fixed::<1>(operands)[0], g / (3.0 * y * y)),
+            // y = e^a                   dy/da = e^a = y
+            Exp => sweep.add(fixed::<1>(operands)[0], g * y),
+            // y = 2^a                   dy/da = ln(2) y
+            Exp2 => sweep.add(fixed::<1>(operands)[0], g * y * std::f64::consts::LN_2),
+            // y = e^a - 1               dy/da = e^a = y + 1
+            ExpM1 => sweep.add(fixed::<1>(operands)[0], g * (y + 1.0)),
+            // y = ln(a)                 dy/da = 1/a   (NaN for a < 0)
+            Ln => {
+                let [a] = fixed(operands);
+                let va = sweep.value(a);
+                sweep.add(a, nan_outside(va.data() >= 0.0, g / va));
+            }
+            // y = log2(a)               dy/da = 1 / (a ln 2)
+            Log2 => {
+                let [a] = fixed(operands);
+                let va = sweep.value(a);
+                let d = g / (va * std::f64::consts::LN_2);
+                sweep.add(a, nan_outside(va.data() >= 0.0, d));
+            }
+            // y = log10(a)              dy/da = 1 / (a ln 10)
+            Log10 => {
+                let [a] = fixed(operands);
+                let va = sweep.value(a);
+                let d = g / (va * std::f64::consts::LN_10);
+                sweep.add(a, nan_outside(va.data() >= 0.0, d));
+            }
+            // y = log_k(a)              dy/da = 1 / (a ln k)
+            Log => {
+                let [a] = fixed(operands);
+                let va = sweep.value(a);
+                sweep.add(a, nan_outside(va.data() >= 0.0, g / (va * k[0].ln())));
+            }
+            // y = ln(1 + a)             dy/da = 1 / (1 + a)
+            Ln1p => {
+                let [a] = fixed(operands);
+                let va = sweep.value(a);
+                sweep.add(a, nan_outside(va.data() >= -1.0, g / (va + 1.0)));
+            }
+            // y = sin(a)                dy/da = cos(a)
+            Sin => {
+                let [a] = fixed(operands);
+                sweep.add(a, g * sweep.value(a).cos());
+            }
+            // y = cos(a)                dy/da = -sin(a)
+            Cos => {
+                let [a] = fixed(operands);
+                sweep.add(a, -(g * sweep.value(a).sin()));
+            }
+            // y = tan(a)                dy/da = 1 + tan(a)² = 1 + y²
+            Tan => sweep.add(fixed::<1>(operands)[0], g * (1.0 + y * y)),
+            // y = asin(a)               dy/da = 1 / sqrt(1 - a²)
+            Asin => {
+                let [a] = fixed(operands);
+                let va = sweep.value(a);
+                sweep.add(a, g / (1.0 - va * va).sqrt());
+            }
+            // y = acos(a)               dy/da = -1 / sqrt(1 - a²)
+            Acos => {
+                let [a] = fixed(operands);
+                let va = sweep.value(a);
+                sweep.add(a, -(g / (1.0 - va * va).sqrt()));
+            }
+            // y = atan(a)               dy/da = 1 / (1 + a²)
+            Atan => {
+                let [a] = fixed(operands);
+                let va = sweep.value(a);
+                sweep.add(a, g / (1.0 + va * va));
+            }
+            // y = atan2(a, b)           dy/da = b / (a² + b²), dy/db = -a / (a² + b²)
+            Atan2 => {
+                let [a, b] = fixed(operands);
+                let (va, vb) = (sweep.value(a), sweep.value(b));
+                let r2 = va * va + vb * vb;
+                sweep.add(a, g * vb / r2);
+                sweep.add(b, -(g * va) / r2);
+            }
+            // y = sinh(a)               dy/da = cosh(a)
+            Sinh => {
+                let [a] = fixed(operands);
+                sweep.add(a, g * sweep.value(a).cosh());
+            }
+            // y = cosh(a)               dy/da = sinh(a)
+            Cosh => {
+                let [a] = fixed(operands);
+                sweep.add(a, g * sweep.value(a).sinh());
+            }
+            // y = tanh(a)               dy/da = 1 - tanh(a)² = 1 - y²
+            Tanh => sweep.add(fixed::<1>(operands)[0], g * (1.0 - y * y)),
+            // y = asinh(a)              dy/da = 1 / sqrt(a² + 1)
+            Asinh => {
+                let [a] = fixed(operands);
+                let va = sweep.value(a);
+                sweep.add(a, g / (va * va + 1.0).sqrt());
+            }
+            // y = acosh(a)              dy/da = 1 / sqrt(a² - 1)
+            Acosh => {
+                let [a] = fixed(operands);
+                let va = sweep.value(a);
+                sweep.add(a, g / (va * va - 1.0).sqrt());
+            }
+            // y = atanh(a)              dy/da = 1 / (1 - a²)   (NaN for |a| > 1)
+            Atanh => {
+                let [a] = fixed(operands);
+                let va = sweep.value(a);
+                let inside = va.data().abs() <= 1.0;
+                sweep.add(a, nan_outside(inside, g / (1.0 - va * va)));
+            }
+            // y = sqrt(a² + b²)         dy/da = a/y, dy/db = b/y
+            Hypot => {
+                let [a, b] = fixed(operands);
+                let (va, vb) = (sweep.value(a), sweep.value(b));
+                sweep.add(a, g * va / y);
+                sweep.add(b, g * vb / y);
+            }
+            // y = |a|                   dy/da = sign(a), 0 at a = 0
+            Abs => {
+                let [a] = fixed(operands);
+                let va = sweep.value(a).data();
+                if va > 0.0 {
+                    sweep.add(a, g);
+                } else if va < 0.0 {
+                    sweep.add(a, -g);
+                } else if va.is_nan() {
+                    sweep.add(a, g * f64::NAN);
+                }
+            }
+            // y = max(a, b)             dy/da = 1 where a wins, 1/2 each on a tie
+            Max | Min => {
+                let [a, b] = fixed(operands);
+                let (va, vb) = (sweep.value(a).data(), sweep.value(b).data());
+                if va == vb {
+                    let half = g * 0.5;
+                    sweep.add(a, half);
+                    sweep.add(b, half);
+                } else if va == y.data() {
+                    sweep.add(a, g);
+                } else {
+                    sweep.add(b, g);
+                }
+            }
+            // y = clamp(a, lo, hi)      dy/da = 1 for lo <= a <= hi, else 0
+            Clamp => {
+                let [a] = fixed(operands);
+                let va = sweep.value(a).data();
+                if k[0] <= va && va <= k[1] {
+                    sweep.add(a, g);
+                }
+            }
+            // y = a * b + c             dy/da = b, dy/db = a, dy/dc = 1
+            MulAdd => {
+                let [a, b, c] = fixed(operands);
+                let (va, vb) = (sweep.value(a), sweep.value(b));
+                sweep.add(a, g * vb);
+                sweep.add(b, g * va);
+                sweep.add(c, g);
+            }
+            // y = max(a, 0)             dy/da = 1 for a > 0, else 0 (0 at a = 0)
+            Relu => {
+                if y.data() > 0.0 {
+                    sweep.add(fixed::<1>(operands)[0], g);
+                }
+            }
+            // y = a or k a              dy/da = 1 for a > 0, else k
+            LeakyRelu => {
+                let [a] = fixed(operands);
+                if sweep.value(a).data() > 0.0 {
+                    sweep.add(a, g);
+                } else {
+                    sweep.add(a, g * k[0]);
+                }
+            }
+            // y = 1 / (1 + e^-a)        dy/da = y (1 - y)
+            Sigmoid => sweep.add(fixed::<1>(operands)[0], g * y * (1.0 - y)),
+            // y = ln(1 + e^a)           dy/da = sigmoid(a)
+            Softplus => {
+                let [a] = fixed(operands);
+                sweep.add(a, g * sweep.value(a).sigmoid());
+            }
+            // Piecewise constant: dy/da = 0 wherever it is defined.
+            Signum | Floor | Ceil | Round | Trunc => {}
+            // y = a_1 + ... + a_n       dy/da_i = 1
+            Sum => {
+                for &a in operands {
+                    sweep.add(a, g);
+                }
+            }
+            // y = a·b                   dy/da_i = b_i, dy/db_i = a_i
+            Dot => {
+                let (a, b) = operands.split_at(operands.len() / 2);
+                for (&ai, &bi) in a.iter().zip(b) {
+                    let (va, vb) = (sweep.value(ai), sweep.value(bi));
+                    sweep.add(ai, g * vb);
+                    sweep.add(bi, g * va);
+                }
+            }
+            // y = w·x + bias            dy/dw_i = x_i, dy/dx_i = w_i, dy/dbias = 1
+            Affine => {
+                let [w, x, n] = fixed(operands);
+                for i in 0..n {
+                    let (wi, xi) = (sweep.value(w + i), sweep.value(x + i));
+                    sweep.add(w + i, g * xi);
+                    sweep.add(x + i, g * wi);
+                }
+                sweep.add(w + n, g);
+            }
+        }
+    }
+}
+
+/// An op's layout in a few bytes (`per_item == 0` for a fixed layout).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Shape {
+    pub(crate) words: u8,
+    pub(crate) per_item: u8,
+    pub(crate) constants: u8,
+}
+
+/// The shape of every op, indexed by its byte (256 entries, so the lookup needs no bounds
+/// check).
+static SHAPES: [Shape; 256] = {
+    let mut table = [Shape {
+        words: 0,
+        per_item: 0,
+        constants: 0,
+    }; 256];
+    let mut i = 0;
+    while i < Op::ALL.len() {
+        let op = Op::ALL[i];
+        let (words, per_item) = match op.layout() {
+            Layout::Fixed(words) => (words as u8, 0),
+            Layout::Variadic { per_item } => (0, per_item as u8),
+        };
+        table[op as usize] = Shape {
+            words,
+            per_item,
+            constants: op.constants() as u8,
+        };
+        i += 1;
+    }
+    table
+};
+
+/// Where a rule reads operand values and sends its contributions.
+pub(crate) trait Sweep<S> {
+    /// The value of node `index`: an `f64` in `backward`, a `Value` in `gradient`.
+    fn value(&self, index: u32) -> S;
+    /// Adds `contribution` to the gradient of node `index`.
+    fn add(&mut self, index: u32, contribution: S);
+}
+
+/// The operands of a fixed-arity op as an array.
+#[inline(always)]
+fn fixed<const N: usize>(operands: &[u32]) -> [u32; N] {
+    match operands.try_into() {
+        Ok(array) => array,
+        Err(_) => unreachable!("an op's operand count is fixed by its layout"),
+    }
+}
+
+/// `k - 1`, written outside `backprop`: there, the bound `f64: Sub<S>` hides `f64 - f64` from
+/// type inference.
+fn minus_one(k: f64) -> f64 {
+    k - 1.0
+}
+
+/// `derivative` inside the op's domain, NaN outside it (where the value is NaN too).
+#[inline]
+fn nan_outside<S: Real>(inside: bool, derivative: S) -> S {
+    if inside {
+        derivative
+    } else {
+        derivative * f64::NAN
+    }
+}
+
+/// `a_0 b_0 + ... + a_{n-1} b_{n-1}`, summed left to right (so every path agrees to the bit).
+#[inline]
+pub(crate) fn dot(n: usize, a: impl Fn(usize) -> f64, b: impl Fn(usize) -> f64) -> f64 {
+    (0..n).fold(0.0, |acc, i| acc + a(i) * b(i))
+}
+
+/// `max(a, 0)`, keeping NaN.
+#[inline]
+pub(crate) fn relu(a: f64) -> f64 {
+    if a < 0.0 { 0.0 } else { a }
+}
+
+/// `a` for positive `a`, else `slope * a`.
+#[inline]
+pub(crate) fn leaky_relu(a: f64, slope: f64) -> f64 {
+    if a > 0.0 { a } else { slope * a }
+}
+
+/// `1 / (1 + e^-a)`, without overflow for large `|a|`.
+#[inline]
+pub(crate) fn sigmoid(a: f64) -> f64 {
+    if a >= 0.0 {
+        1.0 / (1.0 + (-a).exp())
+    } else {
+        let e = a.exp();
+        e / (1.0 + e)
+    }
+}
+
+/// `ln(1 + e^a)`, as `max(a, 0) + ln(1 + e^-|a|)` so that it neither overflows nor loses
+/// small values.
+#[inline]
+pub(crate) fn softplus(a: f64) -> f64 {
+    a.max(0.0) + (-a.abs()).exp().ln_1p()
+}

@@ -1,0 +1,511 @@
+//! The tape: where nodes are stored, and the backward sweep.
+//!
+//! # Layout
+//!
+//! A tape is a Wengert list: nodes in the order they were created. Every operand of a node was
+//! created before it, so creation order is already a topological order and the backward sweep
+//! is one loop from the newest node to the oldest, with no recursion, sort or visited set.
+//!
+//! The nodes are stored as a struct of arrays, so that a node costs only what it uses:
+//!
+//! ```text
+//!   node:      0      1      2        3          4
+//!   ops:       var    var    *        * 3.0      +          1 byte each
+//!   values:    2.0    5.0    10.0     6.0        16.0       8 bytes each
+//!   operands:  .      .      0 1      0          2 3        4 bytes per operand, one stream
+//!   constants: .      .      .        3.0        .          8 bytes per constant, one stream
+//!   grads:     filled in by backward                        8 bytes each
+//! ```
+//!
+//! A node does not store where its operands start: the sweep walks the streams backwards and
+//! each op knows how many words it takes ([`Layout`]). A constant operand is folded into its
+//! node (`x * 3.0` is one node, not a leaf and a product), and fused nodes (`sum`, `dot`,
+//! `affine`) take any number of operands in one node. A tanh, a product and a sum cost
+//! 21 to 29 bytes a node; see the crate's README for measured figures.
+//!
+//! Local derivatives are not stored: the sweep computes them from the stored values with the
+//! rules in [`crate::ops`]. That keeps the tape small, and it is what lets [`Value::gradient`]
+//! run the same rules on `Value`s to record the gradient itself for higher derivatives.
+//!
+//! # Interior mutability
+//!
+//! Recording needs to append to the tape while many `Value`s borrow it, so the storage sits in
+//! an `UnsafeCell` and every access goes through [`Tape::with_nodes`], which never calls user
+//! code while it holds the storage. A `RefCell` would check the same thing on every operation;
+//! here debug builds check it (and the test suite runs them), release builds do not pay for it.
+
+use std::cell::UnsafeCell;
+use std::collections::HashMap;
+use std::fmt;
+
+use crate::ops::{Layout, Op, Sweep};
+use crate::value::Value;
+
+/// Node indices are `u32`; a tape holds at most this many nodes.
+const MAX_NODES: usize = u32::MAX as usize;
+
+/// A recording of scalar operations: the graph every [`Value`] lives on.
+///
+/// Create values with [`var`](Tape::var), compute with them as with `f64`, then call
+/// [`Value::backward`] on the result. A training loop calls [`clear`](Tape::clear) between
+/// steps: the tape keeps its memory, so steps after the first allocate nothing.
+///
+/// ```
+/// use tapegrad::Tape;
+///
+/// let tape = Tape::new();
+/// let x = tape.var(2.0);
+/// let y = x * x + 3.0 * x;
+/// y.backward();
+/// assert_eq!(y.data(), 10.0);
+/// assert_eq!(x.grad(), 7.0);
+/// assert_eq!(tape.len(), 4); // x, x*x, 3*x, and the sum
+/// ```
+pub struct Tape {
+    nodes: UnsafeCell<Nodes>,
+    /// Set while `with_nodes` runs, to catch re-entry in debug builds.
+    #[cfg(debug_assertions)]
+    busy: std::cell::Cell<bool>,
+}
+
+/// The storage behind a tape (see the module docs for the layout).
+#[derive(Default)]
+pub(crate) struct Nodes {
+    pub(crate) ops: Vec<Op>,
+    pub(crate) values: Vec<f64>,
+    pub(crate) operands: Vec<u32>,
+    pub(crate) constants: Vec<f64>,
+    /// `grads[i]` is d(output of the last backward)/d(node i); nodes past its end have 0.
+    pub(crate) grads: Vec<f64>,
+    /// Operand indices gathered by `sum` while its iterator runs; used as a stack so that sums
+    /// inside sums work.
+    pub(crate) scratch: Vec<u32>,
+    /// Names given with `Value::label`, for graphs and traces.
+    pub(crate) labels: HashMap<u32, String>,
+}
+
+/// A position in the operand and constant streams.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub(crate) struct Cursor {
+    pub(crate) operands: usize,
+    pub(crate) constants: usize,
+}
+
+/// Where one node's data sits in the streams (operand counts of variadic nodes excluded).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Span {
+    pub(crate) operands: std::ops::Range<usize>,
+    pub(crate) constants: std::ops::Range<usize>,
+}
+
+impl Tape {
+    /// An empty tape.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// assert!(tape.is_empty());
+    /// ```
+    pub fn new() -> Self {
+        Self::from_nodes(Nodes::default())
+    }
+
+    /// An empty tape with room for `nodes` nodes (and two operands a node) before it
+    /// reallocates.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::with_capacity(1000);
+    /// assert!(tape.capacity() >= 1000);
+    /// ```
+    pub fn with_capacity(nodes: usize) -> Self {
+        Self::from_nodes(Nodes {
+            ops: Vec::with_capacity(nodes),
+            values: Vec::with_capacity(nodes),
+            operands: Vec::with_capacity(2 * nodes),
+            grads: Vec::with_capacity(nodes),
+            ..Nodes::default()
+        })
+    }
+
+    fn from_nodes(nodes: Nodes) -> Self {
+        Tape {
+            nodes: UnsafeCell::new(nodes),
+            #[cfg(debug_assertions)]
+            busy: std::cell::Cell::new(false),
+        }
+    }
+
+    /// A new leaf: an input you want gradients for.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(3.0);
+    /// let y = x.powi(2);
+    /// y.backward();
+    /// assert_eq!(x.grad(), 6.0);
+    /// ```
+    ///
+    /// # Panics
+    /// If the tape already holds `u32::MAX` nodes.
+    pub fn var(&self, value: f64) -> Value<'_> {
+        self.leaf(Op::Var, value)
+    }
+
+    /// A new leaf for a fixed number. It behaves exactly like [`var`](Tape::var) (it gets a
+    /// gradient too); graphs and traces show it as a constant.
+    ///
+    /// Mixing a `Value` with a plain `f64` (`x * 3.0`) needs no constant node at all: the
+    /// number is stored inside the product's node.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let one = tape.constant(1.0);
+    /// assert_eq!(one.data(), 1.0);
+    /// ```
+    ///
+    /// # Panics
+    /// If the tape already holds `u32::MAX` nodes.
+    pub fn constant(&self, value: f64) -> Value<'_> {
+        self.leaf(Op::Const, value)
+    }
+
+    fn leaf(&self, op: Op, value: f64) -> Value<'_> {
+        let index = self.with_nodes(|n| n.push(op, &[], &[], value));
+        Value::from_index(self, index)
+    }
+
+    /// How many nodes have been recorded.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(1.0);
+    /// let _y = x.exp() + 1.0;
+    /// assert_eq!(tape.len(), 3);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.with_nodes(|n| n.values.len())
+    }
+
+    /// Whether no node has been recorded.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// assert!(tape.is_empty());
+    /// tape.var(1.0);
+    /// assert!(!tape.is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// How many nodes fit before the tape must grow its storage.
+    ///
+    /// ```
+    /// let mut tape = tapegrad::Tape::new();
+    /// for i in 0..100 {
+    ///     tape.var(i as f64);
+    /// }
+    /// let room = tape.capacity();
+    /// tape.clear();
+    /// assert_eq!(tape.capacity(), room); // clear keeps the memory
+    /// ```
+    pub fn capacity(&self) -> usize {
+        self.with_nodes(|n| n.values.capacity())
+    }
+
+    /// Forgets every node but keeps the memory, so that the next recording of the same size
+    /// allocates nothing.
+    ///
+    /// It takes `&mut self`, so the borrow checker makes sure no [`Value`] of the old
+    /// recording is still around.
+    ///
+    /// ```
+    /// let mut tape = tapegrad::Tape::new();
+    /// for step in 0..3 {
+    ///     tape.clear();
+    ///     let w = tape.var(step as f64);
+    ///     (w * w).backward();
+    ///     assert_eq!(w.grad(), 2.0 * step as f64);
+    /// }
+    /// ```
+    pub fn clear(&mut self) {
+        let n = self.nodes.get_mut();
+        n.ops.clear();
+        n.values.clear();
+        n.operands.clear();
+        n.constants.clear();
+        n.grads.clear();
+        n.scratch.clear();
+        n.labels.clear();
+    }
+
+    /// Runs `f` on the storage. `f` must not call back into this tape (it never runs user
+    /// code); debug builds check that.
+    #[inline(always)]
+    pub(crate) fn with_nodes<R>(&self, f: impl FnOnce(&mut Nodes) -> R) -> R {
+        #[cfg(debug_assertions)]
+        let _guard = ReentryGuard::enter(&self.busy);
+        // SAFETY: `Tape` is not `Sync` (UnsafeCell), so no other thread can be in here, and
+        // `with_nodes` is the only way to the storage. The closures given to it only touch
+        // the storage and never call back into the tape, so no other `&mut Nodes` is alive
+        // while this one is; debug builds assert that with `ReentryGuard`. No reference into
+        // the storage leaves the closure, because `R` cannot borrow from `&mut Nodes`.
+        f(unsafe { &mut *self.nodes.get() })
+    }
+
+    /// Records a node computed by `op` from existing nodes and returns its index.
+    #[inline(always)]
+    pub(crate) fn record(&self, op: Op, operands: &[u32], constants: &[f64]) -> u32 {
+        self.with_nodes(|n| {
+            let values = &n.values;
+            let value = op.eval(operands, constants, |i| values[i as usize]);
+            n.push(op, operands, constants, value)
+        })
+    }
+
+    /// Sets every node's gradient to d(node `y`)/d(node): the backward sweep.
+    pub(crate) fn backward_from(&self, y: u32) {
+        self.with_nodes(|n| n.backward_from(y as usize));
+    }
+}
+
+impl Default for Tape {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl fmt::Debug for Tape {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Tape").field("len", &self.len()).finish()
+    }
+}
+
+impl Nodes {
+    /// Appends a node with a fixed number of operands.
+    #[inline(always)]
+    pub(crate) fn push(&mut self, op: Op, operands: &[u32], constants: &[f64], value: f64) -> u32 {
+        debug_assert_eq!(op.layout(), Layout::Fixed(operands.len()));
+        debug_assert_eq!(op.constants(), constants.len());
+        let index = self.next_index();
+        self.ops.push(op);
+        self.operands.extend_from_slice(operands);
+        self.constants.extend_from_slice(constants);
+        self.values.push(value);
+        index
+    }
+
+    /// Appends a variadic node whose operands are `scratch[from..]`, and pops them off the
+    /// scratch stack.
+    pub(crate) fn push_variadic_from_scratch(&mut self, op: Op, from: usize) -> u32 {
+        let Layout::Variadic { per_item } = op.layout() else {
+            unreachable!("{op:?} is not variadic")
+        };
+        let operands = &self.scratch[from..];
+        let count = u32::try_from(operands.len() / per_item)
+            .expect("a fused node takes at most u32::MAX operands");
+        let values = &self.values;
+        let value = op.eval(operands, &[], |i| values[i as usize]);
+        let index = self.next_index();
+        self.ops.push(op);
+        self.operands.push(count);
+        self.operands.extend_from_slice(operands);
+        self.operands.push(count);
+        self.values.push(value);
+        self.scratch.truncate(from);
+        index
+    }
+
+    #[inline(always)]
+    fn next_index(&self) -> u32 {
+        node_index(self.values.len())
+    }
+
+    /// Where node `i`'s data ends in the streams, walking from whichever end of the tape is
+    /// nearer, so that finding it costs no more than the nodes up to `i`.
+    pub(crate) fn cursor_after(&self, i: usize) -> Cursor {
+        let len = self.ops.len();
+        if len - 1 - i <= i {
+            let mut end = Cursor {
+                operands: self.operands.len(),
+                constants: self.constants.len(),
+            };
+            for j in (i + 1..len).rev() {
+                end = self.span_before(j, end).0;
+            }
+            end
+        } else {
+            let mut start = Cursor::default();
+            for j in 0..=i {
+                start = self.span_after(j, start).1;
+            }
+            start
+        }
+    }
+
+    /// Node `i`'s data, given where it ends; returns where it starts and its span.
+    #[inline(always)]
+    pub(crate) fn span_before(&self, i: usize, end: Cursor) -> (Cursor, Span) {
+        span_before(self.ops[i], &self.operands, end)
+    }
+
+    /// Node `i`'s data, given where it starts; returns its span and where it ends.
+    pub(crate) fn span_after(&self, i: usize, start: Cursor) -> (Span, Cursor) {
+        let shape = self.ops[i].shape();
+        let constants = start.constants + shape.constants as usize;
+        let (operands, end) = if shape.per_item == 0 {
+            let end = start.operands + shape.words as usize;
+            (start.operands..end, end)
+        } else {
+            let count = self.operands[start.operands] as usize;
+            let end = start.operands + 2 + shape.per_item as usize * count;
+            (start.operands + 1..end - 1, end)
+        };
+        let end = Cursor {
+            operands: end,
+            constants,
+        };
+        (
+            Span {
+                operands,
+                constants: start.constants..constants,
+            },
+            end,
+        )
+    }
+
+    fn backward_from(&mut self, y: usize) {
+        self.grads.clear();
+        self.grads.resize(y + 1, 0.0);
+        self.grads[y] = 1.0;
+        let mut end = self.cursor_after(y);
+        // Plain slices, so that writes to `grads` do not make the compiler reload the others.
+        let Nodes {
+            ops,
+            values,
+            operands,
+            constants,
+            grads,
+            ..
+        } = self;
+        let (ops, values, operands, constants) =
+            (&ops[..], &values[..], &operands[..], &constants[..]);
+        let mut sweep = F64Sweep {
+            values,
+            grads: &mut grads[..],
+        };
+        for i in (0..=y).rev() {
+            let op = ops[i];
+            let (start, span) = span_before(op, operands, end);
+            end = start;
+            let g = sweep.grads[i];
+            // Zero upstream gradient: nothing to pass on (see the ops module on why this is
+            // also what keeps an unused NaN from reaching an input).
+            if g == 0.0 {
+                continue;
+            }
+            let operands = &operands[span.operands];
+            let constants = &constants[span.constants];
+            op.backprop(g, values[i], operands, constants, &mut sweep);
+        }
+    }
+}
+
+/// The data of a node with op `op` that ends at `end`: where it starts and its span.
+#[inline(always)]
+fn span_before(op: Op, operands: &[u32], end: Cursor) -> (Cursor, Span) {
+    let shape = op.shape();
+    let constants = end.constants - shape.constants as usize;
+    let (start, span) = if shape.per_item == 0 {
+        let start = end.operands - shape.words as usize;
+        (start, start..end.operands)
+    } else {
+        let count = operands[end.operands - 1] as usize;
+        let start = end.operands - 2 - shape.per_item as usize * count;
+        (start, start + 1..end.operands - 1)
+    };
+    let start = Cursor {
+        operands: start,
+        constants,
+    };
+    (
+        start,
+        Span {
+            operands: span,
+            constants: constants..end.constants,
+        },
+    )
+}
+
+/// The sweep of `backward`: plain numbers, gradients accumulated in place.
+struct F64Sweep<'a> {
+    values: &'a [f64],
+    grads: &'a mut [f64],
+}
+
+impl Sweep<f64> for F64Sweep<'_> {
+    #[inline(always)]
+    fn value(&self, index: u32) -> f64 {
+        self.values[index as usize]
+    }
+    #[inline(always)]
+    fn add(&mut self, index: u32, contribution: f64) {
+        self.grads[index as usize] += contribution;
+    }
+}
+
+/// The index of a new node on a tape of `len` nodes.
+#[inline(always)]
+fn node_index(len: usize) -> u32 {
+    if len >= MAX_NODES {
+        tape_full();
+    }
+    len as u32
+}
+
+#[cold]
+#[inline(never)]
+fn tape_full() -> ! {
+    panic!(
+        "the tape is full: it holds {MAX_NODES} nodes, the most a u32 node index can address; \
+         call Tape::clear between independent computations, or split the work across tapes"
+    )
+}
+
+/// Marks the storage as in use for the life of the guard (debug builds only).
+#[cfg(debug_assertions)]
+struct ReentryGuard<'a>(&'a std::cell::Cell<bool>);
+
+#[cfg(debug_assertions)]
+impl<'a> ReentryGuard<'a> {
+    fn enter(busy: &'a std::cell::Cell<bool>) -> Self {
+        assert!(
+            !busy.replace(true),
+            "tapegrad bug: the tape's storage was entered twice"
+        );
+        ReentryGuard(busy)
+    }
+}
+
+#[cfg(debug_assertions)]
+impl Drop for ReentryGuard<'_> {
+    fn drop(&mut self) {
+        self.0.set(false);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Filling four billion nodes would take 100 GB, so these check the index rule directly.
+    #[test]
+    fn last_index_fits() {
+        assert_eq!(node_index(MAX_NODES - 1), u32::MAX - 1);
+    }
+
+    #[test]
+    #[should_panic(expected = "the tape is full")]
+    fn index_past_u32_panics_instead_of_wrapping() {
+        node_index(MAX_NODES);
+    }
+}

@@ -1,0 +1,80 @@
+//! A training loop that clears and reuses its tape allocates nothing after its first step:
+//! recording, fused nodes, backward and reading gradients all run in the memory already held.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::cell::Cell;
+
+use tapegrad::{Tape, Value};
+
+/// Counts the allocations made by the current thread while `COUNTING` is set.
+struct CountingAllocator;
+
+thread_local! {
+    static COUNTING: Cell<bool> = const { Cell::new(false) };
+    static ALLOCATIONS: Cell<usize> = const { Cell::new(0) };
+}
+
+fn note_allocation() {
+    // `try_with`: the thread-locals may already be gone while a thread shuts down.
+    let counting = COUNTING.try_with(Cell::get).unwrap_or(false);
+    if counting {
+        let _ = ALLOCATIONS.try_with(|a| a.set(a.get() + 1));
+    }
+}
+
+// SAFETY: forwards every call to the system allocator unchanged; only counts.
+unsafe impl GlobalAlloc for CountingAllocator {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        note_allocation();
+        unsafe { System.alloc(layout) }
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) }
+    }
+    unsafe fn realloc(&self, ptr: *mut u8, layout: Layout, new_size: usize) -> *mut u8 {
+        note_allocation();
+        unsafe { System.realloc(ptr, layout, new_size) }
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: CountingAllocator = CountingAllocator;
+
+fn allocations_during(f: impl FnOnce()) -> usize {
+    ALLOCATIONS.with(|a| a.set(0));
+    COUNTING.with(|c| c.set(true));
+    f();
+    COUNTING.with(|c| c.set(false));
+    ALLOCATIONS.with(Cell::get)
+}
+
+/// One step of a small model: a tanh layer on a few points, mean squared error, backward.
+fn step(tape: &Tape, weights: &mut [f64; 3], points: &[(f64, f64)]) {
+    let w: [Value; 3] = std::array::from_fn(|i| tape.var(weights[i]));
+    let loss = tape.sum(points.iter().map(|&(x, target)| {
+        let prediction = (w[0] * x + w[1]).tanh() * w[2];
+        (prediction - target).powi(2)
+    })) / points.len() as f64;
+    let pair = [tape.var(1.0), tape.var(2.0)];
+    let _fused = tape.dot(&w[..2], &pair) + tape.affine(&w[..2], w[2], &pair);
+    loss.backward();
+    for (weight, v) in weights.iter_mut().zip(w) {
+        *weight -= 0.1 * v.grad();
+    }
+}
+
+#[test]
+fn steps_after_the_first_allocate_nothing() {
+    let points: Vec<(f64, f64)> = (0..50)
+        .map(|i| (i as f64 / 25.0 - 1.0, (i % 7) as f64 / 7.0))
+        .collect();
+    let mut weights = [0.5, -0.3, 0.8];
+    let mut tape = Tape::new();
+    let first = allocations_during(|| step(&tape, &mut weights, &points));
+    assert!(first > 0, "the first step sets up the tape's memory");
+    for _ in 0..100 {
+        tape.clear();
+        let later = allocations_during(|| step(&tape, &mut weights, &points));
+        assert_eq!(later, 0, "a step on a reused tape allocated");
+    }
+}
