@@ -90,15 +90,13 @@ fn backward_of(op: Op, x: &[f64], constants: &[f64]) -> (Vec<f64>, f64) {
     let tape = Tape::new();
     let leaves: Vec<_> = x.iter().map(|&v| tape.var(v)).collect();
     let y = match (op, op.layout()) {
-        (Op::Affine, _) => {
-            let index = tape.record(op, &[0, 3, 2], &[]);
-            crate::Value::from_index(&tape, index)
-        }
+        (Op::Affine, _) => crate::Value::from_index(&tape, tape.record_fused(op, &[0, 3, 2]).0),
         (Op::Sum, _) => tape.sum(leaves.iter().copied()),
         (Op::Dot, _) => tape.dot(&leaves[..3], &leaves[3..]),
         (_, Layout::Fixed(_)) => {
             let operands: Vec<u32> = (0..x.len() as u32).collect();
-            crate::Value::from_index(&tape, tape.record(op, &operands, constants))
+            let value = op.eval(x, constants);
+            crate::Value::from_index(&tape, tape.record(op, &operands, constants, value))
         }
         (_, Layout::Variadic { .. }) => unreachable!("every variadic op is listed above"),
     };

@@ -34,8 +34,8 @@ impl Tape {
             let index = self.own(v);
             self.with_nodes(|n| n.scratch.push(index));
         }
-        let index = self.with_nodes(|n| n.push_variadic_from_scratch(Op::Sum, from));
-        Value::from_index(self, index)
+        let (index, value) = self.with_nodes(|n| n.push_variadic_from_scratch(Op::Sum, from));
+        Value::new(self, index, value)
     }
 
     /// The dot product `a_1 b_1 + ... + a_n b_n`, as one node.
@@ -66,8 +66,8 @@ impl Tape {
             let index = self.own(v);
             self.with_nodes(|n| n.scratch.push(index));
         }
-        let index = self.with_nodes(|n| n.push_variadic_from_scratch(Op::Dot, from));
-        Value::from_index(self, index)
+        let (index, value) = self.with_nodes(|n| n.push_variadic_from_scratch(Op::Dot, from));
+        Value::new(self, index, value)
     }
 
     /// A neuron's pre-activation `w·x + bias`.
@@ -104,7 +104,8 @@ impl Tape {
         match (self.run_start(w), self.run_start(x)) {
             (Some(w0), Some(x0)) if bias_index as usize == w0 as usize + w.len() => {
                 let n = u32::try_from(w.len()).expect("a neuron has at most u32::MAX inputs");
-                Value::from_index(self, self.record(Op::Affine, &[w0, x0, n], &[]))
+                let (index, value) = self.record_fused(Op::Affine, &[w0, x0, n]);
+                Value::new(self, index, value)
             }
             _ => self.dot(w, x) + bias,
         }

@@ -254,18 +254,18 @@ impl Op {
         }
     }
 
-    /// The value of a node, from its operands (read through `value`) and its constants `k`.
-    ///
-    /// The operands of `Sum` and `Dot` come without their counts (see [`Layout`]).
+    /// The value of an element-wise node from its operands' values `x` and its constants `k`.
     ///
     /// # Panics
-    /// For `Var` and `Const`, whose values are given, not computed.
-    #[inline]
-    pub(crate) fn eval(self, operands: &[u32], k: &[f64], value: impl Fn(u32) -> f64) -> f64 {
+    /// For leaves, whose values are given, and for the fused ops (see
+    /// [`eval_fused`](Op::eval_fused)).
+    #[inline(always)]
+    pub(crate) fn eval(self, x: &[f64], k: &[f64]) -> f64 {
         use Op::*;
-        let x = |i: usize| value(operands[i]);
+        let x = |i: usize| x[i];
         match self {
             Var | Const => unreachable!("a leaf's value is given, not computed"),
+            Sum | Dot | Affine => unreachable!("fused ops read their operands with eval_fused"),
             Add => x(0) + x(1),
             Sub => x(0) - x(1),
             Mul => x(0) * x(1),
@@ -318,7 +318,16 @@ impl Op {
             Ceil => x(0).ceil(),
             Round => x(0).round(),
             Trunc => x(0).trunc(),
-            Sum => operands.iter().map(|&i| value(i)).sum(),
+        }
+    }
+
+    /// The value of a fused node, reading its operand nodes through `value`. The operands of
+    /// `Sum` and `Dot` come without their counts (see [`Layout`]).
+    #[inline]
+    pub(crate) fn eval_fused(self, operands: &[u32], value: impl Fn(u32) -> f64) -> f64 {
+        use Op::*;
+        match self {
+            Sum => operands.iter().fold(0.0, |total, &i| total + value(i)),
             Dot => {
                 let (a, b) = operands.split_at(operands.len() / 2);
                 dot(a.len(), |i| value(a[i]), |i| value(b[i]))
@@ -328,6 +337,7 @@ impl Op {
                 let bias = value(w + n);
                 dot(n as usize, |i| value(w + i as u32), |i| value(x + i as u32)) + bias
             }
+            _ => unreachable!("{self:?} is not a fused op"),
         }
     }
 

@@ -23,6 +23,11 @@
 //! `affine`) take any number of operands in one node. A tanh, a product and a sum cost
 //! 21 to 29 bytes a node; see the crate's README for measured figures.
 //!
+//! Recording is the hot path of every computation, so it is kept to a handful of stores: the
+//! new value is computed from the operands' handles (a [`Value`] carries its number), and one
+//! counter, `room`, stands for the free space of all four streams, so a node costs one test
+//! and no capacity check per stream.
+//!
 //! Local derivatives are not stored: the sweep computes them from the stored values with the
 //! rules in [`crate::ops`]. That keeps the tape small, and it is what lets [`Value::gradient`]
 //! run the same rules on `Value`s to record the gradient itself for higher derivatives.
@@ -43,6 +48,10 @@ use crate::value::Value;
 
 /// Node indices are `u32`; a tape holds at most this many nodes.
 const MAX_NODES: usize = u32::MAX as usize;
+
+/// The most operands and constants a node with a fixed layout has (`mul_add`, `clamp`).
+const MAX_OPERANDS: usize = 3;
+const MAX_CONSTANTS: usize = 2;
 
 /// A recording of scalar operations: the graph every [`Value`] lives on.
 ///
@@ -82,6 +91,8 @@ pub(crate) struct Nodes {
     pub(crate) scratch: Vec<u32>,
     /// Names given with `Value::label`, for graphs and traces.
     pub(crate) labels: HashMap<u32, String>,
+    /// How many more fixed-layout nodes surely fit in every stream (see `push`).
+    room: usize,
 }
 
 /// A position in the operand and constant streams.
@@ -120,13 +131,15 @@ impl Tape {
         Self::from_nodes(Nodes {
             ops: Vec::with_capacity(nodes),
             values: Vec::with_capacity(nodes),
-            operands: Vec::with_capacity(2 * nodes),
+            operands: Vec::with_capacity(MAX_OPERANDS * nodes),
+            constants: Vec::with_capacity(MAX_CONSTANTS * nodes),
             grads: Vec::with_capacity(nodes),
             ..Nodes::default()
         })
     }
 
-    fn from_nodes(nodes: Nodes) -> Self {
+    fn from_nodes(mut nodes: Nodes) -> Self {
+        nodes.measure_room();
         Tape {
             nodes: UnsafeCell::new(nodes),
             #[cfg(debug_assertions)]
@@ -169,8 +182,7 @@ impl Tape {
     }
 
     fn leaf(&self, op: Op, value: f64) -> Value<'_> {
-        let index = self.with_nodes(|n| n.push(op, &[], &[], value));
-        Value::from_index(self, index)
+        Value::new(self, self.record(op, &[], &[], value), value)
     }
 
     /// How many nodes have been recorded.
@@ -236,6 +248,7 @@ impl Tape {
         n.grads.clear();
         n.scratch.clear();
         n.labels.clear();
+        n.measure_room();
     }
 
     /// Runs `f` on the storage. `f` must not call back into this tape (it never runs user
@@ -252,13 +265,19 @@ impl Tape {
         f(unsafe { &mut *self.nodes.get() })
     }
 
-    /// Records a node computed by `op` from existing nodes and returns its index.
+    /// Records a node whose value the caller computed, and returns its index.
     #[inline(always)]
-    pub(crate) fn record(&self, op: Op, operands: &[u32], constants: &[f64]) -> u32 {
+    pub(crate) fn record(&self, op: Op, operands: &[u32], constants: &[f64], value: f64) -> u32 {
+        self.with_nodes(|n| n.push(op, operands, constants, value))
+    }
+
+    /// Records a fused node with a fixed layout (`Affine`), computing its value from the
+    /// operand nodes; returns its index and value.
+    pub(crate) fn record_fused(&self, op: Op, operands: &[u32]) -> (u32, f64) {
         self.with_nodes(|n| {
             let values = &n.values;
-            let value = op.eval(operands, constants, |i| values[i as usize]);
-            n.push(op, operands, constants, value)
+            let value = op.eval_fused(operands, |i| values[i as usize]);
+            (n.push(op, operands, &[], value), value)
         })
     }
 
@@ -286,17 +305,66 @@ impl Nodes {
     pub(crate) fn push(&mut self, op: Op, operands: &[u32], constants: &[f64], value: f64) -> u32 {
         debug_assert_eq!(op.layout(), Layout::Fixed(operands.len()));
         debug_assert_eq!(op.constants(), constants.len());
-        let index = self.next_index();
-        self.ops.push(op);
-        self.operands.extend_from_slice(operands);
-        self.constants.extend_from_slice(constants);
-        self.values.push(value);
-        index
+        // One counter stands for the free space of all four streams, so that recording a node
+        // is one test and a handful of stores; the growing stays out of line.
+        if self.room == 0 {
+            self.grow();
+        }
+        self.room -= 1;
+        let index = self.values.len();
+        // SAFETY: `room > 0` means every stream has space for one more node of the largest
+        // fixed layout (see `Nodes::measure_room`), so each write stays inside its vector's
+        // capacity and `set_len` only covers initialised elements. `measure_room` also counts
+        // no room past MAX_NODES nodes, so `index` fits in a u32.
+        unsafe {
+            append(&mut self.ops, &[op]);
+            append(&mut self.operands, operands);
+            append(&mut self.constants, constants);
+            append(&mut self.values, &[value]);
+        }
+        index as u32
+    }
+
+    /// Makes room for more nodes.
+    ///
+    /// # Panics
+    /// If the tape already holds MAX_NODES nodes.
+    #[cold]
+    #[inline(never)]
+    fn grow(&mut self) {
+        let len = self.values.len();
+        node_index(len); // panics when the tape is full
+        // As many nodes again as there are (Vec's own doubling).
+        let nodes = len.max(64);
+        self.values.reserve(nodes);
+        self.ops.reserve(nodes);
+        self.operands.reserve(MAX_OPERANDS * nodes);
+        self.constants.reserve(MAX_CONSTANTS * nodes);
+        self.measure_room();
+    }
+
+    /// Sets `room` to the number of fixed-layout nodes that surely fit in every stream.
+    /// Called whenever a stream's capacity or length changes other than through `push`.
+    pub(crate) fn measure_room(&mut self) {
+        let free = |len: usize, capacity: usize, per_node: usize| (capacity - len) / per_node;
+        self.room = free(self.values.len(), self.values.capacity(), 1)
+            .min(free(self.ops.len(), self.ops.capacity(), 1))
+            .min(free(
+                self.operands.len(),
+                self.operands.capacity(),
+                MAX_OPERANDS,
+            ))
+            .min(free(
+                self.constants.len(),
+                self.constants.capacity(),
+                MAX_CONSTANTS,
+            ))
+            .min(MAX_NODES - self.values.len());
     }
 
     /// Appends a variadic node whose operands are `scratch[from..]`, and pops them off the
-    /// scratch stack.
-    pub(crate) fn push_variadic_from_scratch(&mut self, op: Op, from: usize) -> u32 {
+    /// scratch stack; returns its index and value.
+    pub(crate) fn push_variadic_from_scratch(&mut self, op: Op, from: usize) -> (u32, f64) {
         let Layout::Variadic { per_item } = op.layout() else {
             unreachable!("{op:?} is not variadic")
         };
@@ -304,7 +372,7 @@ impl Nodes {
         let count = u32::try_from(operands.len() / per_item)
             .expect("a fused node takes at most u32::MAX operands");
         let values = &self.values;
-        let value = op.eval(operands, &[], |i| values[i as usize]);
+        let value = op.eval_fused(operands, |i| values[i as usize]);
         let index = self.next_index();
         self.ops.push(op);
         self.operands.push(count);
@@ -312,7 +380,8 @@ impl Nodes {
         self.operands.push(count);
         self.values.push(value);
         self.scratch.truncate(from);
-        index
+        self.measure_room();
+        (index, value)
     }
 
     #[inline(always)]
@@ -453,6 +522,22 @@ impl Sweep<f64> for F64Sweep<'_> {
     }
 }
 
+/// Appends `items` to `vec` without checking its capacity.
+///
+/// # Safety
+/// `vec` must have room for `items.len()` more elements.
+#[inline(always)]
+unsafe fn append<T: Copy>(vec: &mut Vec<T>, items: &[T]) {
+    let len = vec.len();
+    debug_assert!(vec.capacity() - len >= items.len());
+    // SAFETY: the caller guarantees the room; `T: Copy`, so a bitwise copy is a valid value,
+    // and the source (a caller's slice) cannot overlap the vector's spare capacity.
+    unsafe {
+        std::ptr::copy_nonoverlapping(items.as_ptr(), vec.as_mut_ptr().add(len), items.len());
+        vec.set_len(len + items.len());
+    }
+}
+
 /// The index of a new node on a tape of `len` nodes.
 #[inline(always)]
 fn node_index(len: usize) -> u32 {
@@ -507,5 +592,51 @@ mod tests {
     #[should_panic(expected = "the tape is full")]
     fn index_past_u32_panics_instead_of_wrapping() {
         node_index(MAX_NODES);
+    }
+
+    /// `push` writes without capacity checks, trusting `room`. Record every layout (the
+    /// widest included) across many growths, with variadic nodes and clears in between, and
+    /// read every node back through the streams. Debug builds also assert the capacity in
+    /// `append` on every write.
+    #[test]
+    fn unchecked_writes_stay_inside_the_streams_across_growth() {
+        let mut tape = Tape::new();
+        for round in 0..3 {
+            tape.clear();
+            let x = tape.var(0.5);
+            let mut expected = vec![(Op::Var, vec![], vec![], 0.5)];
+            for i in 0..5000u32 {
+                let last = Value::from_index(&tape, tape.len() as u32 - 1);
+                let (op, operands, constants) = match (i + round) % 4 {
+                    0 => (Op::MulAdd, vec![0, last.index() as u32, 0], vec![]),
+                    1 => (Op::Clamp, vec![last.index() as u32], vec![-1.0, 1.0]),
+                    2 => (Op::Sum, vec![0, last.index() as u32], vec![]),
+                    _ => (Op::Add, vec![0, last.index() as u32], vec![]),
+                };
+                let y = match op {
+                    Op::MulAdd => x.mul_add(last, x),
+                    Op::Clamp => last.clamp(-1.0, 1.0),
+                    Op::Sum => tape.sum([x, last]),
+                    _ => x + last,
+                };
+                expected.push((op, operands, constants, y.data()));
+            }
+            tape.with_nodes(|n| {
+                let mut end = Cursor {
+                    operands: n.operands.len(),
+                    constants: n.constants.len(),
+                };
+                for i in (0..n.ops.len()).rev() {
+                    let (start, span) = n.span_before(i, end);
+                    let (op, operands, constants, value) = &expected[i];
+                    assert_eq!(n.ops[i], *op, "node {i}");
+                    assert_eq!(&n.operands[span.operands], &operands[..], "node {i}");
+                    assert_eq!(&n.constants[span.constants], &constants[..], "node {i}");
+                    assert_eq!(n.values[i], *value, "node {i}");
+                    end = start;
+                }
+                assert_eq!(end, Cursor::default(), "the streams hold nothing else");
+            });
+        }
     }
 }

@@ -6,7 +6,8 @@ use std::fmt;
 use crate::ops::Op;
 use crate::tape::Tape;
 
-/// A scalar recorded on a [`Tape`]: a small `Copy` handle (a tape reference and a node index).
+/// A scalar recorded on a [`Tape`]: a small `Copy` handle (a tape reference, a node index, and
+/// the number itself).
 ///
 /// Arithmetic on `Value`s works like arithmetic on `f64` and records one node per operation
 /// (see the crate docs for the list). [`data`](Value::data) reads the number,
@@ -35,12 +36,23 @@ use crate::tape::Tape;
 #[derive(Clone, Copy)]
 pub struct Value<'t> {
     tape: &'t Tape,
+    /// A copy of the node's value: operations read it from here, not from the tape, so a chain
+    /// of operations never waits for the tape's last write.
+    data: f64,
     index: u32,
 }
 
 impl<'t> Value<'t> {
+    /// The handle of a node just recorded with value `data`.
+    #[inline(always)]
+    pub(crate) fn new(tape: &'t Tape, index: u32, data: f64) -> Self {
+        Value { tape, data, index }
+    }
+
+    /// The handle of an existing node, reading its value from the tape.
     pub(crate) fn from_index(tape: &'t Tape, index: u32) -> Self {
-        Value { tape, index }
+        let data = tape.with_nodes(|n| n.values[index as usize]);
+        Value { tape, data, index }
     }
 
     /// The number this value holds.
@@ -52,7 +64,7 @@ impl<'t> Value<'t> {
     /// ```
     #[inline]
     pub fn data(self) -> f64 {
-        self.tape.with_nodes(|n| n.values[self.index as usize])
+        self.data
     }
 
     /// d(output of the last [`backward`](Value::backward))/d(this value); `0.0` before any
@@ -157,15 +169,25 @@ impl<'t> Value<'t> {
     /// Records `op` applied to this value (with constants `k`).
     #[inline(always)]
     pub(crate) fn unary(self, op: Op, k: &[f64]) -> Self {
-        Value::from_index(self.tape, self.tape.record(op, &[self.index], k))
+        let value = op.eval(&[self.data], k);
+        Value::new(
+            self.tape,
+            self.tape.record(op, &[self.index], k, value),
+            value,
+        )
     }
 
     /// Records `op` applied to this value and `other`.
     #[inline(always)]
     #[track_caller]
     pub(crate) fn binary(self, op: Op, other: Value<'t>) -> Self {
-        let b = self.operand(other);
-        Value::from_index(self.tape, self.tape.record(op, &[self.index, b], &[]))
+        let operands = [self.index, self.operand(other)];
+        let value = op.eval(&[self.data, other.data], &[]);
+        Value::new(
+            self.tape,
+            self.tape.record(op, &operands, &[], value),
+            value,
+        )
     }
 
     /// Records `op` applied to this value and two others.
@@ -173,7 +195,12 @@ impl<'t> Value<'t> {
     #[track_caller]
     pub(crate) fn ternary(self, op: Op, b: Value<'t>, c: Value<'t>) -> Self {
         let operands = [self.index, self.operand(b), self.operand(c)];
-        Value::from_index(self.tape, self.tape.record(op, &operands, &[]))
+        let value = op.eval(&[self.data, b.data, c.data], &[]);
+        Value::new(
+            self.tape,
+            self.tape.record(op, &operands, &[], value),
+            value,
+        )
     }
 
     /// The op that produced this value.
