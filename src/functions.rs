@@ -19,6 +19,7 @@ impl<'t> Value<'t> {
     /// assert_eq!(y.data(), 8.0);
     /// assert_eq!(x.grad(), 3.0); // 1.5 * 4^0.5
     /// ```
+    #[inline]
     pub fn powf(self, exponent: f64) -> Self {
         self.unary(Op::Powf, &[exponent])
     }
@@ -33,6 +34,7 @@ impl<'t> Value<'t> {
     /// assert_eq!(y.data(), -8.0);
     /// assert_eq!(x.grad(), 12.0);
     /// ```
+    #[inline]
     pub fn powi(self, exponent: i32) -> Self {
         self.unary(Op::Powi, &[f64::from(exponent)])
     }
@@ -53,6 +55,7 @@ impl<'t> Value<'t> {
     /// # Panics
     /// If `exponent` belongs to another tape.
     #[track_caller]
+    #[inline]
     pub fn pow(self, exponent: Value<'t>) -> Self {
         self.binary(Op::Pow, exponent)
     }
@@ -67,6 +70,7 @@ impl<'t> Value<'t> {
     /// assert_eq!(y.data(), 3.0);
     /// assert_eq!(x.grad(), 1.0 / 6.0);
     /// ```
+    #[inline]
     pub fn sqrt(self) -> Self {
         self.unary(Op::Sqrt, &[])
     }
@@ -81,6 +85,7 @@ impl<'t> Value<'t> {
     /// assert_eq!(y.data(), -2.0);
     /// assert_eq!(x.grad(), 1.0 / 12.0);
     /// ```
+    #[inline]
     pub fn cbrt(self) -> Self {
         self.unary(Op::Cbrt, &[])
     }
@@ -95,6 +100,7 @@ impl<'t> Value<'t> {
     /// assert_eq!(y.data(), 0.25);
     /// assert_eq!(x.grad(), -1.0 / 16.0);
     /// ```
+    #[inline]
     pub fn recip(self) -> Self {
         self.unary(Op::Recip, &[])
     }
@@ -113,6 +119,7 @@ impl<'t> Value<'t> {
     /// # Panics
     /// If `a` or `b` belongs to another tape.
     #[track_caller]
+    #[inline]
     pub fn mul_add(self, a: Value<'t>, b: Value<'t>) -> Self {
         self.ternary(Op::MulAdd, a, b)
     }
@@ -131,6 +138,7 @@ impl<'t> Value<'t> {
     /// # Panics
     /// If `other` belongs to another tape.
     #[track_caller]
+    #[inline]
     pub fn hypot(self, other: Value<'t>) -> Self {
         self.binary(Op::Hypot, other)
     }
@@ -147,6 +155,7 @@ impl Value<'_> {
     /// y.backward();
     /// assert_eq!((y.data(), x.grad()), (1.0, 1.0));
     /// ```
+    #[inline]
     pub fn exp(self) -> Self {
         self.unary(Op::Exp, &[])
     }
@@ -161,6 +170,7 @@ impl Value<'_> {
     /// assert_eq!(y.data(), 8.0);
     /// assert_eq!(x.grad(), 8.0 * std::f64::consts::LN_2);
     /// ```
+    #[inline]
     pub fn exp2(self) -> Self {
         self.unary(Op::Exp2, &[])
     }
@@ -175,6 +185,7 @@ impl Value<'_> {
     /// assert_eq!(y.data(), 1e-10_f64.exp_m1());
     /// assert_eq!(x.grad(), 1.0 + 1e-10_f64.exp_m1());
     /// ```
+    #[inline]
     pub fn exp_m1(self) -> Self {
         self.unary(Op::ExpM1, &[])
     }
@@ -188,6 +199,7 @@ impl Value<'_> {
     /// y.backward();
     /// assert_eq!(x.grad(), 0.5);
     /// ```
+    #[inline]
     pub fn ln(self) -> Self {
         self.unary(Op::Ln, &[])
     }
@@ -202,6 +214,7 @@ impl Value<'_> {
     /// assert_eq!(y.data(), 2f64.ln());
     /// assert_eq!(x.grad(), 0.5);
     /// ```
+    #[inline]
     pub fn ln_1p(self) -> Self {
         self.unary(Op::Ln1p, &[])
     }
@@ -216,6 +229,7 @@ impl Value<'_> {
     /// assert_eq!(y.data(), 3.0);
     /// assert_eq!(x.grad(), 1.0 / (8.0 * std::f64::consts::LN_2));
     /// ```
+    #[inline]
     pub fn log2(self) -> Self {
         self.unary(Op::Log2, &[])
     }
@@ -230,6 +244,7 @@ impl Value<'_> {
     /// assert_eq!(y.data(), 2.0);
     /// assert_eq!(x.grad(), 1.0 / (100.0 * std::f64::consts::LN_10));
     /// ```
+    #[inline]
     pub fn log10(self) -> Self {
         self.unary(Op::Log10, &[])
     }
@@ -244,6 +259,7 @@ impl Value<'_> {
     /// assert_eq!(y.data(), 9f64.log(3.0));
     /// assert_eq!(x.grad(), 1.0 / (9.0 * 3f64.ln()));
     /// ```
+    #[inline]
     pub fn log(self, base: f64) -> Self {
         self.unary(Op::Log, &[base])
     }
@@ -260,6 +276,7 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert_eq!((y.data(), x.grad()), (0.0, 1.0));
     /// ```
+    #[inline]
     pub fn sin(self) -> Self {
         self.unary(Op::Sin, &[])
     }
@@ -273,6 +290,7 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert_eq!((y.data(), x.grad()), (1.0, 0.0));
     /// ```
+    #[inline]
     pub fn cos(self) -> Self {
         self.unary(Op::Cos, &[])
     }
@@ -284,6 +302,7 @@ impl<'t> Value<'t> {
     /// let (s, c) = tape.var(0.5).sin_cos();
     /// assert_eq!((s.data(), c.data()), 0.5f64.sin_cos());
     /// ```
+    #[inline]
     pub fn sin_cos(self) -> (Self, Self) {
         (self.sin(), self.cos())
     }
@@ -297,6 +316,7 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert_eq!(x.grad(), 1.0);
     /// ```
+    #[inline]
     pub fn tan(self) -> Self {
         self.unary(Op::Tan, &[])
     }
@@ -310,6 +330,7 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert!((x.grad() - 1.25).abs() < 1e-15); // 1 / sqrt(1 - 0.36)
     /// ```
+    #[inline]
     pub fn asin(self) -> Self {
         self.unary(Op::Asin, &[])
     }
@@ -323,6 +344,7 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert!((x.grad() + 1.25).abs() < 1e-15);
     /// ```
+    #[inline]
     pub fn acos(self) -> Self {
         self.unary(Op::Acos, &[])
     }
@@ -336,6 +358,7 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert_eq!(x.grad(), 0.5);
     /// ```
+    #[inline]
     pub fn atan(self) -> Self {
         self.unary(Op::Atan, &[])
     }
@@ -354,6 +377,7 @@ impl<'t> Value<'t> {
     /// # Panics
     /// If `other` belongs to another tape.
     #[track_caller]
+    #[inline]
     pub fn atan2(self, other: Value<'t>) -> Self {
         self.binary(Op::Atan2, other)
     }
@@ -367,6 +391,7 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert_eq!(x.grad(), 1.0);
     /// ```
+    #[inline]
     pub fn sinh(self) -> Self {
         self.unary(Op::Sinh, &[])
     }
@@ -380,6 +405,7 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert_eq!((y.data(), x.grad()), (1.0, 0.0));
     /// ```
+    #[inline]
     pub fn cosh(self) -> Self {
         self.unary(Op::Cosh, &[])
     }
@@ -393,6 +419,7 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert_eq!(x.grad(), 1.0 - 0.5f64.tanh().powi(2));
     /// ```
+    #[inline]
     pub fn tanh(self) -> Self {
         self.unary(Op::Tanh, &[])
     }
@@ -406,6 +433,7 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert_eq!(x.grad(), 1.0);
     /// ```
+    #[inline]
     pub fn asinh(self) -> Self {
         self.unary(Op::Asinh, &[])
     }
@@ -419,6 +447,7 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert_eq!(x.grad(), 1.0 / 3f64.sqrt());
     /// ```
+    #[inline]
     pub fn acosh(self) -> Self {
         self.unary(Op::Acosh, &[])
     }
@@ -432,6 +461,7 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert_eq!(x.grad(), 1.0 / 0.75);
     /// ```
+    #[inline]
     pub fn atanh(self) -> Self {
         self.unary(Op::Atanh, &[])
     }
@@ -443,6 +473,7 @@ impl<'t> Value<'t> {
     /// let x = tape.var(std::f64::consts::PI);
     /// assert_eq!(x.to_degrees().data(), 180.0);
     /// ```
+    #[inline]
     pub fn to_degrees(self) -> Self {
         self * (180.0 / std::f64::consts::PI)
     }
@@ -454,6 +485,7 @@ impl<'t> Value<'t> {
     /// let x = tape.var(180.0);
     /// assert_eq!(x.to_radians().data(), 180f64.to_radians());
     /// ```
+    #[inline]
     pub fn to_radians(self) -> Self {
         self * (std::f64::consts::PI / 180.0)
     }
@@ -470,6 +502,7 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert_eq!((y.data(), x.grad()), (3.0, -1.0));
     /// ```
+    #[inline]
     pub fn abs(self) -> Self {
         self.unary(Op::Abs, &[])
     }
@@ -488,6 +521,7 @@ impl<'t> Value<'t> {
     /// # Panics
     /// If `other` belongs to another tape.
     #[track_caller]
+    #[inline]
     pub fn max(self, other: Value<'t>) -> Self {
         self.binary(Op::Max, other)
     }
@@ -506,6 +540,7 @@ impl<'t> Value<'t> {
     /// # Panics
     /// If `other` belongs to another tape.
     #[track_caller]
+    #[inline]
     pub fn min(self, other: Value<'t>) -> Self {
         self.binary(Op::Min, other)
     }
@@ -523,6 +558,7 @@ impl<'t> Value<'t> {
     ///
     /// # Panics
     /// If `min > max` or either is NaN, as `f64::clamp` does.
+    #[inline]
     pub fn clamp(self, min: f64, max: f64) -> Self {
         assert!(
             min <= max,
@@ -537,6 +573,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::Tape::new();
     /// assert_eq!(tape.var(-2.5).signum().data(), -1.0);
     /// ```
+    #[inline]
     pub fn signum(self) -> Self {
         self.unary(Op::Signum, &[])
     }
@@ -547,6 +584,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::Tape::new();
     /// assert_eq!(tape.var(2.7).floor().data(), 2.0);
     /// ```
+    #[inline]
     pub fn floor(self) -> Self {
         self.unary(Op::Floor, &[])
     }
@@ -557,6 +595,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::Tape::new();
     /// assert_eq!(tape.var(2.2).ceil().data(), 3.0);
     /// ```
+    #[inline]
     pub fn ceil(self) -> Self {
         self.unary(Op::Ceil, &[])
     }
@@ -567,6 +606,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::Tape::new();
     /// assert_eq!(tape.var(2.5).round().data(), 3.0);
     /// ```
+    #[inline]
     pub fn round(self) -> Self {
         self.unary(Op::Round, &[])
     }
@@ -577,6 +617,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::Tape::new();
     /// assert_eq!(tape.var(-2.7).trunc().data(), -2.0);
     /// ```
+    #[inline]
     pub fn trunc(self) -> Self {
         self.unary(Op::Trunc, &[])
     }
@@ -590,6 +631,7 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert_eq!((y.data(), x.grad()), (0.75, 1.0));
     /// ```
+    #[inline]
     pub fn fract(self) -> Self {
         self - self.trunc()
     }
@@ -606,6 +648,7 @@ impl Value<'_> {
     /// y.backward();
     /// assert_eq!((y.data(), x.grad()), (0.0, 0.0));
     /// ```
+    #[inline]
     pub fn relu(self) -> Self {
         self.unary(Op::Relu, &[])
     }
@@ -619,6 +662,7 @@ impl Value<'_> {
     /// y.backward();
     /// assert_eq!((y.data(), x.grad()), (-0.02, 0.01));
     /// ```
+    #[inline]
     pub fn leaky_relu(self, slope: f64) -> Self {
         self.unary(Op::LeakyRelu, &[slope])
     }
@@ -633,6 +677,7 @@ impl Value<'_> {
     /// y.backward();
     /// assert_eq!((y.data(), x.grad()), (0.5, 0.25));
     /// ```
+    #[inline]
     pub fn sigmoid(self) -> Self {
         self.unary(Op::Sigmoid, &[])
     }
@@ -646,6 +691,7 @@ impl Value<'_> {
     /// y.backward();
     /// assert_eq!((y.data(), x.grad()), (1000.0, 1.0));
     /// ```
+    #[inline]
     pub fn softplus(self) -> Self {
         self.unary(Op::Softplus, &[])
     }

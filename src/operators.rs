@@ -131,12 +131,14 @@ impl<'t> Neg for Value<'t> {
 
 impl<'t> AddAssign for Value<'t> {
     #[track_caller]
+    #[inline]
     fn add_assign(&mut self, rhs: Value<'t>) {
         *self = *self + rhs;
     }
 }
 
 impl AddAssign<f64> for Value<'_> {
+    #[inline]
     fn add_assign(&mut self, rhs: f64) {
         *self = *self + rhs;
     }
@@ -144,12 +146,14 @@ impl AddAssign<f64> for Value<'_> {
 
 impl<'t> SubAssign for Value<'t> {
     #[track_caller]
+    #[inline]
     fn sub_assign(&mut self, rhs: Value<'t>) {
         *self = *self - rhs;
     }
 }
 
 impl SubAssign<f64> for Value<'_> {
+    #[inline]
     fn sub_assign(&mut self, rhs: f64) {
         *self = *self - rhs;
     }
@@ -157,12 +161,14 @@ impl SubAssign<f64> for Value<'_> {
 
 impl<'t> MulAssign for Value<'t> {
     #[track_caller]
+    #[inline]
     fn mul_assign(&mut self, rhs: Value<'t>) {
         *self = *self * rhs;
     }
 }
 
 impl MulAssign<f64> for Value<'_> {
+    #[inline]
     fn mul_assign(&mut self, rhs: f64) {
         *self = *self * rhs;
     }
@@ -170,12 +176,14 @@ impl MulAssign<f64> for Value<'_> {
 
 impl<'t> DivAssign for Value<'t> {
     #[track_caller]
+    #[inline]
     fn div_assign(&mut self, rhs: Value<'t>) {
         *self = *self / rhs;
     }
 }
 
 impl DivAssign<f64> for Value<'_> {
+    #[inline]
     fn div_assign(&mut self, rhs: f64) {
         *self = *self / rhs;
     }

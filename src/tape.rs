@@ -159,6 +159,7 @@ impl Tape {
     ///
     /// # Panics
     /// If the tape already holds `u32::MAX` nodes.
+    #[inline]
     pub fn var(&self, value: f64) -> Value<'_> {
         self.leaf(Op::Var, value)
     }
@@ -177,10 +178,12 @@ impl Tape {
     ///
     /// # Panics
     /// If the tape already holds `u32::MAX` nodes.
+    #[inline]
     pub fn constant(&self, value: f64) -> Value<'_> {
         self.leaf(Op::Const, value)
     }
 
+    #[inline]
     fn leaf(&self, op: Op, value: f64) -> Value<'_> {
         Value::new(self, self.record(op, &[], &[], value), value)
     }
@@ -193,6 +196,7 @@ impl Tape {
     /// let _y = x.exp() + 1.0;
     /// assert_eq!(tape.len(), 3);
     /// ```
+    #[inline]
     pub fn len(&self) -> usize {
         self.with_nodes(|n| n.values.len())
     }
@@ -205,6 +209,7 @@ impl Tape {
     /// tape.var(1.0);
     /// assert!(!tape.is_empty());
     /// ```
+    #[inline]
     pub fn is_empty(&self) -> bool {
         self.len() == 0
     }

@@ -114,6 +114,7 @@ impl<'t> Value<'t> {
     /// let y = x.tape().var(2.0); // same tape
     /// assert_eq!((x + y).data(), 3.0);
     /// ```
+    #[inline]
     pub fn tape(self) -> &'t Tape {
         self.tape
     }
@@ -126,6 +127,7 @@ impl<'t> Value<'t> {
     /// let y = x.sin();
     /// assert_eq!((x.index(), y.index()), (0, 1));
     /// ```
+    #[inline]
     pub fn index(self) -> usize {
         self.index as usize
     }

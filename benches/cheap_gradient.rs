@@ -1,0 +1,84 @@
+//! Goal 1 of the speed issue: the cheap-gradient ratio.
+//!
+//! `y = sum_i tanh(0.5 x_i + 0.1) x_i` over a million inputs, written with plain operators on
+//! `Value`s (record, one backward, read all million gradients), against the same loop on `f64`.
+//! Before criterion's timings it prints the peak resident memory of one gradient computation,
+//! per input.
+//!
+//! `cargo bench --bench cheap_gradient`; `peers/compare.sh` prints the ratio of the medians.
+
+use std::hint::black_box;
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use tapegrad::{Tape, Value};
+
+const INPUTS: usize = 1_000_000;
+
+fn inputs() -> Vec<f64> {
+    (0..INPUTS).map(|i| (i as f64 * 0.37).sin()).collect()
+}
+
+fn plain(x: &[f64]) -> f64 {
+    x.iter().map(|&x| (0.5 * x + 0.1).tanh() * x).sum()
+}
+
+/// The value and every gradient, on a tape the caller may reuse.
+fn differentiated(tape: &Tape, x: &[f64], grads: &mut Vec<f64>) -> f64 {
+    let xs: Vec<Value> = x.iter().map(|&x| tape.var(x)).collect();
+    let y: Value = xs.iter().map(|&x| (0.5 * x + 0.1).tanh() * x).sum();
+    y.backward();
+    grads.clear();
+    grads.extend(xs.iter().map(|x| x.grad()));
+    y.data()
+}
+
+fn bench(c: &mut Criterion) {
+    let x = inputs();
+    report_peak_memory(&x);
+    let mut group = c.benchmark_group("cheap_gradient");
+    group.sample_size(30);
+    group.bench_function("f64", |b| b.iter(|| plain(black_box(&x))));
+    let mut tape = Tape::new();
+    let mut grads = Vec::with_capacity(INPUTS);
+    group.bench_function("tapegrad", |b| {
+        b.iter(|| {
+            tape.clear();
+            differentiated(&tape, black_box(&x), &mut grads)
+        })
+    });
+    group.finish();
+}
+
+/// Peak resident memory of one gradient computation on a fresh tape, per input: the rise of
+/// the process's high-water mark (`VmHWM`) over what it held before, so it counts the tape,
+/// the handles of the inputs and the gradients read out, but not the inputs themselves
+/// (which the `f64` loop needs too). Resident memory, not allocated capacity: space a vector
+/// reserved and never touched costs no memory.
+fn report_peak_memory(x: &[f64]) {
+    let before = resident_kib("VmRSS:");
+    let tape = Tape::new();
+    let mut grads = Vec::new();
+    let y = differentiated(&tape, x, &mut grads);
+    let peak = resident_kib("VmHWM:").saturating_sub(before) * 1024;
+    assert!((y - plain(x)).abs() < 1e-9 * plain(x).abs());
+    println!(
+        "cheap_gradient memory: peak {:.0} bytes per input ({} nodes on the tape, {} bytes \
+         a Value handle)",
+        peak as f64 / INPUTS as f64,
+        tape.len(),
+        size_of::<Value>()
+    );
+}
+
+/// A `kB` line of /proc/self/status (0 where there is no such file).
+fn resident_kib(key: &str) -> usize {
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let line = status.lines().find(|l| l.starts_with(key)).unwrap_or("");
+    line.split_whitespace()
+        .nth(1)
+        .and_then(|kib| kib.parse().ok())
+        .unwrap_or(0)
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
