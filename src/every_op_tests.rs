@@ -55,10 +55,10 @@ fn domain(op: Op) -> Option<Domain> {
         Asin | Acos | Atanh => d(&[unit], &[]),
         Acosh => d(&[(1.1, 5.0)], &[]),
         MulAdd => d(&[any, any, any], &[]),
-        // Three items; Affine's are two weights, a bias and two inputs.
+        // Three items; the Affine ops' are two weights, a bias and two inputs.
         Sum => d(&[any; 3], &[]),
         Dot => d(&[any; 6], &[]),
-        Affine => d(&[any; 5], &[]),
+        Affine | AffineRelu | AffineTanh | AffineSigmoid => d(&[any; 5], &[]),
     }
 }
 
@@ -76,6 +76,13 @@ fn avoid_edges(op: Op, x: &mut [f64]) {
         Clamp if (x[0].abs() - 1.0).abs() < 0.1 => x[0] *= 0.8,
         Max | Min if (x[0] - x[1]).abs() < 0.1 => x[1] += 0.2,
         Atan2 | Hypot => off_zero(&mut x[0]),
+        // Leaves: w0 w1 bias x0 x1; keep the pre-activation off relu's kink.
+        AffineRelu => {
+            let z = x[0] * x[3] + x[1] * x[4] + x[2];
+            if z.abs() < 0.1 {
+                x[2] += 0.2;
+            }
+        }
         // Piecewise constant: keep the fractional part inside (0.1, 0.4), far from any jump.
         Signum | Floor | Ceil | Round | Trunc => {
             x[0] = x[0].floor() + 0.1 + 0.3 * x[0].fract().abs()
@@ -90,7 +97,9 @@ fn backward_of(op: Op, x: &[f64], constants: &[f64]) -> (Vec<f64>, f64) {
     let tape = Tape::new();
     let leaves: Vec<_> = x.iter().map(|&v| tape.var(v)).collect();
     let y = match (op, op.layout()) {
-        (Op::Affine, _) => crate::Value::from_index(&tape, tape.record_fused(op, &[0, 3, 2]).0),
+        (Op::Affine | Op::AffineRelu | Op::AffineTanh | Op::AffineSigmoid, _) => {
+            crate::Value::from_index(&tape, tape.record_fused(op, &[0, 3, 2]).0)
+        }
         (Op::Sum, _) => tape.sum(leaves.iter().copied()),
         (Op::Dot, _) => tape.dot(&leaves[..3], &leaves[3..]),
         (_, Layout::Fixed(_)) => {

@@ -70,11 +70,7 @@ impl Tape {
         Value::new(self, index, value)
     }
 
-    /// A neuron's pre-activation `w·x + bias`.
-    ///
-    /// It is one node when the weights and then the bias were created one after another on
-    /// the tape, and so were the inputs (as a network layer arranges). Otherwise it
-    /// is a [`dot`](Tape::dot) node and an addition, with the same value to the bit.
+    /// A neuron's pre-activation `w·x + bias`: [`neuron`](Tape::neuron) without activation.
     ///
     /// ```
     /// let tape = tapegrad::Tape::new();
@@ -93,22 +89,61 @@ impl Tape {
     /// If `w` and `x` differ in length, or a value belongs to another tape.
     #[track_caller]
     pub fn affine<'t>(&'t self, w: &[Value<'t>], bias: Value<'t>, x: &[Value<'t>]) -> Value<'t> {
+        self.neuron(w, bias, x, Activation::Identity)
+    }
+
+    /// A neuron: `activation(w·x + bias)`.
+    ///
+    /// It is one node when the weights and then the bias were created one after another on
+    /// the tape, and the inputs too (a network layer arranges its nodes so); a leaky relu adds
+    /// a second node. Otherwise it is a [`dot`](Tape::dot) node, an addition and the
+    /// activation's node, with the same value to the bit.
+    ///
+    /// ```
+    /// use tapegrad::{Activation, Tape};
+    ///
+    /// let tape = Tape::new();
+    /// let params: Vec<_> = [-3.0, 1.0, 6.8813735870195432].iter().map(|&p| tape.var(p)).collect();
+    /// let x = [tape.var(2.0), tape.var(0.0)];
+    /// let o = tape.neuron(&params[..2], params[2], &x, Activation::Tanh);
+    /// o.backward();
+    /// assert!((o.data() - 0.7071).abs() < 1e-4);
+    /// assert!((params[0].grad() - 1.0).abs() < 1e-4); // x1 * (1 - o²) = 2 * 0.5
+    /// ```
+    ///
+    /// # Panics
+    /// If `w` and `x` differ in length, or a value belongs to another tape.
+    #[track_caller]
+    pub fn neuron<'t>(
+        &'t self,
+        w: &[Value<'t>],
+        bias: Value<'t>,
+        x: &[Value<'t>],
+        activation: Activation,
+    ) -> Value<'t> {
         assert_eq!(
             w.len(),
             x.len(),
-            "affine needs as many weights as inputs, got {} weights and {} inputs",
+            "a neuron needs as many weights as inputs, got {} weights and {} inputs",
             w.len(),
             x.len()
         );
         let bias_index = self.own(bias);
-        match (self.run_start(w), self.run_start(x)) {
-            (Some(w0), Some(x0)) if bias_index as usize == w0 as usize + w.len() => {
-                let n = u32::try_from(w.len()).expect("a neuron has at most u32::MAX inputs");
-                let (index, value) = self.record_fused(Op::Affine, &[w0, x0, n]);
-                Value::new(self, index, value)
-            }
-            _ => self.dot(w, x) + bias,
-        }
+        let runs = match (self.run_start(w), self.run_start(x)) {
+            (Some(w0), Some(x0)) if bias_index as usize == w0 as usize + w.len() => (w0, x0),
+            _ => return activation.apply(self.dot(w, x) + bias),
+        };
+        let (op, after) = match activation {
+            Activation::Identity => (Op::Affine, Activation::Identity),
+            Activation::Relu => (Op::AffineRelu, Activation::Identity),
+            Activation::Tanh => (Op::AffineTanh, Activation::Identity),
+            Activation::Sigmoid => (Op::AffineSigmoid, Activation::Identity),
+            // Its slope would have to be stored in the node; a second node is cheaper to read.
+            Activation::LeakyRelu(_) => (Op::Affine, activation),
+        };
+        let n = u32::try_from(w.len()).expect("a neuron has at most u32::MAX inputs");
+        let (index, value) = self.record_fused(op, &[runs.0, runs.1, n]);
+        after.apply(Value::new(self, index, value))
     }
 
     /// The index of `v`, after checking it lives on this tape.
@@ -131,6 +166,45 @@ impl Tape {
             .zip(values)
             .all(|(expected, &v)| self.own(v) == expected);
         consecutive.then_some(first)
+    }
+}
+
+/// What a [neuron](Tape::neuron) applies to its `w·x + b`.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum Activation {
+    /// `z` itself.
+    Identity,
+    /// [`Value::relu`].
+    Relu,
+    /// [`Value::tanh`].
+    Tanh,
+    /// [`Value::sigmoid`].
+    Sigmoid,
+    /// [`Value::leaky_relu`] with this slope.
+    LeakyRelu(f64),
+}
+
+impl Activation {
+    /// The activation of `z`, as its own node (none for `Identity`).
+    ///
+    /// ```
+    /// use tapegrad::{Activation, Tape};
+    ///
+    /// let tape = Tape::new();
+    /// let z = tape.var(-2.0);
+    /// assert_eq!(Activation::Relu.apply(z).data(), 0.0);
+    /// assert_eq!(Activation::LeakyRelu(0.1).apply(z).data(), -0.2);
+    /// assert_eq!(Activation::Identity.apply(z).data(), -2.0);
+    /// ```
+    #[inline]
+    pub fn apply(self, z: Value<'_>) -> Value<'_> {
+        match self {
+            Activation::Identity => z,
+            Activation::Relu => z.relu(),
+            Activation::Tanh => z.tanh(),
+            Activation::Sigmoid => z.sigmoid(),
+            Activation::LeakyRelu(slope) => z.leaky_relu(slope),
+        }
     }
 }
 

@@ -56,7 +56,7 @@
 //!   `ln`, `sin`, `tanh`, `abs`, `max`, `clamp`, `mul_add`... plus [`Value::pow`] for a value
 //!   exponent and the activations `relu`, `leaky_relu`, `sigmoid`, `softplus`.
 //! - Fused nodes for long expressions: [`Tape::sum`] (also `iter.sum()`), [`Tape::dot`],
-//!   [`Tape::affine`].
+//!   [`Tape::affine`] and [`Tape::neuron`] (a whole neuron, activation included, in one node).
 //! - Higher derivatives: [`Value::gradient`] returns the gradient as values on the same tape.
 //!
 //! Every derivative rule sits in one file, `src/ops.rs`: the chain-rule table, one arm per
@@ -102,5 +102,6 @@ mod real;
 mod tape;
 mod value;
 
+pub use fused::Activation;
 pub use tape::Tape;
 pub use value::Value;

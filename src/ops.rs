@@ -140,6 +140,12 @@ pub(crate) enum Op {
     /// after them) and the inputs each sit in consecutive nodes. Stored as three words
     /// `[first weight, first input, n]` instead of `2n + 1` operands.
     Affine,
+    /// `relu(w·x + b)`, stored as `Affine` is: one node for a whole neuron.
+    AffineRelu,
+    /// `tanh(w·x + b)`, one node.
+    AffineTanh,
+    /// `sigmoid(w·x + b)`, one node.
+    AffineSigmoid,
 }
 
 /// How a node's operands are laid out in the tape's operand stream.
@@ -154,14 +160,69 @@ pub(crate) enum Layout {
 
 impl Op {
     /// Every op, in declaration order (`ALL[i] as usize == i`).
-    pub(crate) const ALL: [Op; 57] = {
+    pub(crate) const ALL: [Op; 60] = {
         use Op::*;
         [
-            Var, Const, Add, Sub, Mul, Div, AddConst, ConstSub, MulConst, DivConst, ConstDiv, Neg,
-            Recip, Powf, Powi, Pow, Sqrt, Cbrt, Exp, Exp2, ExpM1, Ln, Log2, Log10, Log, Ln1p, Sin,
-            Cos, Tan, Asin, Acos, Atan, Atan2, Sinh, Cosh, Tanh, Asinh, Acosh, Atanh, Hypot, Abs,
-            Max, Min, Clamp, MulAdd, Relu, LeakyRelu, Sigmoid, Softplus, Signum, Floor, Ceil,
-            Round, Trunc, Sum, Dot, Affine,
+            Var,
+            Const,
+            Add,
+            Sub,
+            Mul,
+            Div,
+            AddConst,
+            ConstSub,
+            MulConst,
+            DivConst,
+            ConstDiv,
+            Neg,
+            Recip,
+            Powf,
+            Powi,
+            Pow,
+            Sqrt,
+            Cbrt,
+            Exp,
+            Exp2,
+            ExpM1,
+            Ln,
+            Log2,
+            Log10,
+            Log,
+            Ln1p,
+            Sin,
+            Cos,
+            Tan,
+            Asin,
+            Acos,
+            Atan,
+            Atan2,
+            Sinh,
+            Cosh,
+            Tanh,
+            Asinh,
+            Acosh,
+            Atanh,
+            Hypot,
+            Abs,
+            Max,
+            Min,
+            Clamp,
+            MulAdd,
+            Relu,
+            LeakyRelu,
+            Sigmoid,
+            Softplus,
+            Signum,
+            Floor,
+            Ceil,
+            Round,
+            Trunc,
+            Sum,
+            Dot,
+            Affine,
+            AffineRelu,
+            AffineTanh,
+            AffineSigmoid,
         ]
     };
 
@@ -172,7 +233,7 @@ impl Op {
             Var | Const => Layout::Fixed(0),
             Sum => Layout::Variadic { per_item: 1 },
             Dot => Layout::Variadic { per_item: 2 },
-            Affine => Layout::Fixed(3),
+            Affine | AffineRelu | AffineTanh | AffineSigmoid => Layout::Fixed(3),
             Add | Sub | Mul | Div | Pow | Atan2 | Hypot | Max | Min => Layout::Fixed(2),
             MulAdd => Layout::Fixed(3),
             _ => Layout::Fixed(1),
@@ -251,6 +312,9 @@ impl Op {
             Sum => "sum",
             Dot => "dot",
             Affine => "affine",
+            AffineRelu => "affine+relu",
+            AffineTanh => "affine+tanh",
+            AffineSigmoid => "affine+sigmoid",
         }
     }
 
@@ -265,7 +329,9 @@ impl Op {
         let x = |i: usize| x[i];
         match self {
             Var | Const => unreachable!("a leaf's value is given, not computed"),
-            Sum | Dot | Affine => unreachable!("fused ops read their operands with eval_fused"),
+            Sum | Dot | Affine | AffineRelu | AffineTanh | AffineSigmoid => {
+                unreachable!("fused ops read their operands with eval_fused")
+            }
             Add => x(0) + x(1),
             Sub => x(0) - x(1),
             Mul => x(0) * x(1),
@@ -332,10 +398,16 @@ impl Op {
                 let (a, b) = operands.split_at(operands.len() / 2);
                 dot(a.len(), |i| value(a[i]), |i| value(b[i]))
             }
-            Affine => {
+            Affine | AffineRelu | AffineTanh | AffineSigmoid => {
                 let [w, x, n] = fixed(operands);
                 let bias = value(w + n);
-                dot(n as usize, |i| value(w + i as u32), |i| value(x + i as u32)) + bias
+                let z = dot(n as usize, |i| value(w + i as u32), |i| value(x + i as u32)) + bias;
+                match self {
+                    AffineRelu => relu(z),
+                    AffineTanh => z.tanh(),
+                    AffineSigmoid => sigmoid(z),
+                    _ => z,
+                }
             }
             _ => unreachable!("{self:?} is not a fused op"),
         }
@@ -627,15 +699,17 @@ impl Op {
                 }
             }
             // y = w·x + bias            dy/dw_i = x_i, dy/dx_i = w_i, dy/dbias = 1
-            Affine => {
-                let [w, x, n] = fixed(operands);
-                for i in 0..n {
-                    let (wi, xi) = (sweep.value(w + i), sweep.value(x + i));
-                    sweep.add(w + i, g * xi);
-                    sweep.add(x + i, g * wi);
+            Affine => backprop_affine(g, operands, sweep),
+            // y = relu(z), z = w·x + b  dy/dz = 1 for y > 0, else 0; then as Affine
+            AffineRelu => {
+                if y.data() > 0.0 {
+                    backprop_affine(g, operands, sweep);
                 }
-                sweep.add(w + n, g);
             }
+            // y = tanh(z), z = w·x + b  dy/dz = 1 - y²; then as Affine
+            AffineTanh => backprop_affine(g * (1.0 - y * y), operands, sweep),
+            // y = sigmoid(z)            dy/dz = y (1 - y); then as Affine
+            AffineSigmoid => backprop_affine(g * y * (1.0 - y), operands, sweep),
         }
     }
 }
@@ -674,11 +748,31 @@ static SHAPES: [Shape; 256] = {
 };
 
 /// Where a rule reads operand values and sends its contributions.
-pub(crate) trait Sweep<S> {
+pub(crate) trait Sweep<S: Real> {
     /// The value of node `index`: an `f64` in `backward`, a `Value` in `gradient`.
     fn value(&self, index: u32) -> S;
     /// Adds `contribution` to the gradient of node `index`.
     fn add(&mut self, index: u32, contribution: S);
+
+    /// Adds `g * value(from + i)` to the gradient of node `to + i`, for `i` below `n`: one
+    /// half of a neuron's rule, which `backward` runs as a vector loop.
+    #[inline(always)]
+    fn add_scaled_run(&mut self, to: u32, from: u32, n: u32, g: S) {
+        for i in 0..n {
+            let v = self.value(from + i);
+            self.add(to + i, g * v);
+        }
+    }
+}
+
+/// `z = w·x + bias` receiving `g`: `w_i` gets `g x_i`, `x_i` gets `g w_i`, the bias `g`.
+/// The weights (then the bias) and the inputs are runs of consecutive nodes.
+#[inline(always)]
+fn backprop_affine<S: Real, W: Sweep<S>>(g: S, operands: &[u32], sweep: &mut W) {
+    let [w, x, n] = fixed(operands);
+    sweep.add_scaled_run(w, x, n, g);
+    sweep.add_scaled_run(x, w, n, g);
+    sweep.add(w + n, g);
 }
 
 /// The operands of a fixed-arity op as an array.
@@ -706,10 +800,17 @@ fn nan_outside<S: Real>(inside: bool, derivative: S) -> S {
     }
 }
 
-/// `a_0 b_0 + ... + a_{n-1} b_{n-1}`, summed left to right (so every path agrees to the bit).
+/// `a_0 b_0 + ... + a_{n-1} b_{n-1}`, in four interleaved partial sums (terms `i ≡ k mod 4` go
+/// to sum `k`), added as `(s0 + s1) + (s2 + s3)`. Four sums let the additions overlap instead
+/// of waiting for each other; every dot product on the tape goes through here, so `dot`,
+/// `affine` and their fallbacks agree to the bit.
 #[inline]
 pub(crate) fn dot(n: usize, a: impl Fn(usize) -> f64, b: impl Fn(usize) -> f64) -> f64 {
-    (0..n).fold(0.0, |acc, i| acc + a(i) * b(i))
+    let mut sums = [0.0; 4];
+    for i in 0..n {
+        sums[i % 4] += a(i) * b(i);
+    }
+    (sums[0] + sums[1]) + (sums[2] + sums[3])
 }
 
 /// `max(a, 0)`, keeping NaN.

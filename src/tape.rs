@@ -525,6 +525,17 @@ impl Sweep<f64> for F64Sweep<'_> {
     fn add(&mut self, index: u32, contribution: f64) {
         self.grads[index as usize] += contribution;
     }
+    #[inline(always)]
+    fn add_scaled_run(&mut self, to: u32, from: u32, n: u32, g: f64) {
+        let (to, from, n) = (to as usize, from as usize, n as usize);
+        // Two distinct slices: the compiler can keep this loop in vector registers.
+        for (grad, value) in self.grads[to..to + n]
+            .iter_mut()
+            .zip(&self.values[from..from + n])
+        {
+            *grad += g * value;
+        }
+    }
 }
 
 /// Appends `items` to `vec` without checking its capacity.
