@@ -67,7 +67,8 @@ fn a_neuron_on_consecutive_nodes_is_one_node_with_the_same_numbers_as_elementary
 
 #[test]
 fn a_neuron_computes_its_formula() {
-    let z: f64 = 0.3 * 1.5 - 0.7 * -0.5 + 0.2 * 0.25 + 0.9 * 2.0 - 0.4 * -1.0 + 0.15;
+    let (w, x) = ([0.3, -0.7, 0.2, 0.9, -0.4], [1.5, -0.5, 0.25, 2.0, -1.0]);
+    let z: f64 = w.iter().zip(x).map(|(w, x)| w * x).sum::<f64>() + 0.15;
     let expected = [
         (Activation::Identity, z),
         (Activation::Relu, z.max(0.0)),
