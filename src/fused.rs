@@ -133,6 +133,20 @@ impl Tape {
             (Some(w0), Some(x0)) if bias_index as usize == w0 as usize + w.len() => (w0, x0),
             _ => return activation.apply(self.dot(w, x) + bias),
         };
+        let n = u32::try_from(w.len()).expect("a neuron has at most u32::MAX inputs");
+        self.neuron_on_runs(runs.0, runs.1, n, activation)
+    }
+
+    /// A neuron whose `n` weights (then its bias) start at node `w` and whose `n` inputs start
+    /// at node `x`. For callers that created those runs themselves (the layers of `nn`), so
+    /// that they need not be checked value by value.
+    pub(crate) fn neuron_on_runs(
+        &self,
+        w: u32,
+        x: u32,
+        n: u32,
+        activation: Activation,
+    ) -> Value<'_> {
         let (op, after) = match activation {
             Activation::Identity => (Op::Affine, Activation::Identity),
             Activation::Relu => (Op::AffineRelu, Activation::Identity),
@@ -141,8 +155,7 @@ impl Tape {
             // Its slope would have to be stored in the node; a second node is cheaper to read.
             Activation::LeakyRelu(_) => (Op::Affine, activation),
         };
-        let n = u32::try_from(w.len()).expect("a neuron has at most u32::MAX inputs");
-        let (index, value) = self.record_fused(op, &[runs.0, runs.1, n]);
+        let (index, value) = self.record_fused(op, &[w, x, n]);
         after.apply(Value::new(self, index, value))
     }
 

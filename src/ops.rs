@@ -387,11 +387,12 @@ impl Op {
         }
     }
 
-    /// The value of a fused node, reading its operand nodes through `value`. The operands of
-    /// `Sum` and `Dot` come without their counts (see [`Layout`]).
+    /// The value of a fused node, from its operand nodes' `values`. The operands of `Sum` and
+    /// `Dot` come without their counts (see [`Layout`]).
     #[inline]
-    pub(crate) fn eval_fused(self, operands: &[u32], value: impl Fn(u32) -> f64) -> f64 {
+    pub(crate) fn eval_fused(self, operands: &[u32], values: &[f64]) -> f64 {
         use Op::*;
+        let value = |i: u32| values[i as usize];
         match self {
             Sum => operands.iter().fold(0.0, |total, &i| total + value(i)),
             Dot => {
@@ -399,9 +400,9 @@ impl Op {
                 dot(a.len(), |i| value(a[i]), |i| value(b[i]))
             }
             Affine | AffineRelu | AffineTanh | AffineSigmoid => {
-                let [w, x, n] = fixed(operands);
-                let bias = value(w + n);
-                let z = dot(n as usize, |i| value(w + i as u32), |i| value(x + i as u32)) + bias;
+                let [w, x, n] = fixed(operands).map(|word| word as usize);
+                let (weights, inputs) = (&values[w..w + n], &values[x..x + n]);
+                let z = dot(n, |i| weights[i], |i| inputs[i]) + values[w + n];
                 match self {
                     AffineRelu => relu(z),
                     AffineTanh => z.tanh(),
@@ -804,13 +805,17 @@ fn nan_outside<S: Real>(inside: bool, derivative: S) -> S {
 /// to sum `k`), added as `(s0 + s1) + (s2 + s3)`. Four sums let the additions overlap instead
 /// of waiting for each other; every dot product on the tape goes through here, so `dot`,
 /// `affine` and their fallbacks agree to the bit.
-#[inline]
+#[inline(always)]
 pub(crate) fn dot(n: usize, a: impl Fn(usize) -> f64, b: impl Fn(usize) -> f64) -> f64 {
-    let mut sums = [0.0; 4];
-    for i in 0..n {
-        sums[i % 4] += a(i) * b(i);
+    let term = |i: usize| if i < n { a(i) * b(i) } else { 0.0 };
+    let (mut s0, mut s1, mut s2, mut s3) = (0.0, 0.0, 0.0, 0.0);
+    for i in (0..n).step_by(4) {
+        s0 += term(i);
+        s1 += term(i + 1);
+        s2 += term(i + 2);
+        s3 += term(i + 3);
     }
-    (sums[0] + sums[1]) + (sums[2] + sums[3])
+    (s0 + s1) + (s2 + s3)
 }
 
 /// `max(a, 0)`, keeping NaN.

@@ -280,8 +280,7 @@ impl Tape {
     /// operand nodes; returns its index and value.
     pub(crate) fn record_fused(&self, op: Op, operands: &[u32]) -> (u32, f64) {
         self.with_nodes(|n| {
-            let values = &n.values;
-            let value = op.eval_fused(operands, |i| values[i as usize]);
+            let value = op.eval_fused(operands, &n.values);
             (n.push(op, operands, &[], value), value)
         })
     }
@@ -376,8 +375,7 @@ impl Nodes {
         let operands = &self.scratch[from..];
         let count = u32::try_from(operands.len() / per_item)
             .expect("a fused node takes at most u32::MAX operands");
-        let values = &self.values;
-        let value = op.eval_fused(operands, |i| values[i as usize]);
+        let value = op.eval_fused(operands, &self.values);
         let index = self.next_index();
         self.ops.push(op);
         self.operands.push(count);
