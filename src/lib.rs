@@ -91,16 +91,22 @@
 
 #![deny(missing_docs)]
 
+mod derivatives;
+#[cfg(test)]
+mod every_op_higher_order_tests;
 #[cfg(test)]
 mod every_op_tests;
 mod functions;
 mod fused;
 mod gradient;
+#[cfg(test)]
+mod op_sampling;
 mod operators;
 mod ops;
 mod real;
 mod tape;
 mod value;
 
+pub use derivatives::{hessian, hessian_vector_product, jacobian, value_and_gradient};
 pub use tape::Tape;
 pub use value::Value;
