@@ -5,8 +5,9 @@
 //! Both methods stop when the gradient's length falls below `1e-8`, or at their iteration
 //! cap. Newton's steps are damped where the Hessian is not positive definite (see
 //! `newton_direction`); from this start it always is, while from `(0, 1)`, say, the damping
-//! carries the first few steps. Gradients come from one backward sweep, Hessians from `tapegrad::hessian` (a
-//! recorded gradient and one backward sweep per input); nothing is derived by hand.
+//! carries the first few steps. Gradients come from one backward sweep, Hessians from
+//! `tapegrad::hessian` (a recorded gradient and one backward sweep per input); nothing is
+//! derived by hand.
 //!
 //! Prints Newton's iterates, gradient descent's progress, then one summary line:
 //! `newton: newton_iterations=<n> gradient_descent_iterations=<m> newton_x=<x> newton_y=<y>`.
@@ -40,8 +41,10 @@ fn norm(v: &[f64]) -> f64 {
 /// that model has no minimum and its stationary point may lie uphill, so `μ` shifts the
 /// smallest eigenvalue `λ` up to `|λ|` (or to a thousandth of the largest eigenvalue's size,
 /// if that is more), as in Levenberg's damping: the step then points downhill, and no longer
-/// than the curvature's size warrants. There is no line search: a full step may raise `f` for a while (it does twice from
-/// this start), which Newton's method on Rosenbrock's function recovers from.
+/// than the curvature's size warrants.
+///
+/// There is no line search: a full step may raise `f` for a while (it does twice from this
+/// start), which Newton's method on Rosenbrock's function recovers from.
 fn newton_direction(g: &[f64], h: &[Vec<f64>]) -> ([f64; 2], f64) {
     let (a, b, c) = (h[0][0], 0.5 * (h[0][1] + h[1][0]), h[1][1]);
     // Eigenvalues of [[a, b], [b, c]]: mean ± radius.

@@ -13,7 +13,7 @@
 //! | helper | work |
 //! |---|---|
 //! | [`value_and_gradient`] | the recording and one backward sweep: `O(N)` |
-//! | [`hessian`] | one [`Value::gradient`] (records `O(N)` nodes) and `n` backward sweeps: `O(n N)` |
+//! | [`hessian`] | one [`Value::gradient`] (`O(N)` new nodes) and `n` backward sweeps: `O(n N)` |
 //! | [`hessian_vector_product`] | one `gradient` and one backward sweep: `O(N)`, whatever `n` |
 //! | [`jacobian`] of `m` outputs | one backward sweep per output: `O(m N)` |
 
@@ -24,7 +24,8 @@ use crate::value::Value;
 ///
 /// ```
 /// // f(x, y) = x² y + y³, so df/dx = 2 x y, df/dy = x² + 3 y²
-/// let (value, grad) = tapegrad::value_and_gradient(|v| v[0] * v[0] * v[1] + v[1].powi(3), &[2.0, 1.0]);
+/// let (value, grad) =
+///     tapegrad::value_and_gradient(|v| v[0] * v[0] * v[1] + v[1].powi(3), &[2.0, 1.0]);
 /// assert_eq!(value, 5.0);
 /// assert_eq!(grad, [4.0, 7.0]);
 /// ```

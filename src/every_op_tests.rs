@@ -1,7 +1,7 @@
 //! Every op of the chain-rule table against central finite differences, at random points.
 //!
 //! The list of ops comes from `Op::ALL`, so an op added to the table without a sampling
-//! domain here fails `every_op_has_a_test_domain`.
+//! domain in `crate::op_sampling` fails `every_op_has_a_test_domain`.
 //!
 //! Tolerance, in the spirit of PyTorch's gradcheck for `f64`: step `h = 1e-6 * max(1, |x|)`,
 //! and backward must agree with `(f(x + h) - f(x - h)) / 2h` to `1e-6 * (1 + |fd|)`. The

@@ -95,6 +95,10 @@
 //! First-order code pays nothing for this: `backward` runs the rules on plain `f64`s and
 //! records nothing.
 //!
+//! One difference from `backward`: `gradient` cannot skip a node whose incoming gradient is
+//! zero, since the derivatives of that zero need not be, so an unused NaN (see below) does
+//! reach its results: for `x.ln() * 0.0` at `x = -1`, `backward` gives 0 and `gradient` NaN.
+//!
 //! # Kinks and domains
 //!
 //! Numeric trouble never panics: it gives the IEEE answer, NaN or an infinity, as `f64` does.

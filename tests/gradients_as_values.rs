@@ -192,3 +192,15 @@ fn fused_nodes_have_second_derivatives() {
     let (dot_v, sum_v) = (0.5 * 2.0 + 1.5, 0.25 + 1.5 + 2.0);
     assert_eq!(x[1].grad(), sum_v + 2.0 * (-1.5 * -1.0) + dot_v);
 }
+
+#[test]
+fn gradient_passes_on_an_unused_nan_that_backward_holds_back() {
+    // backward skips nodes whose incoming gradient is exactly 0; gradient cannot, because
+    // the derivatives of that 0 may not vanish (d/dc of c ln x is ln x).
+    let tape = Tape::new();
+    let x = tape.var(-1.0);
+    let f = x.ln() * 0.0;
+    f.backward();
+    assert_eq!(x.grad(), 0.0);
+    assert!(f.gradient(&[x])[0].data().is_nan());
+}
