@@ -493,7 +493,10 @@ impl Op {
             Pow => {
                 let [a, b] = fixed(operands);
                 let (va, vb) = (sweep.value(a), sweep.value(b));
-                if vb.data() != 0.0 {
+                // At b = 0 this term is 0, but its derivative in b (a^(b-1)) is not: keep it
+                // for second derivatives wherever a^(b-1) is finite, so that 0 * inf never
+                // makes a NaN (at a = 0 it is dropped, and dy/da is 0).
+                if vb.data() != 0.0 || va.data().recip().is_finite() {
                     sweep.add(a, g * vb * va.pow(vb - 1.0));
                 }
                 if !(va.data() == 0.0 && vb.data() >= 0.0) {
