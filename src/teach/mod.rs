@@ -38,8 +38,9 @@ mod gradcheck;
 mod graph;
 mod trace;
 
-pub use gradcheck::gradcheck_with_step;
-pub use gradcheck::{DEFAULT_STEP, GradcheckReport, InputCheck, Tolerance, gradcheck};
+pub use gradcheck::{
+    DEFAULT_STEP, GradcheckReport, InputCheck, Tolerance, gradcheck, gradcheck_with_step,
+};
 pub use graph::Graph;
 pub use trace::{Contribution, Step, Trace};
 

@@ -417,6 +417,7 @@ struct Row {
     right: Passes,
 }
 
+/// The right-hand part of a line: what a node passes to one operand, or why it passes nothing.
 enum Passes {
     To([String; 3]),
     Nothing(&'static str),
