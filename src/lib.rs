@@ -99,6 +99,40 @@
 //! zero, since the derivatives of that zero need not be, so an unused NaN (see below) does
 //! reach its results: for `x.ln() * 0.0` at `x = -1`, `backward` gives 0 and `gradient` NaN.
 //!
+//! # Seeing backprop happen
+//!
+//! The [`teach`] module turns a recording into something to look at:
+//! [`Value::to_dot`] draws the graph behind a value (Graphviz), [`Value::backward_trace`]
+//! lists what the backward sweep does at every node, and [`gradcheck`] compares the gradients
+//! with finite differences.
+//!
+//! ```
+//! use tapegrad::{Tape, gradcheck, teach::Tolerance};
+//!
+//! let tape = Tape::new();
+//! let x = tape.named("x", 2.0);
+//! let y = (x * x + 3.0 * x).label("y");
+//! let trace = y.backward_trace();
+//! // x receives 2 (from x * x, once per use) twice and 3 (from 3 * x): 2 + 2 + 3 = 7.
+//! let to_x: Vec<f64> = trace
+//!     .steps()
+//!     .iter()
+//!     .flat_map(|s| s.contributions())
+//!     .filter(|c| c.operand() == x.index())
+//!     .map(|c| c.adds())
+//!     .collect();
+//! assert_eq!(to_x, [3.0, 2.0, 2.0]);
+//! assert_eq!(x.grad(), 7.0);
+//! println!("{trace}");
+//! let dot = y.to_dot(); // save as graph.dot, then: dot -Tsvg graph.dot -o graph.svg
+//! assert!(dot.contains("#0 x | data 2 | grad 7"));
+//!
+//! let report = gradcheck(|v| v[0] * v[0] + 3.0 * v[0], &[2.0]);
+//! assert!(report.passes(Tolerance::default()));
+//! ```
+//!
+//! The README's chapter "Backprop, from the code" says in which order to read the source.
+//!
 //! # Kinks and domains
 //!
 //! Numeric trouble never panics: it gives the IEEE answer, NaN or an infinity, as `f64` does.
@@ -142,9 +176,16 @@ mod operators;
 mod ops;
 mod real;
 mod tape;
+pub mod teach;
 mod value;
 
 pub use derivatives::{hessian, hessian_vector_product, jacobian, value_and_gradient};
 pub use fused::Activation;
 pub use tape::Tape;
+pub use teach::gradcheck;
 pub use value::Value;
+
+/// The README's Rust examples, run as doc tests so that a newcomer's first steps keep working.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+struct ReadmeDoctests;

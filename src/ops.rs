@@ -8,8 +8,8 @@
 //!
 //! The rules are generic over [`Real`]: `backward` runs them on `f64` (fast, nothing recorded),
 //! and `gradient` runs them on `Value`s, which records them, so a gradient can be differentiated
-//! again. A rule that would add zero adds nothing at all, so an operand reached only through,
-//! say, a `relu` at rest has no gradient path.
+//! again. Where a derivative is zero by the op's form (a `relu` at rest, `floor` everywhere),
+//! the rule adds nothing at all, so no gradient path runs through it.
 //!
 //! What each rule does at kinks and domain edges (PyTorch's choices) is tabled in the crate
 //! docs, under "Kinks and domains".
@@ -248,6 +248,19 @@ impl Op {
             | LeakyRelu => 1,
             Clamp => 2,
             _ => 0,
+        }
+    }
+
+    /// The nodes a node reads, given its operand words (those of `Sum` and `Dot` without their
+    /// counts): the fused neurons store runs `[first weight, first input, n]` and read the
+    /// weights, the bias after them, and the inputs; every other op lists its operands.
+    pub(crate) fn operand_nodes(self, words: &[u32]) -> Vec<u32> {
+        match self {
+            Op::Affine | Op::AffineRelu | Op::AffineTanh | Op::AffineSigmoid => {
+                let [w, x, n] = fixed(words);
+                (w..=w + n).chain(x..x + n).collect()
+            }
+            _ => words.to_vec(),
         }
     }
 

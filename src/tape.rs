@@ -164,6 +164,22 @@ impl Tape {
         self.leaf(Op::Var, value)
     }
 
+    /// A new leaf with a name: `tape.named("a", 2.0)` is `tape.var(2.0).label("a")`.
+    ///
+    /// The name is what graphs and traces show for the value.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let a = tape.named("a", 2.0);
+    /// assert_eq!((a.data(), a.name().as_deref()), (2.0, Some("a")));
+    /// ```
+    ///
+    /// # Panics
+    /// If the tape already holds `u32::MAX` nodes.
+    pub fn named(&self, name: &str, value: f64) -> Value<'_> {
+        self.var(value).label(name)
+    }
+
     /// A new leaf for a fixed number. It behaves exactly like [`var`](Tape::var) (it gets a
     /// gradient too); graphs and traces show it as a constant.
     ///

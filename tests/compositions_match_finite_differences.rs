@@ -1,11 +1,15 @@
-//! Random compositions of smooth operations: backward against central finite differences.
+//! Random compositions of smooth operations: backward against central finite differences,
+//! through `gradcheck`.
 //!
-//! Each expression is evaluated twice, once on `Value`s and once on `f64`s, by the same
-//! interpreter. Tolerance as in `src/every_op_tests.rs`: step `1e-6 * max(1, |x|)`, agreement
-//! to `1e-6 * (1 + |fd|)`; the ops are bounded so that values stay below about `e^3`.
+//! Each expression is evaluated by the same interpreter on `Value`s and on `f64`s, and the
+//! two must agree at the point; `gradcheck` then compares backward with finite differences of
+//! the `Value` evaluation. Tolerance as in `src/every_op_tests.rs`, much tighter than
+//! `gradcheck`'s default: step `1e-6 * max(1, |x|)`, agreement to `1e-6 * (1 + |fd|)`; the ops
+//! are bounded so that values stay below about `e^3`.
 
 use proptest::prelude::*;
-use tapegrad::{Tape, Value};
+use tapegrad::teach::{DEFAULT_STEP, Tolerance};
+use tapegrad::{Tape, Value, gradcheck};
 
 #[derive(Clone, Debug)]
 enum Expr {
@@ -182,18 +186,11 @@ proptest! {
         let y = eval(&e, &vars);
         // sigmoid and softplus use overflow-free forms, so allow an ulp or two.
         prop_assert!((y.data() - at(&x)).abs() <= 1e-14 * (1.0 + at(&x).abs()));
-        y.backward();
-        for j in 0..INPUTS {
-            let h = 1e-6 * x[j].abs().max(1.0);
-            let (mut up, mut down) = (x.clone(), x.clone());
-            up[j] += h;
-            down[j] -= h;
-            let fd = (at(&up) - at(&down)) / (2.0 * h);
-            let grad = vars[j].grad();
-            prop_assert!(
-                (grad - fd).abs() <= 1e-6 * (1.0 + fd.abs()),
-                "d/dx{} of {:?} at {:?}: backward {}, finite differences {}", j, e, x, grad, fd
-            );
-        }
+        let report = gradcheck(|v| eval(&e, v), &x);
+        prop_assert_eq!(report.step(), DEFAULT_STEP);
+        prop_assert!(
+            report.passes(Tolerance { atol: 1e-6, rtol: 1e-6 }),
+            "{:?} at {:?}:\n{}", e, x, report
+        );
     }
 }

@@ -1,0 +1,86 @@
+//! The graph behind micrograd's README expression, for Graphviz.
+//!
+//! Writes `graph.dot` (one record per value with its name, data and gradient, one small node
+//! per operation) and, when Graphviz's `dot` is on the PATH, renders it to `graph.svg`.
+//! Install Graphviz with `apt install graphviz` (Debian, Ubuntu) or `brew install graphviz`
+//! (macOS). Ends with one summary line:
+//! `graph: nodes=<values drawn> dot=graph.dot svg=<graph.svg|none>`.
+//!
+//! Run with `cargo run --example graph`.
+
+use std::io;
+use std::path::Path;
+use std::process::Command;
+
+use tapegrad::{Tape, Value};
+
+fn main() -> io::Result<()> {
+    println!("{}", write_graph(Path::new("."))?);
+    Ok(())
+}
+
+/// Writes `graph.dot`, and `graph.svg` if Graphviz is there, into `dir`; returns the summary
+/// line (`tests/examples_print_their_summaries.rs` calls this too).
+pub fn write_graph(dir: &Path) -> io::Result<String> {
+    let tape = Tape::new();
+    let g = micrograd_expression(&tape);
+    g.backward();
+    let graph = g.graph();
+    let dot = dir.join("graph.dot");
+    std::fs::write(&dot, graph.to_dot())?;
+    println!("wrote {}", dot.display());
+    let svg = match render_svg(&dot, &dir.join("graph.svg")) {
+        Ok(()) => "graph.svg",
+        Err(why) => {
+            println!("no graph.svg: {why}");
+            "none"
+        }
+    };
+    Ok(format!(
+        "graph: nodes={} dot=graph.dot svg={svg}",
+        graph.len()
+    ))
+}
+
+/// Runs Graphviz's `dot` on `dot`, writing `svg`; says why not if it cannot.
+fn render_svg(dot: &Path, svg: &Path) -> Result<(), String> {
+    let output = Command::new("dot")
+        .arg("-Tsvg")
+        .arg(dot)
+        .arg("-o")
+        .arg(svg)
+        .output();
+    match output {
+        Ok(out) if out.status.success() => Ok(()),
+        Ok(out) => Err(format!(
+            "Graphviz's dot failed ({}): {}",
+            out.status,
+            String::from_utf8_lossy(&out.stderr).trim()
+        )),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => Err(
+            "Graphviz's `dot` is not on the PATH; install it with `apt install graphviz` \
+             (Debian, Ubuntu) or `brew install graphviz` (macOS), then run this again"
+                .to_owned(),
+        ),
+        Err(e) => Err(format!("could not run Graphviz's dot: {e}")),
+    }
+}
+
+/// micrograd's README expression (as in `examples/expression.rs`), with names on the values
+/// micrograd names; returns the output `g`.
+#[allow(clippy::misrefactored_assign_op)] // `c += c + 1` is micrograd's expression, kept as is
+fn micrograd_expression(tape: &Tape) -> Value<'_> {
+    let a = tape.named("a", -4.0);
+    let b = tape.named("b", 2.0);
+    let mut c = a + b;
+    let mut d = a * b + b.powi(3);
+    c += c + 1.0;
+    c += 1.0 + c + (-a);
+    d += d * 2.0 + (b + a).relu();
+    d += 3.0 * d + (b - a).relu();
+    let e = (c - d).label("e");
+    let f = e.powi(2).label("f");
+    let mut g = f / 2.0;
+    g += 10.0 / f;
+    g.label("g")
+}

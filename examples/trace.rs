@@ -1,0 +1,69 @@
+//! The backward sweep as a table, node by node: micrograd's README expression, then one tanh
+//! neuron (the one of micrograd's lecture).
+//!
+//! Each row is one node, newest first: its op and value, the gradient that reached it from
+//! above, and for each operand the local derivative and what the chain rule adds to that
+//! operand's gradient. Ends with one summary line:
+//! `trace: a_grad=<dg/da> b_grad=<dg/db> neuron_o=<o>`.
+//!
+//! Run with `cargo run --example trace`.
+
+use tapegrad::{Tape, Value};
+
+fn main() {
+    print!("{}", report());
+}
+
+/// Everything the example prints (`tests/examples_print_their_summaries.rs` calls this too).
+pub fn report() -> String {
+    let tape = Tape::new();
+    let (a, b, g) = micrograd_expression(&tape);
+    let expression = g.backward_trace();
+
+    let tape = Tape::new();
+    let o = lecture_neuron(&tape);
+    let neuron = o.backward_trace();
+
+    format!(
+        "micrograd's README expression\n\n{expression}\n\
+         a tanh neuron: o = tanh(x1 w1 + x2 w2 + b)\n\n{neuron}\n\
+         trace: a_grad={:.4} b_grad={:.4} neuron_o={:.4}\n",
+        a.grad(),
+        b.grad(),
+        o.data()
+    )
+}
+
+/// micrograd's README expression (as in `examples/expression.rs`), with names on the
+/// intermediate values; returns `a`, `b` and the output `g`.
+#[allow(clippy::misrefactored_assign_op)] // `c += c + 1` is micrograd's expression, kept as is
+fn micrograd_expression(tape: &Tape) -> (Value<'_>, Value<'_>, Value<'_>) {
+    let a = tape.named("a", -4.0);
+    let b = tape.named("b", 2.0);
+    let mut c = a + b;
+    let mut d = a * b + b.powi(3);
+    c += c + 1.0;
+    c += 1.0 + c + (-a);
+    d += d * 2.0 + (b + a).relu();
+    d += 3.0 * d + (b - a).relu();
+    let e = (c - d).label("e");
+    let f = e.powi(2).label("f");
+    let mut g = f / 2.0;
+    g += 10.0 / f;
+    (a, b, g.label("g"))
+}
+
+/// The neuron of micrograd's lecture: two inputs, two weights and a bias chosen so that
+/// `n = 0.8813735870195432` (where tanh is 1/√2); returns `o = tanh(n)`.
+fn lecture_neuron(tape: &Tape) -> Value<'_> {
+    let x1 = tape.named("x1", 2.0);
+    let x2 = tape.named("x2", 0.0);
+    let w1 = tape.named("w1", -3.0);
+    let w2 = tape.named("w2", 1.0);
+    let b = tape.named("b", 6.881_373_587_019_543);
+    let x1w1 = (x1 * w1).label("x1w1");
+    let x2w2 = (x2 * w2).label("x2w2");
+    let sum = (x1w1 + x2w2).label("x1w1 + x2w2");
+    let n = (sum + b).label("n");
+    n.tanh().label("o")
+}

@@ -1,0 +1,178 @@
+//! The graph behind a value, as data and as Graphviz text.
+
+use std::fmt::Write;
+
+use super::{Kind, Node, number, walk_back};
+use crate::value::Value;
+
+/// The part of a tape that one value depends on: the value itself and every node it was
+/// computed from, in tape order (oldest first). Nodes recorded on the same tape for other
+/// results are left out.
+///
+/// ```
+/// let tape = tapegrad::Tape::new();
+/// let a = tape.named("a", 2.0);
+/// let unrelated = a.exp();
+/// let b = (a * 4.0).label("b");
+/// let graph = b.graph();
+/// let labels: Vec<_> = graph.nodes().iter().map(|n| n.label()).collect();
+/// assert_eq!(labels, [Some("a"), Some("b")]);
+/// assert!(graph.node(unrelated.index()).is_none());
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Graph {
+    nodes: Vec<Node>,
+}
+
+impl Graph {
+    /// The nodes, oldest first.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(1.0);
+    /// let graph = (x + x).graph();
+    /// assert_eq!(graph.nodes()[1].operands(), [0, 0]);
+    /// ```
+    pub fn nodes(&self) -> &[Node] {
+        &self.nodes
+    }
+
+    /// The node at position `index` of the tape, if the value depends on it.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(1.0);
+    /// let y = x.sin();
+    /// assert_eq!(y.graph().node(x.index()).map(|n| n.op()), Some("var"));
+    /// ```
+    pub fn node(&self, index: usize) -> Option<&Node> {
+        let at = self.nodes.binary_search_by_key(&index, Node::index).ok()?;
+        Some(&self.nodes[at])
+    }
+
+    /// How many nodes the value depends on, itself included.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(1.0);
+    /// assert_eq!((x * 2.0 + 1.0).graph().len(), 3);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Always `false`: a graph holds at least the value it was made from.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// assert!(!tape.var(1.0).graph().is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.nodes.is_empty()
+    }
+
+    /// The graph in Graphviz's DOT language, drawn left to right as micrograd draws it: a
+    /// record `{ #index label | data .. | grad .. }` for every value, and a small node for the
+    /// operation that made it, with an edge from each operand (twice for an operand used
+    /// twice) and one on to the result. Inputs and constants have no operation node.
+    ///
+    /// Render it with Graphviz: `dot -Tsvg graph.dot -o graph.svg`.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let a = tape.named("a", 2.0);
+    /// let b = (a * 3.0).label("b");
+    /// b.backward();
+    /// let dot = b.graph().to_dot();
+    /// assert!(dot.starts_with("digraph"));
+    /// assert!(dot.contains(r#"v0 [shape=record, label="{ #0 a | data 2 | grad 3 }"];"#));
+    /// assert!(dot.contains(r#"op1 [label="* 3"];"#));
+    /// assert!(dot.contains("v0 -> op1;"));
+    /// assert!(dot.contains("op1 -> v1;"));
+    /// ```
+    pub fn to_dot(&self) -> String {
+        let mut dot = String::from("digraph tapegrad {\n    rankdir=LR;\n");
+        for node in &self.nodes {
+            let i = node.index();
+            let name = match node.kind {
+                Kind::Constant => format!("{} (const)", node.tag()),
+                Kind::Input | Kind::Computed => node.tag(),
+            };
+            // `write!` to a String cannot fail.
+            let _ = writeln!(
+                dot,
+                "    v{i} [shape=record, label=\"{{ {} | data {} | grad {} }}\"];",
+                escape_record(&name),
+                number(node.value()),
+                number(node.grad()),
+            );
+            if node.kind != Kind::Computed {
+                continue;
+            }
+            let _ = writeln!(dot, "    op{i} [label=\"{}\"];", escape_quoted(node.op()));
+            for p in node.operands() {
+                let _ = writeln!(dot, "    v{p} -> op{i};");
+            }
+            let _ = writeln!(dot, "    op{i} -> v{i};");
+        }
+        dot.push_str("}\n");
+        dot
+    }
+}
+
+impl<'t> Value<'t> {
+    /// The graph this value depends on: every node it was computed from, with names, values
+    /// and the gradients of the last [`backward`](Value::backward) on the tape. Call it after
+    /// `backward` to see gradients.
+    ///
+    /// Cost: one pass over the tape up to this value.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.named("x", 3.0);
+    /// let y = x.powi(2).label("y");
+    /// y.backward();
+    /// let graph = y.graph();
+    /// assert_eq!(graph.len(), 2);
+    /// assert_eq!((graph.nodes()[0].label(), graph.nodes()[0].grad()), (Some("x"), 6.0));
+    /// ```
+    pub fn graph(self) -> Graph {
+        let mut nodes: Vec<Node> = walk_back(self).into_iter().map(|r| r.node).collect();
+        nodes.reverse();
+        Graph { nodes }
+    }
+
+    /// The graph of [`graph`](Value::graph) in Graphviz's DOT language (see
+    /// [`Graph::to_dot`]). Write it to a file and render it with
+    /// `dot -Tsvg graph.dot -o graph.svg`.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.named("x", 0.0);
+    /// let y = x.tanh().label("y");
+    /// y.backward();
+    /// let dot = y.to_dot();
+    /// assert!(dot.contains(r#"op1 [label="tanh"];"#));
+    /// assert!(dot.contains(r#"label="{ #1 y | data 0 | grad 1 }""#));
+    /// ```
+    pub fn to_dot(self) -> String {
+        self.graph().to_dot()
+    }
+}
+
+/// Escapes the characters that structure a record label, and those of a quoted string.
+fn escape_record(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '{' | '}' | '|' | '<' | '>' | '"' | '\\') {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+/// Escapes a quoted string.
+fn escape_quoted(text: &str) -> String {
+    text.replace('\\', "\\\\").replace('"', "\\\"")
+}

@@ -1,0 +1,296 @@
+//! Tools that show backpropagation happen: the graph behind a value, the backward sweep step
+//! by step, and a check of gradients against finite differences.
+//!
+//! - [`Value::graph`] and [`Value::to_dot`] show **what was recorded**: every value the output
+//!   depends on, with its name, number and gradient, and the operation that made it. Render
+//!   the Graphviz text with `dot -Tsvg graph.dot -o graph.svg` to see the expression as a
+//!   picture, the way micrograd draws it.
+//! - [`Value::backward_trace`] shows **what backward does**, one row per node, newest first:
+//!   the gradient that reached the node from above, the local derivative towards each operand
+//!   and what the chain rule adds to that operand's gradient (upstream × local). Summing a
+//!   node's arrivals gives its gradient; the trace lets you watch every sum being made.
+//! - [`gradcheck`] shows **that the rules are right**: it compares backward's gradients with
+//!   central finite differences, input by input, the way to test a derivative you have just
+//!   written.
+//!
+//! ```
+//! use tapegrad::Tape;
+//!
+//! let tape = Tape::new();
+//! let a = tape.named("a", 3.0);
+//! let b = tape.named("b", -2.0);
+//! let c = (a * b).label("c");
+//! let trace = c.backward_trace();
+//! // c = a * b passes upstream (1) × local (b = -2) to a, and 1 × (a = 3) to b.
+//! let step = &trace.steps()[0];
+//! assert_eq!(step.node().op(), "*");
+//! let adds: Vec<f64> = step.contributions().iter().map(|c| c.adds()).collect();
+//! assert_eq!(adds, [-2.0, 3.0]);
+//! assert!(c.to_dot().contains("#2 c"));
+//! ```
+//!
+//! The trace does not re-implement any derivative: it runs the engine's own rule for each node
+//! (the table in `src/ops.rs`) once with an upstream gradient of 1, which gives the local
+//! derivatives because every rule is linear in the upstream gradient, and once with the real
+//! upstream gradient, which gives exactly what `backward` adds.
+
+mod gradcheck;
+mod graph;
+mod trace;
+
+pub use gradcheck::{
+    DEFAULT_STEP, GradcheckReport, InputCheck, Tolerance, gradcheck, gradcheck_with_step,
+};
+pub use graph::Graph;
+pub use trace::{Contribution, Step, Trace};
+
+use crate::ops::Op;
+use crate::value::Value;
+
+/// One value of a recorded graph: where it sits on the tape, its name, the operation that
+/// made it, its number, its gradient and its operands.
+///
+/// [`Graph`] and [`Trace`] are lists of these.
+///
+/// ```
+/// let tape = tapegrad::Tape::new();
+/// let x = tape.named("x", 2.0);
+/// let y = x * 3.0;
+/// y.backward();
+/// let graph = y.graph();
+/// let node = &graph.nodes()[1];
+/// assert_eq!((node.index(), node.op(), node.value(), node.grad()), (1, "* 3", 6.0, 1.0));
+/// assert_eq!(node.operands(), [0]);
+/// assert_eq!(graph.nodes()[0].label(), Some("x"));
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    index: usize,
+    label: Option<String>,
+    op: String,
+    kind: Kind,
+    value: f64,
+    grad: f64,
+    operands: Vec<usize>,
+}
+
+impl Node {
+    /// The node's position on its tape, as [`Value::index`] gives it.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let y = tape.var(1.0).exp();
+    /// assert_eq!(y.graph().nodes()[1].index(), y.index());
+    /// ```
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The name given with [`Value::label`] or [`Tape::named`](crate::Tape::named), if any.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let y = tape.var(1.0).exp().label("y");
+    /// assert_eq!(y.graph().nodes()[1].label(), Some("y"));
+    /// assert_eq!(y.graph().nodes()[0].label(), None);
+    /// ```
+    pub fn label(&self) -> Option<&str> {
+        self.label.as_deref()
+    }
+
+    /// The operation that made the value, with the numbers stored in the node: `var` for an
+    /// input, `const` for [`Tape::constant`](crate::Tape::constant), `+`, `*`, `tanh`, `sum`,
+    /// ...; a number folded into the node shows where it stands: `* 3` for `x * 3.0`,
+    /// `10 /` for `10.0 / x`, `^2` for `x.powi(2)`, `+ -1` for `x - 1.0` (which the tape
+    /// stores as `x + -1`).
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(4.0);
+    /// let y = 10.0 / x.powi(2);
+    /// let ops: Vec<String> = y.graph().nodes().iter().map(|n| n.op().to_owned()).collect();
+    /// assert_eq!(ops, ["var", "^2", "10 /"]);
+    /// ```
+    pub fn op(&self) -> &str {
+        &self.op
+    }
+
+    /// Whether the node is an input made with [`Tape::var`](crate::Tape::var) (or
+    /// [`Tape::named`](crate::Tape::named)).
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let y = tape.var(1.0) + tape.constant(2.0);
+    /// let inputs: Vec<bool> = y.graph().nodes().iter().map(|n| n.is_input()).collect();
+    /// assert_eq!(inputs, [true, false, false]);
+    /// ```
+    pub fn is_input(&self) -> bool {
+        self.kind == Kind::Input
+    }
+
+    /// The number the node holds.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let y = tape.var(2.0) * 5.0;
+    /// assert_eq!(y.graph().nodes()[1].value(), 10.0);
+    /// ```
+    pub fn value(&self) -> f64 {
+        self.value
+    }
+
+    /// The node's gradient. In a [`Graph`], the one the last `backward` on the tape left
+    /// (`0.0` before any); in a [`Trace`], the gradient that reached the node in the traced
+    /// sweep, which is its final gradient, since every node that uses it is newer and was
+    /// swept first.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(3.0);
+    /// let y = x * x;
+    /// assert_eq!(y.graph().nodes()[0].grad(), 0.0);
+    /// y.backward();
+    /// assert_eq!(y.graph().nodes()[0].grad(), 6.0);
+    /// ```
+    pub fn grad(&self) -> f64 {
+        self.grad
+    }
+
+    /// The indices of the node's operands, in the order the operation takes them (an operand
+    /// used twice, as in `x * x`, appears twice). For a [`Tape::dot`](crate::Tape::dot) node:
+    /// the left vector, then the right one; for a fused
+    /// [`Tape::affine`](crate::Tape::affine) neuron: the weights, the bias, then the inputs.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let x = tape.var(3.0);
+    /// let y = x * x;
+    /// assert_eq!(y.graph().nodes()[1].operands(), [0, 0]);
+    /// ```
+    pub fn operands(&self) -> &[usize] {
+        &self.operands
+    }
+
+    /// `#index`, then the label if there is one: how graphs and traces name a node.
+    fn tag(&self) -> String {
+        match &self.label {
+            Some(label) => format!("#{} {label}", self.index),
+            None => format!("#{}", self.index),
+        }
+    }
+}
+
+/// What made a node: the user, as an input or a constant, or an operation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    Input,
+    Constant,
+    Computed,
+}
+
+/// A node copied out of the tape, with what the chain rule needs to run it again.
+struct Recorded {
+    node: Node,
+    op: Op,
+    /// The node's words in the operand stream, as `Op::backprop` takes them.
+    words: Vec<u32>,
+    constants: Vec<f64>,
+}
+
+/// The nodes `value` depends on (itself included), newest first, copied out of the tape.
+///
+/// One pass from `value` back to the first node: a node is needed if a needed node uses it,
+/// and every user of a node is newer than the node, so its mark is final when the pass
+/// reaches it.
+fn walk_back(value: Value<'_>) -> Vec<Recorded> {
+    let y = value.index();
+    value.tape().with_nodes(|n| {
+        let mut needed = vec![false; y + 1];
+        needed[y] = true;
+        let mut end = n.cursor_after(y);
+        let mut out = Vec::new();
+        for i in (0..=y).rev() {
+            let (start, span) = n.span_before(i, end);
+            end = start;
+            if !needed[i] {
+                continue;
+            }
+            let op = n.ops[i];
+            let words = n.operands[span.operands].to_vec();
+            let constants = n.constants[span.constants].to_vec();
+            let operands: Vec<usize> = op
+                .operand_nodes(&words)
+                .into_iter()
+                .map(|p| p as usize)
+                .collect();
+            for &p in &operands {
+                needed[p] = true;
+            }
+            out.push(Recorded {
+                node: Node {
+                    index: i,
+                    label: n.labels.get(&(i as u32)).cloned(),
+                    op: op_label(op, &constants),
+                    kind: match op {
+                        Op::Var => Kind::Input,
+                        Op::Const => Kind::Constant,
+                        _ => Kind::Computed,
+                    },
+                    value: n.values[i],
+                    grad: n.grads.get(i).copied().unwrap_or(0.0),
+                    operands,
+                },
+                op,
+                words,
+                constants,
+            });
+        }
+        out
+    })
+}
+
+/// How graphs and traces print an op, with the constants stored in its node.
+fn op_label(op: Op, k: &[f64]) -> String {
+    let k0 = || number(k[0]);
+    match op {
+        Op::AddConst | Op::MulConst | Op::DivConst => format!("{} {}", op.name(), k0()),
+        Op::ConstSub | Op::ConstDiv => format!("{} {}", k0(), op.name()),
+        Op::Powf | Op::Powi => format!("^{}", k0()),
+        Op::Log => format!("log base {}", k0()),
+        Op::LeakyRelu => format!("leaky_relu {}", k0()),
+        Op::Clamp => format!("clamp [{}, {}]", k0(), number(k[1])),
+        _ => op.name().to_owned(),
+    }
+}
+
+/// A number as the teaching tools print it: up to six decimals, trailing zeros dropped
+/// (`3`, `0.5`, `138.833819`), and scientific notation where that would hide digits.
+fn number(x: f64) -> String {
+    if x == 0.0 {
+        return "0".to_owned();
+    }
+    if !x.is_finite() {
+        return format!("{x}");
+    }
+    if !(1e-4..1e9).contains(&x.abs()) {
+        return format!("{x:.4e}");
+    }
+    let fixed = format!("{x:.6}");
+    fixed.trim_end_matches('0').trim_end_matches('.').to_owned()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::number;
+
+    #[test]
+    fn numbers_print_short_but_keep_small_values_visible() {
+        assert_eq!(number(3.0), "3");
+        assert_eq!(number(-0.5), "-0.5");
+        assert_eq!(number(138.83381924198252), "138.833819");
+        assert_eq!(number(1e-12), "1.0000e-12");
+        assert_eq!(number(-0.0), "0");
+        assert_eq!(number(f64::NAN), "NaN");
+        assert_eq!(number(f64::NEG_INFINITY), "-inf");
+    }
+}
