@@ -143,7 +143,7 @@ fn accuracy(model: &Mlp, data: &Dataset) -> f64 {
 /// The decision boundary as an SVG picture.
 fn svg(model: &Mlp, data: &Dataset) -> String {
     const SIZE: f64 = 600.0;
-    const CELLS: usize = 90;
+    const CELLS: usize = 60;
     const ARROWS: usize = 14;
     let (x0, x1, y0, y1) = bounds(data);
     let scale = SIZE / (x1 - x0).max(y1 - y0);

@@ -14,7 +14,7 @@ use rand::rngs::StdRng;
 /// use tapegrad::nn::Init;
 ///
 /// assert_eq!(Init::Uniform.limit(16, 16), 1.0);
-/// assert_eq!(Init::Xavier.limit(2, 1), 1.0); // sqrt(6 / (2 + 1))
+/// assert_eq!(Init::Xavier.limit(4, 2), 1.0); // sqrt(6 / (4 + 2))
 /// assert_eq!(Init::He.limit(6, 16), 1.0); // sqrt(6 / 6)
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

@@ -353,9 +353,12 @@ impl fmt::Display for Name {
     }
 }
 
+/// The file's lines with their index, counted from 0.
+type NumberedLines<'a> = std::iter::Enumerate<std::slice::Split<'a, u8, fn(&u8) -> bool>>;
+
 /// Reads the file's lines in order, skipping blank lines and comments.
 struct Parser<'a> {
-    lines: std::iter::Enumerate<std::slice::Split<'a, u8, fn(&u8) -> bool>>,
+    lines: NumberedLines<'a>,
     /// The number of the last line read, counted from 1.
     line: usize,
     /// The number a line after the last would have.

@@ -144,7 +144,10 @@ pub fn softmax_cross_entropy<'t>(logits: Run<'t>, class: usize) -> Value<'t> {
         "class label {class} is out of range: expected a class below {} (one per logit)",
         logits.len()
     );
-    let m = logits.iter().map(Value::data).fold(f64::NEG_INFINITY, f64::max);
+    let m = logits
+        .iter()
+        .map(Value::data)
+        .fold(f64::NEG_INFINITY, f64::max);
     let tape = logits.tape();
     let log_sum_exp = tape.sum(logits.iter().map(|z| (z - m).exp())).ln() + m;
     log_sum_exp - logits.get(class)

@@ -293,8 +293,20 @@ impl Layer {
     ///
     /// # Panics
     /// If `inputs` or `outputs` is 0.
-    pub fn new(inputs: usize, outputs: usize, activation: Activation, init: Init, seed: u64) -> Self {
-        Layer::random(inputs, outputs, activation, init, &mut StdRng::seed_from_u64(seed))
+    pub fn new(
+        inputs: usize,
+        outputs: usize,
+        activation: Activation,
+        init: Init,
+        seed: u64,
+    ) -> Self {
+        Layer::random(
+            inputs,
+            outputs,
+            activation,
+            init,
+            &mut StdRng::seed_from_u64(seed),
+        )
     }
 
     fn random(
@@ -402,9 +414,7 @@ impl Module for Layer {
         let per_neuron = self.inputs() + 1;
         let first = tape.len();
         for j in 0..self.neurons.len() {
-            params
-                .slice(j * per_neuron, (j + 1) * per_neuron)
-                .affine(x);
+            params.slice(j * per_neuron, (j + 1) * per_neuron).affine(x);
         }
         let z = Run::from_range(tape, first, self.neurons.len());
         match self.activation() {

@@ -39,9 +39,9 @@
 //!     2,
 //!     &[(4, Activation::Tanh), (1, Activation::Identity)],
 //!     Init::Xavier,
-//!     7,
+//!     1,
 //! );
-//! let mut adam = Adam::new(0.05);
+//! let mut adam = Adam::new(0.1);
 //! let mut tape = Tape::new();
 //! let mut grads = Vec::new();
 //! for _ in 0..300 {

@@ -67,7 +67,10 @@ impl DataParallel {
     /// If `threads` is 0.
     #[track_caller]
     pub fn new(threads: usize) -> Self {
-        assert!(threads > 0, "data-parallel training needs at least one thread");
+        assert!(
+            threads > 0,
+            "data-parallel training needs at least one thread"
+        );
         DataParallel {
             workers: (0..threads).map(|_| Worker::default()).collect(),
         }
@@ -196,7 +199,7 @@ impl Worker {
         }));
         let mut total = share / data.len() as f64;
         if let Some(penalty) = penalty {
-            total = total + penalty(params);
+            total += penalty(params);
         }
         total.backward();
         params.grads_into(&mut self.grads);
