@@ -157,7 +157,7 @@ fn svg(model: &Mlp, data: &Dataset) -> String {
          font-family=\"sans-serif\" font-size=\"13\">\n\
          <defs><marker id=\"head\" markerWidth=\"6\" markerHeight=\"6\" refX=\"5\" refY=\"3\" \
          orient=\"auto\"><path d=\"M0,0 L6,3 L0,6 z\" fill=\"#222\"/></marker></defs>\n",
-        height + 40.0
+        height + 44.0
     );
     // The score, shaded: blue where the model says -1, red where it says +1, paler near 0.
     let (cw, ch) = ((x1 - x0) / CELLS as f64, (y1 - y0) / CELLS as f64);
@@ -166,15 +166,14 @@ fn svg(model: &Mlp, data: &Dataset) -> String {
             let (x, y) = (x0 + (i as f64 + 0.5) * cw, y0 + (j as f64 + 0.5) * ch);
             let score = model.predict(&[x, y])[0];
             let strength = score.abs().min(1.5) / 1.5;
-            let colour = if score > 0.0 { "#d62728" } else { "#1f77b4" };
+            let colour = shade(if score > 0.0 { RED } else { BLUE }, 0.2 + 0.5 * strength);
             out += &format!(
-                "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" fill=\"{colour}\" \
-                 fill-opacity=\"{:.3}\"/>\n",
+                "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" \
+                 fill=\"{colour}\"/>\n",
                 px(x - cw / 2.0),
                 py(y + ch / 2.0),
-                cw * scale + 0.3,
-                ch * scale + 0.3,
-                0.15 + 0.45 * strength
+                cw * scale + 0.5,
+                ch * scale + 0.5,
             );
         }
     }
@@ -201,7 +200,7 @@ fn svg(model: &Mlp, data: &Dataset) -> String {
         }
     }
     for (x, label) in data.iter() {
-        let colour = if label > 0.0 { "#d62728" } else { "#1f77b4" };
+        let colour = shade(if label > 0.0 { RED } else { BLUE }, 1.0);
         out += &format!(
             "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\" fill=\"{colour}\" stroke=\"black\"/>\n",
             px(x[0]),
@@ -209,11 +208,22 @@ fn svg(model: &Mlp, data: &Dataset) -> String {
         );
     }
     out += &format!(
-        "<text x=\"8\" y=\"{:.0}\">shading: the model's score (red +1, blue -1); arrows: \
-         saliency, the direction in which the score rises</text>\n</svg>\n",
-        height + 25.0
+        "<text x=\"8\" y=\"{:.0}\">shading: the model's score (red: +1, blue: -1)</text>\n\
+         <text x=\"8\" y=\"{:.0}\">arrows: saliency, the direction in which the score \
+         rises fastest</text>\n</svg>\n",
+        height + 18.0,
+        height + 36.0
     );
     out
+}
+
+const RED: [f64; 3] = [214.0, 39.0, 40.0];
+const BLUE: [f64; 3] = [31.0, 119.0, 180.0];
+
+/// `colour` mixed with white: all of it at `amount` 1, none at 0.
+fn shade(colour: [f64; 3], amount: f64) -> String {
+    let [r, g, b] = colour.map(|c| (255.0 - amount * (255.0 - c)).round() as u8);
+    format!("#{r:02x}{g:02x}{b:02x}")
 }
 
 /// The region to draw: the points' bounding box with a margin.
