@@ -21,7 +21,7 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use tapegrad::nn::{
-    self, Activation, DataParallel, Dataset, Init, Mlp, Optimizer, Schedule, Sgd, loss,
+    self, Activation, DataParallel, Dataset, Init, Mlp, Module, Optimizer, Schedule, Sgd, loss,
 };
 
 const USAGE: &str = "usage: moons [--steps N] [--out FILE.svg] [--threads N] [--seed N]";
@@ -76,7 +76,7 @@ fn main() -> ExitCode {
             &mut grads,
         );
         sgd.set_learning_rate(schedule.at(k));
-        sgd.step(nn::Module::parameters_mut(&mut model), &grads);
+        sgd.step(model.parameters_mut(), &grads);
         training += start.elapsed();
 
         if total.is_nan() {

@@ -82,6 +82,7 @@ impl Dropout {
         let first = tape.len();
         for xi in x {
             let dropped = self.rng.random::<f64>() < self.rate;
+            // Recorded for the run returned below, which names these nodes.
             let _ = xi * if dropped { 0.0 } else { keep_scale };
         }
         Run::from_range(tape, first, x.len())
