@@ -4,7 +4,7 @@
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
-use super::mlp::check_sizes;
+use super::module::check_sizes;
 use super::{Mlp, Module, Run};
 
 /// Inverted dropout: while training, each value is set to 0 with probability `rate` and the
