@@ -4,6 +4,7 @@
 //! (`d/da_i = 1`), and so does `iter.sum()`. That saves memory and time on long sums, and the
 //! gradient is the same.
 
+use std::fmt;
 use std::iter::{Product, Sum};
 
 use crate::ops::Op;
@@ -182,41 +183,80 @@ impl Tape {
     }
 }
 
-/// What a [neuron](Tape::neuron) applies to its `w·x + b`.
+/// What a [neuron](Tape::neuron) does to its weighted sum `z = w·x + b`; in a network, chosen
+/// per layer.
+///
+/// Without a nonlinearity between them, layers compose to a single affine map, so a deep
+/// network would be no more expressive than one layer; the activation is what lets a network
+/// bend its decision boundary.
+///
+/// ```
+/// use tapegrad::{Activation, Tape};
+///
+/// let tape = Tape::new();
+/// let z = tape.var(-2.0);
+/// assert_eq!(Activation::Relu.apply(z).data(), 0.0);
+/// assert_eq!(Activation::LeakyRelu(0.1).apply(z).data(), -0.2);
+/// assert_eq!(Activation::Identity.apply(z).data(), -2.0);
+/// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Activation {
-    /// `z` itself.
-    Identity,
-    /// [`Value::relu`].
+    /// `max(z, 0)`: the usual choice for hidden layers.
     Relu,
-    /// [`Value::tanh`].
+    /// `tanh(z)`, in `(-1, 1)`.
     Tanh,
-    /// [`Value::sigmoid`].
+    /// `1 / (1 + e^-z)`, in `(0, 1)`.
     Sigmoid,
-    /// [`Value::leaky_relu`] with this slope.
+    /// `z` itself: for output layers whose scores go to a loss (hinge, cross-entropy on
+    /// logits, squared error).
+    Identity,
+    /// `z` for positive `z`, `slope * z` elsewhere, so that a neuron at rest still passes a
+    /// gradient.
     LeakyRelu(f64),
 }
 
 impl Activation {
-    /// The activation of `z`, as its own node (none for `Identity`).
+    /// Applies the activation to `z`, recording one node (none for
+    /// [`Identity`](Self::Identity)).
     ///
     /// ```
     /// use tapegrad::{Activation, Tape};
     ///
     /// let tape = Tape::new();
-    /// let z = tape.var(-2.0);
-    /// assert_eq!(Activation::Relu.apply(z).data(), 0.0);
-    /// assert_eq!(Activation::LeakyRelu(0.1).apply(z).data(), -0.2);
-    /// assert_eq!(Activation::Identity.apply(z).data(), -2.0);
+    /// let z = tape.var(0.0);
+    /// let y = Activation::Sigmoid.apply(z);
+    /// y.backward();
+    /// assert_eq!((y.data(), z.grad()), (0.5, 0.25));
     /// ```
     #[inline]
     pub fn apply(self, z: Value<'_>) -> Value<'_> {
         match self {
-            Activation::Identity => z,
             Activation::Relu => z.relu(),
             Activation::Tanh => z.tanh(),
             Activation::Sigmoid => z.sigmoid(),
+            Activation::Identity => z,
             Activation::LeakyRelu(slope) => z.leaky_relu(slope),
+        }
+    }
+}
+
+/// The name used in saved models: `relu`, `tanh`, `sigmoid`, `identity`, or
+/// `leaky_relu(<slope>)` with the slope written so that it reads back exactly.
+///
+/// ```
+/// use tapegrad::Activation;
+///
+/// assert_eq!(Activation::Tanh.to_string(), "tanh");
+/// assert_eq!(Activation::LeakyRelu(0.01).to_string(), "leaky_relu(0.01)");
+/// ```
+impl fmt::Display for Activation {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Activation::Relu => f.write_str("relu"),
+            Activation::Tanh => f.write_str("tanh"),
+            Activation::Sigmoid => f.write_str("sigmoid"),
+            Activation::Identity => f.write_str("identity"),
+            Activation::LeakyRelu(slope) => write!(f, "leaky_relu({slope:?})"),
         }
     }
 }

@@ -326,9 +326,9 @@ impl Nodes {
         debug_assert_eq!(op.layout(), Layout::Fixed(operands.len()));
         debug_assert_eq!(op.constants(), constants.len());
         // One counter stands for the free space of all four streams, so that recording a node
-        // is one test and a handful of stores; the growing stays out of line.
+        // is one test and a handful of stores; the rest stays out of line.
         if self.room == 0 {
-            self.grow();
+            self.make_room();
         }
         self.room -= 1;
         let index = self.values.len();
@@ -345,12 +345,24 @@ impl Nodes {
         index as u32
     }
 
-    /// Makes room for more nodes.
+    /// Refills `room`, growing the streams only when they are truly short of space.
+    ///
+    /// `room` counts every node as the widest one, so it runs out before the streams do;
+    /// measuring again first is what lets a cleared tape record a step as large as the one
+    /// before without allocating.
     ///
     /// # Panics
     /// If the tape already holds MAX_NODES nodes.
     #[cold]
     #[inline(never)]
+    fn make_room(&mut self) {
+        self.measure_room();
+        if self.room == 0 {
+            self.grow();
+        }
+    }
+
+    /// Grows every stream by as many nodes as the tape holds.
     fn grow(&mut self) {
         let len = self.values.len();
         node_index(len); // panics when the tape is full

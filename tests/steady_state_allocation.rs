@@ -78,3 +78,29 @@ fn steps_after_the_first_allocate_nothing() {
         assert_eq!(later, 0, "a step on a reused tape allocated");
     }
 }
+
+/// A step that mixes a wide fused node with many narrow ones (as a training step does: an
+/// L2 penalty over all parameters, then a node or two per data point) makes the tape grow
+/// during the first step; the next steps, just as long, must fit in what it left behind.
+#[test]
+fn a_step_as_long_as_the_last_fits_in_the_memory_it_left() {
+    let step = |tape: &Tape| {
+        let w: [Value; 337] = std::array::from_fn(|i| tape.var(i as f64 * 0.001));
+        let l2 = tape.dot(&w, &w);
+        let terms = (0..300).map(|i| {
+            let x = tape.var(i as f64);
+            (w[i].mul_add(x, w[1]) * 0.5).relu()
+        });
+        let loss = tape.sum(terms) + l2;
+        loss.backward();
+        w[7].grad()
+    };
+    let mut tape = Tape::new();
+    let first_grad = step(&tape);
+    for _ in 0..3 {
+        tape.clear();
+        let mut grad = 0.0;
+        assert_eq!(allocations_during(|| grad = step(&tape)), 0);
+        assert_eq!(grad, first_grad);
+    }
+}

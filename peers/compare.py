@@ -1,0 +1,106 @@
+#!/usr/bin/env python3
+"""Runs tapegrad's benchmarks and the peers' scripts in one go and prints the speed issue's
+ratios, each from medians measured side by side in this run.
+
+    python3 peers/compare.py [--python PEERS_PYTHON] [--steps 1000] [--repeats 5]
+
+PEERS_PYTHON is a Python with torch and jax installed (see peers/README.md); without it the
+peer rows are skipped. The peers run pinned to one core (taskset -c 0) with single-threaded
+math libraries, as the issue's goals are stated per core.
+"""
+import argparse
+import json
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+BENCHES = ["cheap_gradient", "micrograd_step", "nn_step", "data_parallel"]
+ONE_THREAD = {
+    "OMP_NUM_THREADS": "1",
+    "MKL_NUM_THREADS": "1",
+    "OPENBLAS_NUM_THREADS": "1",
+    "XLA_FLAGS": "--xla_cpu_multi_thread_eigen=false intra_op_parallelism_threads=1",
+}
+
+
+def criterion_median_ns(group, name):
+    path = ROOT / "target" / "criterion" / group / name / "new" / "estimates.json"
+    return json.loads(path.read_text())["median"]["point_estimate"]
+
+
+def run_benches():
+    for bench in BENCHES:
+        print(f"== cargo bench --bench {bench}", flush=True)
+        out = subprocess.run(
+            ["cargo", "bench", "--bench", bench, "--", "--noplot"],
+            cwd=ROOT, check=True, capture_output=True, text=True,
+        ).stdout
+        for line in out.splitlines():
+            if "memory:" in line or "allocations:" in line:
+                print("   ", line)
+
+
+def run_peer(python, script, steps, repeats):
+    """Median microseconds per step over `repeats` runs of a peer script."""
+    pin = ["taskset", "-c", "0"] if shutil.which("taskset") else []
+    times = []
+    for _ in range(repeats):
+        out = subprocess.run(
+            pin + [python, script, str(steps)], cwd=ROOT / "peers", check=True,
+            capture_output=True, text=True, env={**os.environ, **ONE_THREAD},
+        ).stdout
+        times.append(float(re.search(r"us_per_step=([0-9.]+)", out).group(1)))
+    return statistics.median(times)
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--python", default=os.environ.get("PEERS_PYTHON", "/tmp/peers-venv/bin/python"))
+    parser.add_argument("--steps", type=int, default=1000)
+    parser.add_argument("--repeats", type=int, default=5)
+    args = parser.parse_args()
+
+    run_benches()
+    us = lambda group, name: criterion_median_ns(group, name) / 1000.0
+    rows = []
+    f64, ours = us("cheap_gradient", "f64"), us("cheap_gradient", "tapegrad")
+    rows.append(("1 cheap gradient, 10^6 inputs", f"{ours / 1000:.1f} ms", f"f64 loop {f64 / 1000:.2f} ms",
+                 f"{ours / f64:.2f}x f64", "<= 3x"))
+
+    peers = {}
+    if Path(args.python).exists():
+        for peer in ["torch", "jax"]:
+            print(f"== {peer}_moons.py", flush=True)
+            peers[peer] = run_peer(args.python, f"{peer}_moons.py", args.steps, args.repeats)
+    else:
+        print(f"(no peer Python at {args.python}: peer rows skipped; see peers/README.md)")
+
+    micrograd_style = us("micrograd_step", "one_thread")
+    micrograd_two = us("micrograd_step", "two_threads")
+    nn_step = us("nn_step", "one_thread")
+    if "torch" in peers:
+        rows.append(("2 micrograd-style step, 1 thread", f"{micrograd_style:.0f} us", f"PyTorch {peers['torch']:.0f} us",
+                     f"{micrograd_style / peers['torch']:.2f}x PyTorch", "<= 0.25x"))
+        rows.append(("2 micrograd-style step, 2 threads", f"{micrograd_two:.0f} us", f"PyTorch {peers['torch']:.0f} us",
+                     f"{micrograd_two / peers['torch']:.2f}x PyTorch", "<= 0.25x"))
+    if "jax" in peers:
+        rows.append(("3 nn moons step, 1 thread", f"{nn_step:.1f} us", f"JAX jit {peers['jax']:.1f} us",
+                     f"{nn_step / peers['jax']:.2f}x JAX", "<= 1x"))
+    one, two = us("data_parallel", "one_thread"), us("data_parallel", "two_threads")
+    rows.append(("4 1000-point batch, 2 threads", f"{two:.0f} us", f"1 thread {one:.0f} us",
+                 f"{one / two:.2f}x faster", ">= 1.7x"))
+
+    print()
+    print("| goal | tapegrad | beside it, same run | ratio | target |")
+    print("| --- | --- | --- | --- | --- |")
+    for row in rows:
+        print("| " + " | ".join(row) + " |")
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,132 @@
+//! Dropout: randomly silencing hidden units while training, so that no unit can rely on
+//! another being there.
+
+use rand::rngs::StdRng;
+use rand::{RngExt, SeedableRng};
+
+use super::module::check_sizes;
+use super::{Mlp, Module, Run};
+
+/// Inverted dropout: while training, each value is set to 0 with probability `rate` and the
+/// others are scaled by `1 / (1 - rate)`, so that the expected value of every unit stays the
+/// same. At evaluation time, do not apply it (use [`Module::forward`]): the network is then
+/// used whole, with nothing to rescale.
+///
+/// The masks come from a generator seeded once, so a training run is reproducible.
+///
+/// ```
+/// use tapegrad::{Tape, nn::{Dropout, Run}};
+///
+/// let mut dropout = Dropout::new(0.5, 7);
+/// let tape = Tape::new();
+/// let x = Run::vars(&tape, [1.0; 8]);
+/// let y = dropout.apply(x);
+/// // Every value is either dropped or doubled.
+/// assert!(y.iter().all(|v| v.data() == 0.0 || v.data() == 2.0));
+/// ```
+#[derive(Debug)]
+pub struct Dropout {
+    rate: f64,
+    rng: StdRng,
+}
+
+impl Dropout {
+    /// Dropout of the given rate, with masks drawn from a generator seeded with `seed`.
+    ///
+    /// ```
+    /// let dropout = tapegrad::nn::Dropout::new(0.2, 0);
+    /// assert_eq!(dropout.rate(), 0.2);
+    /// ```
+    ///
+    /// # Panics
+    /// If `rate` is not in `[0, 1)`.
+    #[track_caller]
+    pub fn new(rate: f64, seed: u64) -> Self {
+        assert!(
+            (0.0..1.0).contains(&rate),
+            "a dropout rate is a probability below 1 (1 would drop everything), got {rate}"
+        );
+        Dropout {
+            rate,
+            rng: StdRng::seed_from_u64(seed),
+        }
+    }
+
+    /// The probability that a value is dropped.
+    ///
+    /// ```
+    /// assert_eq!(tapegrad::nn::Dropout::new(0.5, 0).rate(), 0.5);
+    /// ```
+    pub fn rate(&self) -> f64 {
+        self.rate
+    }
+
+    /// Records `x` with a fresh random mask applied (one node per value: the value times 0 or
+    /// times `1 / (1 - rate)`), as a run. A dropped value passes no gradient back.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Dropout, Run}};
+    ///
+    /// let tape = Tape::new();
+    /// let x = Run::vars(&tape, [3.0; 4]);
+    /// let y = Dropout::new(0.25, 1).apply(x);
+    /// tape.sum(y).backward();
+    /// for (xi, yi) in x.iter().zip(y) {
+    ///     let kept = yi.data() != 0.0;
+    ///     assert_eq!(xi.grad(), if kept { 1.0 / 0.75 } else { 0.0 });
+    /// }
+    /// ```
+    pub fn apply<'t>(&mut self, x: Run<'t>) -> Run<'t> {
+        let keep_scale = 1.0 / (1.0 - self.rate);
+        let tape = x.tape();
+        let first = tape.len();
+        for xi in x {
+            let dropped = self.rng.random::<f64>() < self.rate;
+            // Recorded for the run returned below, which names these nodes.
+            let _ = xi * if dropped { 0.0 } else { keep_scale };
+        }
+        Run::from_range(tape, first, x.len())
+    }
+}
+
+impl Mlp {
+    /// [`Module::forward`] with dropout applied to the outputs of every hidden layer (not to
+    /// the inputs, nor to the final outputs): for training only.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::{Activation, Dropout, Init, Mlp, Module, Run}};
+    ///
+    /// let mlp = Mlp::new(2, &[(32, Activation::Relu), (1, Activation::Identity)], Init::He, 0);
+    /// let mut dropout = Dropout::new(0.5, 0);
+    /// let tape = Tape::new();
+    /// let params = mlp.bind(&tape);
+    /// let x = Run::vars(&tape, [0.3, 0.7]);
+    /// let training = mlp.forward_with_dropout(params, x, &mut dropout).get(0);
+    /// let evaluation = mlp.forward(params, x).get(0);
+    /// assert_ne!(training.data(), evaluation.data());
+    /// ```
+    ///
+    /// # Panics
+    /// As [`Module::forward`].
+    #[track_caller]
+    pub fn forward_with_dropout<'t>(
+        &self,
+        params: Run<'t>,
+        x: Run<'t>,
+        dropout: &mut Dropout,
+    ) -> Run<'t> {
+        check_sizes("Mlp", self, params, x);
+        let layers = self.layers();
+        let mut x = x;
+        let mut start = 0;
+        for (i, layer) in layers.iter().enumerate() {
+            let end = start + layer.parameter_count();
+            x = layer.forward(params.slice(start, end), x);
+            if i + 1 < layers.len() {
+                x = dropout.apply(x);
+            }
+            start = end;
+        }
+        x
+    }
+}

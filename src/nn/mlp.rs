@@ -1,0 +1,197 @@
+//! Multi-layer perceptrons: layers applied one after the other.
+
+use rand::SeedableRng;
+use rand::rngs::StdRng;
+
+use super::module::check_sizes;
+use super::{Activation, Init, Layer, Module, Run};
+use crate::tape::Tape;
+
+/// A multi-layer perceptron: layers applied one after the other.
+///
+/// ```
+/// use tapegrad::{Tape, nn::{Activation, Init, Mlp, Module, Run}};
+///
+/// // micrograd's MLP(2, [16, 16, 1]): ReLU hidden layers, a linear output.
+/// let mlp = Mlp::new(
+///     2,
+///     &[(16, Activation::Relu), (16, Activation::Relu), (1, Activation::Identity)],
+///     Init::Uniform,
+///     1337,
+/// );
+/// let tape = Tape::new();
+/// let params = mlp.bind(&tape);
+/// let score = mlp.forward(params, Run::vars(&tape, [0.5, -0.2])).get(0);
+/// score.backward();
+/// let mut grads = Vec::new();
+/// params.grads_into(&mut grads);
+/// assert_eq!(grads.len(), 337);
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+pub struct Mlp {
+    /// Never empty; each layer takes as many inputs as the one before has outputs.
+    layers: Vec<Layer>,
+}
+
+impl Mlp {
+    /// An MLP with `inputs` inputs and one layer per `(neurons, activation)` pair, weights
+    /// drawn by `init` from a generator seeded with `seed`, biases 0. The same arguments give
+    /// the same network, bit for bit.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Init, Mlp, Module};
+    ///
+    /// let shape = [(4, Activation::Tanh), (1, Activation::Identity)];
+    /// let mlp = Mlp::new(2, &shape, Init::Xavier, 5);
+    /// assert_eq!((mlp.inputs(), mlp.outputs()), (2, 1));
+    /// assert_eq!(mlp, Mlp::new(2, &shape, Init::Xavier, 5));
+    /// ```
+    ///
+    /// # Panics
+    /// If `inputs` is 0, `layers` is empty, or a layer has no neurons.
+    #[track_caller]
+    pub fn new(inputs: usize, layers: &[(usize, Activation)], init: Init, seed: u64) -> Self {
+        let mut rng = StdRng::seed_from_u64(seed);
+        let mut fan_in = inputs;
+        let layers = layers
+            .iter()
+            .map(|&(outputs, activation)| {
+                let layer = Layer::random(fan_in, outputs, activation, init, &mut rng);
+                fan_in = outputs;
+                layer
+            })
+            .collect();
+        Mlp::from_layers(layers)
+    }
+
+    /// An MLP made of the given layers.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Init, Layer, Mlp, Module};
+    ///
+    /// let mlp = Mlp::from_layers(vec![
+    ///     Layer::new(2, 3, Activation::Tanh, Init::Xavier, 1),
+    ///     Layer::new(3, 1, Activation::Identity, Init::Xavier, 2),
+    /// ]);
+    /// assert_eq!(mlp.parameter_count(), 9 + 4);
+    /// ```
+    ///
+    /// # Panics
+    /// If `layers` is empty, or a layer's inputs differ from the outputs of the layer before.
+    #[track_caller]
+    pub fn from_layers(layers: Vec<Layer>) -> Self {
+        assert!(!layers.is_empty(), "an Mlp needs at least one layer");
+        for (i, pair) in layers.windows(2).enumerate() {
+            assert_eq!(
+                pair[1].inputs(),
+                pair[0].outputs(),
+                "layer {} has {} outputs but layer {} takes {} inputs",
+                i + 1,
+                pair[0].outputs(),
+                i + 2,
+                pair[1].inputs()
+            );
+        }
+        Mlp { layers }
+    }
+
+    /// The layers, from the input side.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Init, Mlp};
+    ///
+    /// let mlp = Mlp::new(2, &[(16, Activation::Relu), (1, Activation::Identity)], Init::He, 0);
+    /// assert_eq!(mlp.layers()[1].activation(), Activation::Identity);
+    /// ```
+    pub fn layers(&self) -> &[Layer] {
+        &self.layers
+    }
+
+    /// The network's outputs at the point `x`, as numbers. It records on a tape of its own;
+    /// a training loop that wants no allocation uses [`Module::forward`] on its own tape.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+    ///
+    /// let neuron = Neuron::from_parameters(vec![2.0, -3.0], 0.5, Activation::Identity);
+    /// let mlp = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])]);
+    /// assert_eq!(mlp.predict(&[1.0, 1.0]), [-0.5]);
+    /// ```
+    ///
+    /// # Panics
+    /// If `x` does not hold [`inputs`](Module::inputs) values.
+    #[track_caller]
+    pub fn predict(&self, x: &[f64]) -> Vec<f64> {
+        let tape = Tape::new();
+        let outputs = self.forward(self.bind(&tape), Run::vars(&tape, x));
+        outputs.iter().map(|v| v.data()).collect()
+    }
+
+    /// Saliency: the gradient of output `output` with respect to the inputs at the point
+    /// `x`, computed by one backward pass from that output to the input leaves.
+    ///
+    /// It tells which inputs the prediction is sensitive to at that point, and in which
+    /// direction moving the point raises the output.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
+    ///
+    /// let neuron = Neuron::from_parameters(vec![2.0, -3.0], 0.5, Activation::Identity);
+    /// let mlp = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])]);
+    /// assert_eq!(mlp.input_gradient(&[1.0, 1.0], 0), [2.0, -3.0]); // the weights
+    /// ```
+    ///
+    /// # Panics
+    /// If `x` does not hold [`inputs`](Module::inputs) values, or `output` is not below
+    /// [`outputs`](Module::outputs).
+    #[track_caller]
+    pub fn input_gradient(&self, x: &[f64], output: usize) -> Vec<f64> {
+        assert!(
+            output < self.outputs(),
+            "output {output} is out of range: this Mlp has {} outputs",
+            self.outputs()
+        );
+        let tape = Tape::new();
+        let inputs = Run::vars(&tape, x);
+        let outputs = self.forward(self.bind(&tape), inputs);
+        outputs.get(output).backward();
+        let mut grads = Vec::with_capacity(x.len());
+        inputs.grads_into(&mut grads);
+        grads
+    }
+}
+
+impl Module for Mlp {
+    fn inputs(&self) -> usize {
+        self.layers[0].inputs()
+    }
+
+    fn outputs(&self) -> usize {
+        self.layers[self.layers.len() - 1].outputs()
+    }
+
+    fn parameter_count(&self) -> usize {
+        self.layers.iter().map(Layer::parameter_count).sum()
+    }
+
+    fn parameters(&self) -> impl Iterator<Item = f64> {
+        self.layers.iter().flat_map(Layer::parameters)
+    }
+
+    fn parameters_mut(&mut self) -> impl Iterator<Item = &mut f64> {
+        self.layers.iter_mut().flat_map(Layer::parameters_mut)
+    }
+
+    #[track_caller]
+    fn forward<'t>(&self, params: Run<'t>, x: Run<'t>) -> Run<'t> {
+        check_sizes("Mlp", self, params, x);
+        let mut x = x;
+        let mut start = 0;
+        for layer in &self.layers {
+            let end = start + layer.parameter_count();
+            x = layer.forward(params.slice(start, end), x);
+            start = end;
+        }
+        x
+    }
+}

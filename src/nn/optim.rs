@@ -1,0 +1,330 @@
+//! Optimizers: how the plain `f64` parameters move, given their gradients.
+//!
+//! An optimizer keeps its own state (velocities, moment estimates), one entry per parameter
+//! in the order of [`Module::parameters`](super::Module::parameters), and sizes it at its
+//! first step.
+
+/// Something that updates parameters from their gradients, one step at a time.
+///
+/// ```
+/// use tapegrad::nn::{Adam, Optimizer, Sgd};
+///
+/// fn descend(opt: &mut impl Optimizer, x: &mut f64) {
+///     for _ in 0..2000 {
+///         let grad = 2.0 * (*x - 3.0); // d/dx (x - 3)²
+///         opt.step([&mut *x], &[grad]);
+///     }
+/// }
+/// let (mut a, mut b) = (0.0, 0.0);
+/// descend(&mut Sgd::new(0.1), &mut a);
+/// descend(&mut Adam::new(0.05), &mut b);
+/// assert!((a - 3.0).abs() < 1e-9 && (b - 3.0).abs() < 1e-6);
+/// ```
+pub trait Optimizer {
+    /// Updates each parameter from its gradient. `params` and `grads` come in the same order.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Optimizer, Sgd};
+    ///
+    /// let mut params = [1.0, 2.0];
+    /// Sgd::new(0.5).step(&mut params, &[2.0, -2.0]);
+    /// assert_eq!(params, [0.0, 3.0]);
+    /// ```
+    ///
+    /// # Panics
+    /// If `params` yields a different number of parameters than `grads` holds, or than the
+    /// optimizer saw at its first step.
+    fn step<'p>(&mut self, params: impl IntoIterator<Item = &'p mut f64>, grads: &[f64]);
+
+    /// The learning rate the next step will use.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Optimizer, Sgd};
+    ///
+    /// assert_eq!(Sgd::new(0.1).learning_rate(), 0.1);
+    /// ```
+    fn learning_rate(&self) -> f64;
+
+    /// Sets the learning rate for the next steps (see [`Schedule`](super::Schedule)).
+    ///
+    /// ```
+    /// use tapegrad::nn::{Adam, Optimizer};
+    ///
+    /// let mut adam = Adam::default();
+    /// adam.set_learning_rate(0.01);
+    /// assert_eq!(adam.learning_rate(), 0.01);
+    /// ```
+    fn set_learning_rate(&mut self, learning_rate: f64);
+}
+
+/// Stochastic gradient descent, with optional momentum and weight decay, as PyTorch's `SGD`
+/// (no dampening, no Nesterov):
+///
+/// ```text
+/// d = grad + weight_decay * p
+/// v = momentum * v + d          (v starts at 0)
+/// p = p - learning_rate * v
+/// ```
+///
+/// With the default momentum of 0 this is the plain update `p -= learning_rate * grad`.
+///
+/// ```
+/// use tapegrad::nn::{Optimizer, Sgd};
+///
+/// let mut sgd = Sgd::new(0.1).with_momentum(0.9);
+/// let mut p = [1.0];
+/// sgd.step(&mut p, &[1.0]); // v = 1,   p = 1 - 0.1
+/// sgd.step(&mut p, &[1.0]); // v = 1.9, p = 0.9 - 0.19
+/// assert!((p[0] - 0.71).abs() < 1e-15);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Sgd {
+    learning_rate: f64,
+    momentum: f64,
+    weight_decay: f64,
+    velocity: Vec<f64>,
+}
+
+impl Sgd {
+    /// Plain gradient descent with the given learning rate.
+    ///
+    /// ```
+    /// let sgd = tapegrad::nn::Sgd::new(0.05);
+    /// ```
+    pub fn new(learning_rate: f64) -> Self {
+        Sgd {
+            learning_rate,
+            momentum: 0.0,
+            weight_decay: 0.0,
+            velocity: Vec::new(),
+        }
+    }
+
+    /// The same optimizer with momentum (a typical value is 0.9): each step follows a running
+    /// sum of past gradients, which speeds progress along consistent directions and damps
+    /// oscillation across them.
+    ///
+    /// ```
+    /// let sgd = tapegrad::nn::Sgd::new(0.01).with_momentum(0.9);
+    /// ```
+    pub fn with_momentum(self, momentum: f64) -> Self {
+        Sgd { momentum, ..self }
+    }
+
+    /// The same optimizer with weight decay: `weight_decay * p` is added to each gradient, as
+    /// an L2 penalty of `weight_decay / 2 * p²` would.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Optimizer, Sgd};
+    ///
+    /// let mut p = [2.0];
+    /// Sgd::new(0.5).with_weight_decay(0.1).step(&mut p, &[0.0]);
+    /// assert_eq!(p, [2.0 - 0.5 * 0.1 * 2.0]);
+    /// ```
+    pub fn with_weight_decay(self, weight_decay: f64) -> Self {
+        Sgd {
+            weight_decay,
+            ..self
+        }
+    }
+}
+
+impl Optimizer for Sgd {
+    #[track_caller]
+    fn step<'p>(&mut self, params: impl IntoIterator<Item = &'p mut f64>, grads: &[f64]) {
+        size_state("Sgd", &mut self.velocity, grads.len());
+        let mut params = Matched::new(params, grads.len());
+        for (&g, v) in grads.iter().zip(&mut self.velocity) {
+            let p = params.next();
+            let d = g + self.weight_decay * *p;
+            *v = self.momentum * *v + d;
+            *p -= self.learning_rate * *v;
+        }
+        params.finish();
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.learning_rate = learning_rate;
+    }
+}
+
+/// Adam (Kingma and Ba), with PyTorch's defaults and its form of the bias correction:
+///
+/// ```text
+/// m = beta1 * m + (1 - beta1) * grad          (m and v start at 0; t counts steps from 1)
+/// v = beta2 * v + (1 - beta2) * grad²
+/// p = p - learning_rate / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
+/// ```
+///
+/// Each parameter gets a step size of its own, about `learning_rate` in the direction of its
+/// recent gradients, whatever their scale.
+///
+/// ```
+/// use tapegrad::nn::{Adam, Optimizer};
+///
+/// let mut adam = Adam::default();
+/// let mut p = [1.0];
+/// adam.step(&mut p, &[123.0]);
+/// // The first step moves by about the learning rate, whatever the gradient's size.
+/// assert!((p[0] - (1.0 - 1e-3)).abs() < 1e-10);
+/// ```
+#[derive(Clone, Debug)]
+pub struct Adam {
+    learning_rate: f64,
+    beta1: f64,
+    beta2: f64,
+    eps: f64,
+    steps: u64,
+    m: Vec<f64>,
+    v: Vec<f64>,
+}
+
+impl Adam {
+    /// Adam with the given learning rate and PyTorch's other defaults: betas 0.9 and 0.999,
+    /// eps 1e-8.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Adam, Optimizer};
+    ///
+    /// assert_eq!(Adam::new(0.01).learning_rate(), 0.01);
+    /// ```
+    pub fn new(learning_rate: f64) -> Self {
+        Adam {
+            learning_rate,
+            beta1: 0.9,
+            beta2: 0.999,
+            eps: 1e-8,
+            steps: 0,
+            m: Vec::new(),
+            v: Vec::new(),
+        }
+    }
+
+    /// The same optimizer with other decay rates for the first and second moment estimates.
+    ///
+    /// ```
+    /// let adam = tapegrad::nn::Adam::new(1e-3).with_betas(0.8, 0.99);
+    /// ```
+    pub fn with_betas(self, beta1: f64, beta2: f64) -> Self {
+        Adam {
+            beta1,
+            beta2,
+            ..self
+        }
+    }
+
+    /// The same optimizer with another `eps`, the term that keeps the division finite where
+    /// the second moment is near 0.
+    ///
+    /// ```
+    /// let adam = tapegrad::nn::Adam::new(1e-3).with_eps(1e-6);
+    /// ```
+    pub fn with_eps(self, eps: f64) -> Self {
+        Adam { eps, ..self }
+    }
+}
+
+/// `Adam::new(1e-3)`: PyTorch's defaults.
+///
+/// ```
+/// use tapegrad::nn::{Adam, Optimizer};
+///
+/// assert_eq!(Adam::default().learning_rate(), 1e-3);
+/// ```
+impl Default for Adam {
+    fn default() -> Self {
+        Adam::new(1e-3)
+    }
+}
+
+impl Optimizer for Adam {
+    #[track_caller]
+    fn step<'p>(&mut self, params: impl IntoIterator<Item = &'p mut f64>, grads: &[f64]) {
+        size_state("Adam", &mut self.m, grads.len());
+        size_state("Adam", &mut self.v, grads.len());
+        self.steps += 1;
+        let t = self.steps as f64;
+        let step_size = self.learning_rate / (1.0 - self.beta1.powf(t));
+        let correction2_sqrt = (1.0 - self.beta2.powf(t)).sqrt();
+        let mut params = Matched::new(params, grads.len());
+        let state = self.m.iter_mut().zip(&mut self.v);
+        for (&g, (m, v)) in grads.iter().zip(state) {
+            let p = params.next();
+            *m = self.beta1 * *m + (1.0 - self.beta1) * g;
+            *v = self.beta2 * *v + (1.0 - self.beta2) * g * g;
+            let denominator = v.sqrt() / correction2_sqrt + self.eps;
+            *p -= step_size * (*m / denominator);
+        }
+        params.finish();
+    }
+
+    fn learning_rate(&self) -> f64 {
+        self.learning_rate
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) {
+        self.learning_rate = learning_rate;
+    }
+}
+
+/// Sizes an optimizer's state at its first step; panics if a later step has another size.
+#[track_caller]
+fn size_state(name: &str, state: &mut Vec<f64>, parameters: usize) {
+    if state.is_empty() {
+        state.resize(parameters, 0.0);
+    }
+    assert_eq!(
+        state.len(),
+        parameters,
+        "this {name} optimizer has state for {} parameters, but got {} gradients: use one \
+         optimizer per model",
+        state.len(),
+        parameters
+    );
+}
+
+/// The parameters of a step, checked to be exactly as many as the gradients.
+struct Matched<I> {
+    params: I,
+    taken: usize,
+    grads: usize,
+}
+
+impl<'p, I: Iterator<Item = &'p mut f64>> Matched<I> {
+    fn new(params: impl IntoIterator<IntoIter = I>, grads: usize) -> Self {
+        Matched {
+            params: params.into_iter(),
+            taken: 0,
+            grads,
+        }
+    }
+
+    #[track_caller]
+    fn next(&mut self) -> &'p mut f64 {
+        self.taken += 1;
+        match self.params.next() {
+            Some(p) => p,
+            None => mismatch(format!("{} parameters", self.taken - 1), self.grads),
+        }
+    }
+
+    #[track_caller]
+    fn finish(mut self) {
+        if self.params.next().is_some() {
+            mismatch(format!("more than {} parameters", self.taken), self.grads);
+        }
+    }
+}
+
+#[cold]
+#[track_caller]
+fn mismatch(params: String, grads: usize) -> ! {
+    panic!(
+        "the optimizer got {params} and {grads} gradients: they must match one to one (pass \
+         model.parameters_mut() and the gradients of the run that bind returned)"
+    )
+}
