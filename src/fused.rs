@@ -141,6 +141,7 @@ impl Tape {
     /// A neuron whose `n` weights (then its bias) start at node `w` and whose `n` inputs start
     /// at node `x`. For callers that created those runs themselves (the layers of `nn`), so
     /// that they need not be checked value by value.
+    #[inline]
     pub(crate) fn neuron_on_runs(
         &self,
         w: u32,
@@ -148,16 +149,59 @@ impl Tape {
         n: u32,
         activation: Activation,
     ) -> Value<'_> {
-        let (op, after) = match activation {
-            Activation::Identity => (Op::Affine, Activation::Identity),
-            Activation::Relu => (Op::AffineRelu, Activation::Identity),
-            Activation::Tanh => (Op::AffineTanh, Activation::Identity),
-            Activation::Sigmoid => (Op::AffineSigmoid, Activation::Identity),
-            // Its slope would have to be stored in the node; a second node is cheaper to read.
-            Activation::LeakyRelu(_) => (Op::Affine, activation),
+        let op = match activation {
+            Activation::Identity => Op::Affine,
+            Activation::Relu => Op::AffineRelu,
+            Activation::Tanh => Op::AffineTanh,
+            Activation::Sigmoid => Op::AffineSigmoid,
+            Activation::LeakyRelu(slope) => {
+                // Its slope would have to be stored in the node; a second node is simpler.
+                let (index, value) = self.record_fused(Op::Affine, &[w, x, n]);
+                return Value::new(self, index, value).leaky_relu(slope);
+            }
         };
         let (index, value) = self.record_fused(op, &[w, x, n]);
-        after.apply(Value::new(self, index, value))
+        Value::new(self, index, value)
+    }
+
+    /// A layer of `outputs` neurons sharing their `inputs` inputs, which start at node `x`;
+    /// neuron `j`'s weights (then its bias) start at node `params + j * (inputs + 1)`. Records
+    /// the nodes [`neuron_on_runs`](Tape::neuron_on_runs) would, one neuron after another, in
+    /// one pass over the storage; a leaky relu's nodes come after all the weighted sums, so
+    /// that the outputs are consecutive either way. Returns the index of the first output.
+    pub(crate) fn layer_on_runs(
+        &self,
+        params: u32,
+        x: u32,
+        inputs: u32,
+        outputs: u32,
+        activation: Activation,
+    ) -> u32 {
+        let op = match activation {
+            Activation::Identity | Activation::LeakyRelu(_) => Op::Affine,
+            Activation::Relu => Op::AffineRelu,
+            Activation::Tanh => Op::AffineTanh,
+            Activation::Sigmoid => Op::AffineSigmoid,
+        };
+        let first = self.with_nodes(|n| {
+            let first = n.values.len() as u32;
+            for j in 0..outputs {
+                let operands = [params + j * (inputs + 1), x, inputs];
+                let value = op.eval_fused(&operands, &n.values);
+                n.push(op, &operands, &[], value);
+            }
+            first
+        });
+        match activation {
+            Activation::LeakyRelu(slope) => {
+                let activated = self.len() as u32;
+                for j in 0..outputs {
+                    Value::from_index(self, first + j).leaky_relu(slope);
+                }
+                activated
+            }
+            _ => first,
+        }
     }
 
     /// The index of `v`, after checking it lives on this tape.

@@ -402,7 +402,7 @@ impl Op {
 
     /// The value of a fused node, from its operand nodes' `values`. The operands of `Sum` and
     /// `Dot` come without their counts (see [`Layout`]).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn eval_fused(self, operands: &[u32], values: &[f64]) -> f64 {
         use Op::*;
         let value = |i: u32| values[i as usize];
@@ -823,13 +823,17 @@ fn nan_outside<S: Real>(inside: bool, derivative: S) -> S {
 /// `affine` and their fallbacks agree to the bit.
 #[inline(always)]
 pub(crate) fn dot(n: usize, a: impl Fn(usize) -> f64, b: impl Fn(usize) -> f64) -> f64 {
-    let term = |i: usize| if i < n { a(i) * b(i) } else { 0.0 };
     let (mut s0, mut s1, mut s2, mut s3) = (0.0, 0.0, 0.0, 0.0);
-    for i in (0..n).step_by(4) {
-        s0 += term(i);
-        s1 += term(i + 1);
-        s2 += term(i + 2);
-        s3 += term(i + 3);
+    let whole = n - n % 4;
+    for i in (0..whole).step_by(4) {
+        s0 += a(i) * b(i);
+        s1 += a(i + 1) * b(i + 1);
+        s2 += a(i + 2) * b(i + 2);
+        s3 += a(i + 3) * b(i + 3);
+    }
+    let rest = [&mut s0, &mut s1, &mut s2];
+    for (i, sum) in (whole..n).zip(rest) {
+        *sum += a(i) * b(i);
     }
     (s0 + s1) + (s2 + s3)
 }

@@ -294,6 +294,7 @@ impl Tape {
 
     /// Records a fused node with a fixed layout (`Affine`), computing its value from the
     /// operand nodes; returns its index and value.
+    #[inline(always)]
     pub(crate) fn record_fused(&self, op: Op, operands: &[u32]) -> (u32, f64) {
         self.with_nodes(|n| {
             let value = op.eval_fused(operands, &n.values);

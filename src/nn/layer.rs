@@ -296,31 +296,15 @@ impl Module for Layer {
     #[track_caller]
     fn forward<'t>(&self, params: Run<'t>, x: Run<'t>) -> Run<'t> {
         check_sizes("Layer", self, params, x);
+        params.same_tape(x);
         let tape = x.tape();
-        let per_neuron = self.inputs() + 1;
-        let neuron = |j: usize| params.slice(j * per_neuron, (j + 1) * per_neuron);
-        let first = tape.len();
-        match self.activation() {
-            // A leaky relu is a node of its own after the weighted sum: record every sum, then
-            // every activation, so that the outputs still sit in consecutive nodes.
-            Activation::LeakyRelu(slope) => {
-                for j in 0..self.neurons.len() {
-                    neuron(j).neuron(x, Activation::Identity);
-                }
-                let z = Run::from_range(tape, first, self.neurons.len());
-                let first = tape.len();
-                for zj in z {
-                    zj.leaky_relu(slope);
-                }
-                Run::from_range(tape, first, z.len())
-            }
-            // The others live inside the neuron's node: one node per neuron.
-            activation => {
-                for j in 0..self.neurons.len() {
-                    neuron(j).neuron(x, activation);
-                }
-                Run::from_range(tape, first, self.neurons.len())
-            }
-        }
+        let first = tape.layer_on_runs(
+            params.first(),
+            x.first(),
+            x.len() as u32,
+            self.neurons.len() as u32,
+            self.activation(),
+        );
+        Run::from_range(tape, first as usize, self.neurons.len())
     }
 }

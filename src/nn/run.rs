@@ -237,6 +237,11 @@ impl<'t> Run<'t> {
             .neuron_on_runs(self.first, x.first, x.len, activation)
     }
 
+    /// The index of the run's first node.
+    pub(crate) fn first(self) -> u32 {
+        self.first
+    }
+
     fn indices(self) -> std::ops::Range<u32> {
         self.first..self.first + self.len
     }
