@@ -87,6 +87,7 @@ mod mlp;
 mod module;
 mod optim;
 mod parallel;
+mod pool;
 mod run;
 mod schedule;
 

@@ -6,6 +6,10 @@
 //! the threads' gradients gives the batch's gradient; adding them in thread order, whichever
 //! thread finishes first, makes the result the same at every run.
 
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use super::pool::Pool;
 use super::{Dataset, Module, Run};
 use crate::tape::Tape;
 use crate::value::Value;
@@ -14,10 +18,14 @@ use crate::value::Value;
 /// from step to step.
 ///
 /// The loss is the mean of a per-point loss over the batch plus a penalty on the parameters:
-/// `(1/N) sum_i loss(model(x_i), t_i) + penalty(params)`. The points are split into
-/// `threads` runs of consecutive points; the calling thread takes the first run (and the
-/// penalty), and one scoped thread is started per other run. With one thread, no thread is
-/// started at all and a step allocates nothing once the tape has grown to its size.
+/// `(1/N) sum_i loss(model(x_i), t_i) + penalty(params)`. With several threads the points are
+/// cut into 8 pieces of consecutive points, which the calling thread and the other threads
+/// take one at a time; the calling thread also does the penalty. The other threads are kept
+/// from batch to batch (after a batch they wait, spinning for a fraction of a millisecond,
+/// then sleeping, for the next), since starting or waking a thread costs as much as a piece. The
+/// pieces' gradients are added in order, so the result is the same to the bit whatever the
+/// number of threads above one and whichever thread took which piece. With one thread, no
+/// thread is started at all and a step allocates nothing once the tape has grown to its size.
 ///
 /// ```
 /// use tapegrad::nn::{self, Activation, DataParallel, Init, Mlp, Module, Optimizer, Sgd, loss};
@@ -43,8 +51,28 @@ use crate::value::Value;
 /// ```
 #[derive(Debug)]
 pub struct DataParallel {
-    /// One per thread; never empty.
-    workers: Vec<Worker>,
+    /// The calling thread's tape and results.
+    own: Worker,
+    /// One per other thread, each used by one pool thread at a time.
+    helpers: Vec<Mutex<Worker>>,
+    /// The other threads, kept from batch to batch.
+    pool: Pool,
+    /// With several threads: the loss and gradient of each piece of the batch, then of the
+    /// penalty, kept from step to step so that a step allocates nothing new.
+    pieces: Vec<Mutex<Piece>>,
+}
+
+/// How many pieces a batch is cut into when it is split across threads. Threads take pieces
+/// one at a time, so one that starts late (starting a thread costs tens of microseconds)
+/// just takes fewer of them; and since each piece's gradient is kept apart and the pieces are
+/// added in order, the result does not depend on which thread took which piece.
+const PIECES: usize = 8;
+
+/// One piece's share of the loss and its gradient.
+#[derive(Debug, Default)]
+struct Piece {
+    loss: f64,
+    grads: Vec<f64>,
 }
 
 /// A thread's tape and its share of the result.
@@ -76,7 +104,10 @@ impl DataParallel {
             "data-parallel training needs at least one thread"
         );
         DataParallel {
-            workers: (0..threads).map(|_| Worker::default()).collect(),
+            own: Worker::default(),
+            helpers: (1..threads).map(|_| Mutex::default()).collect(),
+            pool: Pool::new(threads - 1),
+            pieces: Vec::new(),
         }
     }
 
@@ -86,7 +117,7 @@ impl DataParallel {
     /// assert_eq!(tapegrad::nn::DataParallel::new(1).threads(), 1);
     /// ```
     pub fn threads(&self) -> usize {
-        self.workers.len()
+        self.pool.len() + 1
     }
 
     /// Returns the batch loss `(1/N) sum_i loss(model(x_i), t_i) + penalty(params)` over the
@@ -139,35 +170,63 @@ impl DataParallel {
         L: for<'t> Fn(Run<'t>, f64) -> Value<'t> + Sync,
         P: for<'t> Fn(Run<'t>) -> Value<'t>,
     {
-        let threads = self.workers.len();
-        let share = |k: usize| (k * data.len() / threads)..((k + 1) * data.len() / threads);
         let batch = Batch {
             model,
             data,
             loss: &loss,
         };
-        let (first, others) = self.workers.split_first_mut().expect("at least one worker");
-        if others.is_empty() {
-            // Nothing to spawn: skip the scope, whose bookkeeping would allocate every step.
-            first.run(&batch, share(0), Some(&penalty));
-        } else {
-            std::thread::scope(|scope| {
-                for (k, worker) in others.iter_mut().enumerate() {
-                    let batch = &batch;
-                    let points = share(k + 1);
-                    scope.spawn(move || worker.run(batch, points, None::<&P>));
-                }
-                first.run(&batch, share(0), Some(&penalty));
-            });
+        let own = &mut self.own;
+        if self.helpers.is_empty() {
+            // One thread, one tape, no piece to keep apart: this path allocates nothing once
+            // the tape has grown to the batch's size.
+            own.run(&batch, 0..data.len(), Some(&penalty));
+            grads.clear();
+            grads.extend_from_slice(&own.grads);
+            return own.loss;
         }
-        grads.clear();
-        grads.extend_from_slice(&first.grads);
-        let mut total = first.loss;
-        for worker in others.iter() {
-            for (g, w) in grads.iter_mut().zip(&worker.grads) {
-                *g += w;
+
+        let count = PIECES.min(data.len());
+        let piece = |k: usize| (k * data.len() / count)..((k + 1) * data.len() / count);
+        self.pieces.resize_with(count + 1, Default::default);
+        let (pieces, penalty_piece) = self.pieces.split_at(count);
+        let next_piece = AtomicUsize::new(0);
+        let take_pieces = |worker: &mut Worker| {
+            loop {
+                let k = next_piece.fetch_add(1, Ordering::Relaxed);
+                if k >= count {
+                    break;
+                }
+                worker.run(&batch, piece(k), None::<&P>);
+                worker.keep(&pieces[k]);
             }
-            total += worker.loss;
+        };
+        let (helpers, next_helper) = (&self.helpers, AtomicUsize::new(0));
+        let helper_job = || {
+            let mut worker = helpers[next_helper.fetch_add(1, Ordering::Relaxed)]
+                .lock()
+                .expect("a worker's tape is only used by one thread at a time");
+            take_pieces(&mut worker);
+        };
+        self.pool.run(&helper_job, || {
+            take_pieces(own);
+            // The penalty is not `Sync`, so it stays on this thread: a piece of no points.
+            own.run(&batch, 0..0, Some(&penalty));
+            own.keep(&penalty_piece[0]);
+        });
+
+        let mut total = 0.0;
+        grads.clear();
+        for (k, piece) in self.pieces.iter().enumerate() {
+            let piece = piece.lock().expect("a worker panicked holding its piece");
+            if k == 0 {
+                grads.extend_from_slice(&piece.grads);
+            } else {
+                grads
+                    .iter_mut()
+                    .zip(&piece.grads)
+                    .for_each(|(g, p)| *g += p);
+            }
+            total += piece.loss;
         }
         total
     }
@@ -208,5 +267,13 @@ impl Worker {
         total.backward();
         params.grads_into(&mut self.grads);
         self.loss = total.data();
+    }
+
+    /// Copies the last run's loss and gradient into `piece`.
+    fn keep(&self, piece: &Mutex<Piece>) {
+        let mut piece = piece.lock().expect("a worker panicked holding its piece");
+        piece.loss = self.loss;
+        piece.grads.clear();
+        piece.grads.extend_from_slice(&self.grads);
     }
 }
