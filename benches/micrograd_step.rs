@@ -2,9 +2,8 @@
 //!
 //! One SGD step of micrograd's two-moons demo (MLP 2-16-16-1 with ReLU, 100 points, hinge
 //! loss plus 1e-4 L2, a fresh graph every step) written with elementary operators only: one
-//! node per `+`, `*` and `relu`, as micrograd's `Neuron` does it. `one_thread` records the whole
-//! batch on one tape; `two_threads` gives each of two threads half the points and a tape of
-//! its own, and adds their gradients. `peers/compare.py` sets the medians beside PyTorch's.
+//! node per `+`, `*` and `relu`, as micrograd's `Neuron` does it, on one thread and one tape
+//! reused from step to step. `peers/compare.py` sets the median beside PyTorch's.
 //!
 //! `cargo bench --bench micrograd_step`
 
@@ -23,23 +22,16 @@ fn neuron<'t>(w: &[Value<'t>], b: Value<'t>, x: &[Value<'t>], relu: bool) -> Val
     if relu { act.relu() } else { act }
 }
 
-/// The mean hinge loss of `points` (plus the L2 penalty when `with_penalty`) on `tape`; runs
-/// backward and adds the parameters' gradients to `grads`. Returns the loss.
-fn loss_and_gradient(
-    tape: &Tape,
-    params: &[f64],
-    data: &Dataset,
-    points: std::ops::Range<usize>,
-    with_penalty: bool,
-    grads: &mut [f64],
-) -> f64 {
+/// The mean hinge loss plus the L2 penalty, recorded on `tape`; runs backward and writes the
+/// parameters' gradients into `grads`. Returns the loss.
+fn loss_and_gradient(tape: &Tape, params: &[f64], data: &Dataset, grads: &mut [f64]) -> f64 {
     let p: Vec<Value> = params.iter().map(|&v| tape.var(v)).collect();
     let mut total = tape.constant(0.0);
     // Each layer's outputs, in two buffers reused for every layer and point of the step.
     let (mut act, mut next) = (Vec::with_capacity(16), Vec::with_capacity(16));
-    for i in points {
+    for (x, target) in data.iter() {
         act.clear();
-        act.extend(data.input(i).iter().map(|&v| tape.var(v)));
+        act.extend(x.iter().map(|&v| tape.var(v)));
         let mut offset = 0;
         for layer in 0..3 {
             let inputs = SIZES[layer];
@@ -51,19 +43,16 @@ fn loss_and_gradient(
             }
             std::mem::swap(&mut act, &mut next);
         }
-        total += (1.0 + -data.target(i) * act[0]).relu();
+        total += (1.0 + -target * act[0]).relu();
     }
-    let mut loss = total * (1.0 / data.len() as f64);
-    if with_penalty {
-        let mut squares = p[0] * p[0];
-        for &q in &p[1..] {
-            squares += q * q;
-        }
-        loss += 1e-4 * squares;
+    let mut squares = p[0] * p[0];
+    for &q in &p[1..] {
+        squares += q * q;
     }
+    let loss = total * (1.0 / data.len() as f64) + 1e-4 * squares;
     loss.backward();
     for (g, v) in grads.iter_mut().zip(&p) {
-        *g += v.grad();
+        *g = v.grad();
     }
     loss.data()
 }
@@ -76,8 +65,7 @@ struct Trainer {
     initial: Vec<f64>,
     params: Vec<f64>,
     grads: Vec<f64>,
-    tapes: [Tape; 2],
-    spare_grads: Vec<f64>,
+    tape: Tape,
     step: usize,
 }
 
@@ -92,42 +80,18 @@ impl Trainer {
             params: initial.clone(),
             initial,
             grads: vec![0.0; count],
-            tapes: [Tape::new(), Tape::new()],
-            spare_grads: vec![0.0; count],
+            tape: Tape::new(),
             step: 0,
         }
     }
 
-    /// One SGD step with micrograd's schedule over 100 steps, on one or two threads.
-    fn step(&mut self, data: &Dataset, threads: usize) -> f64 {
+    /// One SGD step with micrograd's schedule over 100 steps.
+    fn step(&mut self, data: &Dataset) -> f64 {
         if self.step % 100 == 0 {
             self.params.copy_from_slice(&self.initial);
         }
-        self.grads.iter_mut().for_each(|g| *g = 0.0);
-        let [first, second] = &mut self.tapes;
-        first.clear();
-        second.clear();
-        let params = &self.params;
-        let loss = if threads == 1 {
-            loss_and_gradient(first, params, data, 0..data.len(), true, &mut self.grads)
-        } else {
-            let half = data.len() / 2;
-            self.spare_grads.iter_mut().for_each(|g| *g = 0.0);
-            let spare = &mut self.spare_grads;
-            let (a, b) = std::thread::scope(|scope| {
-                // The other half on its own tape, which the thread borrows mutably.
-                let other = scope.spawn(move || {
-                    let tape: &Tape = second;
-                    loss_and_gradient(tape, params, data, half..data.len(), false, spare)
-                });
-                let mine = loss_and_gradient(first, params, data, 0..half, true, &mut self.grads);
-                (mine, other.join().expect("worker"))
-            });
-            for (g, s) in self.grads.iter_mut().zip(&self.spare_grads) {
-                *g += s;
-            }
-            a + b
-        };
+        self.tape.clear();
+        let loss = loss_and_gradient(&self.tape, &self.params, data, &mut self.grads);
         let lr = 1.0 - 0.9 * (self.step % 100) as f64 / 100.0;
         for (w, g) in self.params.iter_mut().zip(&self.grads) {
             *w -= lr * g;
@@ -139,15 +103,11 @@ impl Trainer {
 
 fn bench(c: &mut Criterion) {
     let data = nn::moons(100, 0.1, 4);
-    let mut group = c.benchmark_group("micrograd_step");
-    for (name, threads) in [("one_thread", 1), ("two_threads", 2)] {
-        let mut trainer = Trainer::new();
-        group.bench_function(name, |b| b.iter(|| trainer.step(&data, threads)));
-    }
     let mut trainer = Trainer::new();
-    trainer.step(&data, 1);
-    println!("micrograd_step: {} nodes a step", trainer.tapes[0].len());
-    group.finish();
+    c.bench_function("micrograd_step/one_thread", |b| {
+        b.iter(|| trainer.step(&data))
+    });
+    println!("micrograd_step: {} nodes a step", trainer.tape.len());
 }
 
 criterion_group!(benches, bench);

@@ -81,13 +81,10 @@ def main():
         print(f"(no peer Python at {args.python}: peer rows skipped; see peers/README.md)")
 
     micrograd_style = us("micrograd_step", "one_thread")
-    micrograd_two = us("micrograd_step", "two_threads")
     nn_step = us("nn_step", "one_thread")
     if "torch" in peers:
         rows.append(("2 micrograd-style step, 1 thread", f"{micrograd_style:.0f} us", f"PyTorch {peers['torch']:.0f} us",
                      f"{micrograd_style / peers['torch']:.2f}x PyTorch", "<= 0.25x"))
-        rows.append(("2 micrograd-style step, 2 threads", f"{micrograd_two:.0f} us", f"PyTorch {peers['torch']:.0f} us",
-                     f"{micrograd_two / peers['torch']:.2f}x PyTorch", "<= 0.25x"))
     if "jax" in peers:
         rows.append(("3 nn moons step, 1 thread", f"{nn_step:.1f} us", f"JAX jit {peers['jax']:.1f} us",
                      f"{nn_step / peers['jax']:.2f}x JAX", "<= 1x"))

@@ -120,7 +120,7 @@ impl Tape {
         Self::from_nodes(Nodes::default())
     }
 
-    /// An empty tape with room for `nodes` nodes (and two operands a node) before it
+    /// An empty tape with room for `nodes` nodes, and their operands and constants, before it
     /// reallocates.
     ///
     /// ```
