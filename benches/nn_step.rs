@@ -31,7 +31,8 @@ fn bench(c: &mut Criterion) {
     let mut one_thread = DataParallel::new(1);
     let mut grads = Vec::new();
     let mut step = 0;
-    c.bench_function("nn_step/one_thread", |b| {
+    let mut group = c.benchmark_group("nn_step");
+    group.bench_function("one_thread", |b| {
         b.iter(|| {
             if step % 100 == 0 {
                 model = initial.clone();
@@ -49,6 +50,7 @@ fn bench(c: &mut Criterion) {
             total
         })
     });
+    group.finish();
 }
 
 criterion_group!(benches, bench);
