@@ -49,6 +49,25 @@
 //! assert!((b.grad() - 645.5772594752186).abs() < 1e-12);
 //! ```
 //!
+//! # Neural networks
+//!
+//! The [`nn`] module builds networks from the same values: [`nn::Mlp`] and its layers keep
+//! their parameters as `f64`s, bind them to a tape as leaves at each step, and record one
+//! fused node per neuron; losses, optimizers ([`nn::Sgd`], [`nn::Adam`]), data sets, saving
+//! and loading, and data-parallel training come with it. Its module docs follow a parameter
+//! through a training step.
+//!
+//! ```
+//! use tapegrad::Tape;
+//! use tapegrad::nn::{Activation, Init, Mlp, Module, Run};
+//!
+//! let model = Mlp::new(2, &[(16, Activation::Relu), (1, Activation::Identity)], Init::He, 1);
+//! let tape = Tape::new();
+//! let params = model.bind(&tape);
+//! let score = model.forward(params, Run::vars(&tape, [0.5, -1.0])).get(0);
+//! score.backward(); // d score / d every weight, bias and input
+//! ```
+//!
 //! # What is there
 //!
 //! - Operators `+ - * /` (and `+= -= *= /=`) between values and with `f64` on either side,
@@ -159,25 +178,6 @@
 //! A node whose incoming gradient is exactly zero passes nothing on. That keeps an unused
 //! NaN (say `ln(-1)` computed and never used) from reaching the inputs through `0 * NaN`; it
 //! also means `0 * sqrt(x)` at `x = 0` gives `x` a gradient of 0, where PyTorch gives NaN.
-
-//! # Neural networks
-//!
-//! The [`nn`] module builds networks from the same values: [`nn::Mlp`] and its layers keep
-//! their parameters as `f64`s, bind them to a tape as leaves at each step, and record one
-//! fused node per neuron; losses, optimizers ([`nn::Sgd`], [`nn::Adam`]), data sets, saving
-//! and loading, and data-parallel training come with it. Its module docs follow a parameter
-//! through a training step.
-//!
-//! ```
-//! use tapegrad::Tape;
-//! use tapegrad::nn::{Activation, Init, Mlp, Module, Run};
-//!
-//! let model = Mlp::new(2, &[(16, Activation::Relu), (1, Activation::Identity)], Init::He, 1);
-//! let tape = Tape::new();
-//! let params = model.bind(&tape);
-//! let score = model.forward(params, Run::vars(&tape, [0.5, -1.0])).get(0);
-//! score.backward(); // d score / d every weight, bias and input
-//! ```
 
 #![deny(missing_docs)]
 
