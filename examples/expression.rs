@@ -7,21 +7,21 @@
 
 use tapegrad::{Tape, Value};
 
-#[allow(clippy::misrefactored_assign_op)] // `c += c + 1` is micrograd's expression, kept as is
+// The expression itself, shared with the `graph` and `trace` examples.
+#[path = "micrograd/mod.rs"]
+mod micrograd;
+
 fn main() {
     let tape = Tape::new();
-    let a = tape.var(-4.0).label("a");
-    let b = tape.var(2.0).label("b");
-    let mut c = a + b;
-    let mut d = a * b + b.powi(3);
-    c += c + 1.0;
-    c += 1.0 + c + (-a);
-    d += d * 2.0 + (b + a).relu();
-    d += 3.0 * d + (b - a).relu();
-    let e = c - d;
-    let f = e.powi(2);
-    let mut g = f / 2.0;
-    g += 10.0 / f;
+    let micrograd::Expression {
+        a,
+        b,
+        c,
+        d,
+        e,
+        f,
+        g,
+    } = micrograd::expression(&tape);
     g.backward();
 
     let named: [(&str, Value); 7] = [

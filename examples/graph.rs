@@ -12,7 +12,11 @@ use std::io;
 use std::path::Path;
 use std::process::Command;
 
-use tapegrad::{Tape, Value};
+use tapegrad::Tape;
+
+// micrograd's README expression, shared with the `expression` example.
+#[path = "micrograd/mod.rs"]
+mod micrograd;
 
 fn main() -> io::Result<()> {
     println!("{}", write_graph(Path::new("."))?);
@@ -23,7 +27,7 @@ fn main() -> io::Result<()> {
 /// line (`tests/examples_print_their_summaries.rs` calls this too).
 pub fn write_graph(dir: &Path) -> io::Result<String> {
     let tape = Tape::new();
-    let g = micrograd_expression(&tape);
+    let g = micrograd::expression(&tape).g;
     g.backward();
     let graph = g.graph();
     let dot = dir.join("graph.dot");
@@ -64,23 +68,4 @@ fn render_svg(dot: &Path, svg: &Path) -> Result<(), String> {
         ),
         Err(e) => Err(format!("could not run Graphviz's dot: {e}")),
     }
-}
-
-/// micrograd's README expression (as in `examples/expression.rs`), with names on the values
-/// micrograd names; returns the output `g`.
-#[allow(clippy::misrefactored_assign_op)] // `c += c + 1` is micrograd's expression, kept as is
-fn micrograd_expression(tape: &Tape) -> Value<'_> {
-    let a = tape.named("a", -4.0);
-    let b = tape.named("b", 2.0);
-    let mut c = a + b;
-    let mut d = a * b + b.powi(3);
-    c += c + 1.0;
-    c += 1.0 + c + (-a);
-    d += d * 2.0 + (b + a).relu();
-    d += 3.0 * d + (b - a).relu();
-    let e = (c - d).label("e");
-    let f = e.powi(2).label("f");
-    let mut g = f / 2.0;
-    g += 10.0 / f;
-    g.label("g")
 }

@@ -10,6 +10,10 @@
 
 use tapegrad::{Tape, Value};
 
+// micrograd's README expression, shared with the `expression` example.
+#[path = "micrograd/mod.rs"]
+mod micrograd;
+
 fn main() {
     print!("{}", report());
 }
@@ -17,7 +21,7 @@ fn main() {
 /// Everything the example prints (`tests/examples_print_their_summaries.rs` calls this too).
 pub fn report() -> String {
     let tape = Tape::new();
-    let (a, b, g) = micrograd_expression(&tape);
+    let micrograd::Expression { a, b, g, .. } = micrograd::expression(&tape);
     let expression = g.backward_trace();
 
     let tape = Tape::new();
@@ -32,25 +36,6 @@ pub fn report() -> String {
         b.grad(),
         o.data()
     )
-}
-
-/// micrograd's README expression (as in `examples/expression.rs`), with names on the
-/// intermediate values; returns `a`, `b` and the output `g`.
-#[allow(clippy::misrefactored_assign_op)] // `c += c + 1` is micrograd's expression, kept as is
-fn micrograd_expression(tape: &Tape) -> (Value<'_>, Value<'_>, Value<'_>) {
-    let a = tape.named("a", -4.0);
-    let b = tape.named("b", 2.0);
-    let mut c = a + b;
-    let mut d = a * b + b.powi(3);
-    c += c + 1.0;
-    c += 1.0 + c + (-a);
-    d += d * 2.0 + (b + a).relu();
-    d += 3.0 * d + (b - a).relu();
-    let e = (c - d).label("e");
-    let f = e.powi(2).label("f");
-    let mut g = f / 2.0;
-    g += 10.0 / f;
-    (a, b, g.label("g"))
 }
 
 /// The neuron of micrograd's lecture: two inputs, two weights and a bias chosen so that

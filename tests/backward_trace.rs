@@ -7,6 +7,10 @@ use proptest::prelude::*;
 use tapegrad::teach::Trace;
 use tapegrad::{Tape, Value};
 
+// micrograd's README expression, as the examples record it.
+#[path = "../examples/micrograd/mod.rs"]
+mod micrograd;
+
 /// One instruction of a random program; `usize` fields pick operands among the values made
 /// so far (modulo their number).
 #[derive(Clone, Debug)]
@@ -156,22 +160,9 @@ proptest! {
 }
 
 #[test]
-#[allow(clippy::misrefactored_assign_op)] // `c += c + 1` is micrograd's expression, kept as is
 fn trace_of_micrograd_expression_ends_with_its_published_gradients() {
     let tape = Tape::new();
-    let a = tape.named("a", -4.0);
-    let b = tape.named("b", 2.0);
-    let mut c = a + b;
-    let mut d = a * b + b.powi(3);
-    c += c + 1.0;
-    c += 1.0 + c + (-a);
-    d += d * 2.0 + (b + a).relu();
-    d += 3.0 * d + (b - a).relu();
-    let e = c - d;
-    let f = e.powi(2);
-    let mut g = f / 2.0;
-    g += 10.0 / f;
-    let trace = g.backward_trace();
+    let trace = micrograd::expression(&tape).g.backward_trace();
     let inputs: Vec<(Option<&str>, f64)> = trace.inputs().map(|n| (n.label(), n.grad())).collect();
     let close = |got: f64, want: f64| (got - want).abs() <= 1e-12 * want.abs();
     // micrograd's README (PyTorch's numbers): dg/da = 138.8338..., dg/db = 645.5773...

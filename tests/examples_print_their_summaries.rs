@@ -1,6 +1,10 @@
 //! The teaching examples run here as they run for a newcomer (`cargo run --example ...`),
 //! minus the printing: their summary lines carry the numbers the README promises.
 
+// Each example includes the shared micrograd expression, so this file, which includes two
+// examples, loads it twice.
+#![allow(clippy::duplicate_mod)]
+
 #[allow(dead_code)] // `main` is the example's, not called here
 #[path = "../examples/trace.rs"]
 mod trace_example;
