@@ -211,10 +211,11 @@ impl<'t> Value<'t> {
     }
 }
 
+/// The panic of every operation that is given values from two tapes.
 #[cold]
 #[inline(never)]
 #[track_caller]
-fn mixed_tapes() -> ! {
+pub(crate) fn mixed_tapes() -> ! {
     panic!(
         "cannot combine Values from two different tapes: every operand of an operation must \
          come from the same Tape; create all inputs on one tape"
