@@ -135,40 +135,19 @@ impl Tape {
             _ => return activation.apply(self.dot(w, x) + bias),
         };
         let n = u32::try_from(w.len()).expect("a neuron has at most u32::MAX inputs");
-        self.neuron_on_runs(runs.0, runs.1, n, activation)
-    }
-
-    /// A neuron whose `n` weights (then its bias) start at node `w` and whose `n` inputs start
-    /// at node `x`. For callers that created those runs themselves (the layers of `nn`), so
-    /// that they need not be checked value by value.
-    #[inline]
-    pub(crate) fn neuron_on_runs(
-        &self,
-        w: u32,
-        x: u32,
-        n: u32,
-        activation: Activation,
-    ) -> Value<'_> {
-        let op = match activation {
-            Activation::Identity => Op::Affine,
-            Activation::Relu => Op::AffineRelu,
-            Activation::Tanh => Op::AffineTanh,
-            Activation::Sigmoid => Op::AffineSigmoid,
-            Activation::LeakyRelu(slope) => {
-                // Its slope would have to be stored in the node; a second node is simpler.
-                let (index, value) = self.record_fused(Op::Affine, &[w, x, n]);
-                return Value::new(self, index, value).leaky_relu(slope);
-            }
-        };
-        let (index, value) = self.record_fused(op, &[w, x, n]);
-        Value::new(self, index, value)
+        let output = self.layer_on_runs(runs.0, runs.1, n, 1, activation);
+        Value::from_index(self, output)
     }
 
     /// A layer of `outputs` neurons sharing their `inputs` inputs, which start at node `x`;
-    /// neuron `j`'s weights (then its bias) start at node `params + j * (inputs + 1)`. Records
-    /// the nodes [`neuron_on_runs`](Tape::neuron_on_runs) would, one neuron after another, in
-    /// one pass over the storage; a leaky relu's nodes come after all the weighted sums, so
-    /// that the outputs are consecutive either way. Returns the index of the first output.
+    /// neuron `j`'s weights (then its bias) start at node `params + j * (inputs + 1)`. For
+    /// callers that created those runs themselves (the layers of `nn`), so that nothing is
+    /// checked value by value; a single neuron is a layer of one.
+    ///
+    /// Each neuron is one node, activation included, recorded in one pass over the storage; a
+    /// leaky relu, whose slope would have to be stored in the node, is a second node,
+    /// recorded after all the weighted sums so that the outputs are consecutive either way.
+    /// Returns the index of the first output.
     pub(crate) fn layer_on_runs(
         &self,
         params: u32,

@@ -292,9 +292,10 @@ impl Tape {
         self.with_nodes(|n| n.push(op, operands, constants, value))
     }
 
-    /// Records a fused node with a fixed layout (`Affine`), computing its value from the
-    /// operand nodes; returns its index and value.
-    #[inline(always)]
+    /// Records one fused node with a fixed layout (an `Affine` op), computing its value from
+    /// the operand nodes; returns its index and value. The per-op tests record each op alone
+    /// with it; networks record whole layers with `layer_on_runs`.
+    #[cfg(test)]
     pub(crate) fn record_fused(&self, op: Op, operands: &[u32]) -> (u32, f64) {
         self.with_nodes(|n| {
             let value = op.eval_fused(operands, &n.values);

@@ -31,7 +31,7 @@ const DONE: u8 = 2;
 const STOP: u8 = 3;
 
 /// Threads that run one job each per call of [`run`](Pool::run).
-#[derive(Debug, Default)]
+#[derive(Debug)]
 pub(crate) struct Pool {
     threads: Vec<PoolThread>,
 }

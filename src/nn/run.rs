@@ -233,8 +233,10 @@ impl<'t> Run<'t> {
     pub(crate) fn neuron(self, x: Run<'t>, activation: crate::Activation) -> Value<'t> {
         debug_assert_eq!(self.len, x.len + 1);
         self.same_tape(x);
-        self.tape
-            .neuron_on_runs(self.first, x.first, x.len, activation)
+        let output = self
+            .tape
+            .layer_on_runs(self.first, x.first, x.len, 1, activation);
+        Value::from_index(self.tape, output)
     }
 
     /// The index of the run's first node.
