@@ -163,10 +163,10 @@ impl Tape {
             Activation::Sigmoid => Op::AffineSigmoid,
         };
         let first = self.with_nodes(|n| {
-            let first = n.values.len() as u32;
+            let first = n.len() as u32;
             for j in 0..outputs {
                 let operands = [params + j * (inputs + 1), x, inputs];
-                let value = op.eval_fused(&operands, &n.values);
+                let value = op.eval_fused(&operands, n.values());
                 n.push(op, &operands, &[], value);
             }
             first

@@ -55,7 +55,7 @@ impl<'t> Value<'t> {
                 operands.extend_from_slice(&n.operands[span.operands]);
                 constants.clear();
                 constants.extend_from_slice(&n.constants[span.constants]);
-                n.ops[i]
+                n.ops()[i]
             });
             if let Some(g) = sweep.adjoint[i] {
                 let node = Value::from_index(tape, i as u32);

@@ -181,6 +181,7 @@
 
 #![deny(missing_docs)]
 
+mod column;
 mod derivatives;
 #[cfg(test)]
 mod every_op_higher_order_tests;

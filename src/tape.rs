@@ -24,9 +24,9 @@
 //! 21 to 29 bytes a node; see the crate's README for measured figures.
 //!
 //! Recording is the hot path of every computation, so it is kept to a handful of stores: the
-//! new value is computed from the operands' handles (a [`Value`] carries its number), and one
-//! counter, `room`, stands for the free space of all four streams, so a node costs one test
-//! and no capacity check per stream.
+//! new value is computed from the operands' handles (a [`Value`] carries its number), ops and
+//! values share one length, and one bound, `room_until`, stands for the free space of all
+//! four streams, so a node costs one test and no capacity check per stream.
 //!
 //! Local derivatives are not stored: the sweep computes them from the stored values with the
 //! rules in [`crate::ops`]. That keeps the tape small, and it is what lets [`Value::gradient`]
@@ -43,6 +43,7 @@ use std::cell::UnsafeCell;
 use std::collections::HashMap;
 use std::fmt;
 
+use crate::column::Column;
 use crate::ops::{Layout, Op, Sweep};
 use crate::value::Value;
 
@@ -80,8 +81,12 @@ pub struct Tape {
 /// The storage behind a tape (see the module docs for the layout).
 #[derive(Default)]
 pub(crate) struct Nodes {
-    pub(crate) ops: Vec<Op>,
-    pub(crate) values: Vec<f64>,
+    /// How many nodes there are: the length of `ops` and of `values`.
+    len: usize,
+    /// Each node's op; read with `ops()`.
+    ops: Column<Op>,
+    /// Each node's value; read with `values()`.
+    values: Column<f64>,
     pub(crate) operands: Vec<u32>,
     pub(crate) constants: Vec<f64>,
     /// `grads[i]` is d(output of the last backward)/d(node i); nodes past its end have 0.
@@ -91,8 +96,9 @@ pub(crate) struct Nodes {
     pub(crate) scratch: Vec<u32>,
     /// Names given with `Value::label`, for graphs and traces.
     pub(crate) labels: HashMap<u32, String>,
-    /// How many more fixed-layout nodes surely fit in every stream (see `push`).
-    room: usize,
+    /// The node count up to which every stream surely has room for a fixed-layout node
+    /// (see `push`).
+    room_until: usize,
 }
 
 /// A position in the operand and constant streams.
@@ -129,8 +135,8 @@ impl Tape {
     /// ```
     pub fn with_capacity(nodes: usize) -> Self {
         Self::from_nodes(Nodes {
-            ops: Vec::with_capacity(nodes),
-            values: Vec::with_capacity(nodes),
+            ops: Column::with_capacity(nodes),
+            values: Column::with_capacity(nodes),
             operands: Vec::with_capacity(MAX_OPERANDS * nodes),
             constants: Vec::with_capacity(MAX_CONSTANTS * nodes),
             grads: Vec::with_capacity(nodes),
@@ -214,7 +220,7 @@ impl Tape {
     /// ```
     #[inline]
     pub fn len(&self) -> usize {
-        self.with_nodes(|n| n.values.len())
+        self.with_nodes(|n| n.len)
     }
 
     /// Whether no node has been recorded.
@@ -262,8 +268,7 @@ impl Tape {
     /// ```
     pub fn clear(&mut self) {
         let n = self.nodes.get_mut();
-        n.ops.clear();
-        n.values.clear();
+        n.len = 0;
         n.operands.clear();
         n.constants.clear();
         n.grads.clear();
@@ -298,7 +303,7 @@ impl Tape {
     #[cfg(test)]
     pub(crate) fn record_fused(&self, op: Op, operands: &[u32]) -> (u32, f64) {
         self.with_nodes(|n| {
-            let value = op.eval_fused(operands, &n.values);
+            let value = op.eval_fused(operands, n.values());
             (n.push(op, operands, &[], value), value)
         })
     }
@@ -322,36 +327,78 @@ impl fmt::Debug for Tape {
 }
 
 impl Nodes {
+    /// How many nodes there are.
+    #[inline(always)]
+    pub(crate) fn len(&self) -> usize {
+        self.len
+    }
+
+    /// Every node's op, oldest first.
+    #[inline(always)]
+    pub(crate) fn ops(&self) -> &[Op] {
+        // SAFETY: the first `len` ops are always initialised (`push`, `push_variadic`).
+        unsafe { self.ops.slice(self.len) }
+    }
+
+    /// Every node's value, oldest first.
+    #[inline(always)]
+    pub(crate) fn values(&self) -> &[f64] {
+        // SAFETY: the first `len` values are always initialised (`push`, `push_variadic`).
+        unsafe { self.values.slice(self.len) }
+    }
+
     /// Appends a node with a fixed number of operands.
     #[inline(always)]
     pub(crate) fn push(&mut self, op: Op, operands: &[u32], constants: &[f64], value: f64) -> u32 {
         debug_assert_eq!(op.layout(), Layout::Fixed(operands.len()));
         debug_assert_eq!(op.constants(), constants.len());
-        // One counter stands for the free space of all four streams, so that recording a node
+        // One bound stands for the free space of all four streams, so that recording a node
         // is one test and a handful of stores; the rest stays out of line.
-        if self.room == 0 {
+        if self.len >= self.room_until {
             self.make_room();
         }
-        self.room -= 1;
-        let index = self.values.len();
-        // SAFETY: `room > 0` means every stream has space for one more node of the largest
-        // fixed layout (see `Nodes::measure_room`), so each write stays inside its vector's
-        // capacity and `set_len` only covers initialised elements. `measure_room` also counts
-        // no room past MAX_NODES nodes, so `index` fits in a u32.
+        let index = self.len;
+        // SAFETY: `index < room_until` means every stream has space for one more node of the
+        // largest fixed layout (see `Nodes::measure_room`), so each write stays inside its
+        // capacity and each new length only covers initialised elements. `measure_room` also
+        // counts no room past MAX_NODES nodes, so `index` fits in a u32.
+        //
+        // Each store costs about a cycle here, and a node is a handful of them: ops and
+        // values share one length, a length is written only when it changes (the operand
+        // and constant counts are constants once this is inlined), two operands go in one
+        // store, and every pointer and length is read before the first element is written,
+        // which the compiler could not otherwise tell apart from them.
         unsafe {
-            append(&mut self.ops, &[op]);
-            append(&mut self.operands, operands);
-            append(&mut self.constants, constants);
-            append(&mut self.values, &[value]);
+            let operand_end = self.operands.len();
+            let constant_end = self.constants.len();
+            let operand_slots = self.operands.as_mut_ptr().add(operand_end);
+            let constant_slots = self.constants.as_mut_ptr().add(constant_end);
+            self.ops.write(index, op);
+            self.values.write(index, value);
+            if let [a, b] = *operands {
+                let (low, high) = if cfg!(target_endian = "little") { (a, b) } else { (b, a) };
+                let pair = u64::from(low) | (u64::from(high) << 32);
+                operand_slots.cast::<u64>().write_unaligned(pair);
+            } else {
+                std::ptr::copy_nonoverlapping(operands.as_ptr(), operand_slots, operands.len());
+            }
+            std::ptr::copy_nonoverlapping(constants.as_ptr(), constant_slots, constants.len());
+            self.len = index + 1;
+            if !operands.is_empty() {
+                self.operands.set_len(operand_end + operands.len());
+            }
+            if !constants.is_empty() {
+                self.constants.set_len(constant_end + constants.len());
+            }
         }
         index as u32
     }
 
-    /// Refills `room`, growing the streams only when they are truly short of space.
+    /// Moves `room_until` on, growing the streams only when they are truly short of space.
     ///
-    /// `room` counts every node as the widest one, so it runs out before the streams do;
-    /// measuring again first is what lets a cleared tape record a step as large as the one
-    /// before without allocating.
+    /// `room_until` counts every node as the widest one, so it is reached before the streams
+    /// are full; measuring again first is what lets a cleared tape record a step as large as
+    /// the one before without allocating.
     ///
     /// # Panics
     /// If the tape already holds MAX_NODES nodes.
@@ -359,30 +406,32 @@ impl Nodes {
     #[inline(never)]
     fn make_room(&mut self) {
         self.measure_room();
-        if self.room == 0 {
+        if self.room_until <= self.len {
             self.grow();
         }
     }
 
     /// Grows every stream by as many nodes as the tape holds.
     fn grow(&mut self) {
-        let len = self.values.len();
-        node_index(len); // panics when the tape is full
+        node_index(self.len); // panics when the tape is full
         // As many nodes again as there are (Vec's own doubling).
-        let nodes = len.max(64);
-        self.values.reserve(nodes);
-        self.ops.reserve(nodes);
+        let nodes = self.len.max(64);
+        // SAFETY: the first `len` ops and values are initialised.
+        unsafe {
+            self.values.reserve(self.len, nodes);
+            self.ops.reserve(self.len, nodes);
+        }
         self.operands.reserve(MAX_OPERANDS * nodes);
         self.constants.reserve(MAX_CONSTANTS * nodes);
         self.measure_room();
     }
 
-    /// Sets `room` to the number of fixed-layout nodes that surely fit in every stream.
-    /// Called whenever a stream's capacity or length changes other than through `push`.
+    /// Sets `room_until`: up to that many nodes, fixed-layout nodes surely fit in every
+    /// stream. Called whenever a stream's capacity or length changes other than through
+    /// `push`.
     pub(crate) fn measure_room(&mut self) {
         let free = |len: usize, capacity: usize, per_node: usize| (capacity - len) / per_node;
-        self.room = free(self.values.len(), self.values.capacity(), 1)
-            .min(free(self.ops.len(), self.ops.capacity(), 1))
+        let room = free(self.len, self.values.capacity().min(self.ops.capacity()), 1)
             .min(free(
                 self.operands.len(),
                 self.operands.capacity(),
@@ -393,7 +442,8 @@ impl Nodes {
                 self.constants.capacity(),
                 MAX_CONSTANTS,
             ))
-            .min(MAX_NODES - self.values.len());
+            .min(MAX_NODES - self.len);
+        self.room_until = self.len + room;
     }
 
     /// Appends a variadic node whose operands are `scratch[from..]`, and pops them off the
@@ -405,27 +455,38 @@ impl Nodes {
         let operands = &self.scratch[from..];
         let count = u32::try_from(operands.len() / per_item)
             .expect("a fused node takes at most u32::MAX operands");
-        let value = op.eval_fused(operands, &self.values);
+        let value = op.eval_fused(operands, self.values());
         let index = self.next_index();
-        self.ops.push(op);
         self.operands.push(count);
         self.operands.extend_from_slice(operands);
         self.operands.push(count);
-        self.values.push(value);
         self.scratch.truncate(from);
+        if self.len == self.ops.capacity().min(self.values.capacity()) {
+            // SAFETY: the first `len` ops and values are initialised.
+            unsafe {
+                self.ops.reserve(self.len, self.len.max(64));
+                self.values.reserve(self.len, self.len.max(64));
+            }
+        }
+        // SAFETY: the check above left room for one more op and value.
+        unsafe {
+            self.ops.write(self.len, op);
+            self.values.write(self.len, value);
+        }
+        self.len += 1;
         self.measure_room();
         (index, value)
     }
 
     #[inline(always)]
     fn next_index(&self) -> u32 {
-        node_index(self.values.len())
+        node_index(self.len)
     }
 
     /// Where node `i`'s data ends in the streams, walking from whichever end of the tape is
     /// nearer, so that finding it costs no more than the nodes up to `i`.
     pub(crate) fn cursor_after(&self, i: usize) -> Cursor {
-        let len = self.ops.len();
+        let len = self.len;
         if len - 1 - i <= i {
             let mut end = Cursor {
                 operands: self.operands.len(),
@@ -447,12 +508,12 @@ impl Nodes {
     /// Node `i`'s data, given where it ends; returns where it starts and its span.
     #[inline(always)]
     pub(crate) fn span_before(&self, i: usize, end: Cursor) -> (Cursor, Span) {
-        span_before(self.ops[i], &self.operands, end)
+        span_before(self.ops()[i], &self.operands, end)
     }
 
     /// Node `i`'s data, given where it starts; returns its span and where it ends.
     pub(crate) fn span_after(&self, i: usize, start: Cursor) -> (Span, Cursor) {
-        let shape = self.ops[i].shape();
+        let shape = self.ops()[i].shape();
         let constants = start.constants + shape.constants as usize;
         let (operands, end) = if shape.per_item == 0 {
             let end = start.operands + shape.words as usize;
@@ -481,6 +542,7 @@ impl Nodes {
         self.grads[y] = 1.0;
         let mut end = self.cursor_after(y);
         // Plain slices, so that writes to `grads` do not make the compiler reload the others.
+        let len = self.len;
         let Nodes {
             ops,
             values,
@@ -489,8 +551,9 @@ impl Nodes {
             grads,
             ..
         } = self;
-        let (ops, values, operands, constants) =
-            (&ops[..], &values[..], &operands[..], &constants[..]);
+        // SAFETY: the first `len` ops and values are initialised.
+        let (ops, values) = unsafe { (ops.slice(len), values.slice(len)) };
+        let (operands, constants) = (&operands[..], &constants[..]);
         let mut sweep = F64Sweep {
             values,
             grads: &mut grads[..],
@@ -563,22 +626,6 @@ impl Sweep<f64> for F64Sweep<'_> {
         {
             *grad += g * value;
         }
-    }
-}
-
-/// Appends `items` to `vec` without checking its capacity.
-///
-/// # Safety
-/// `vec` must have room for `items.len()` more elements.
-#[inline(always)]
-unsafe fn append<T: Copy>(vec: &mut Vec<T>, items: &[T]) {
-    let len = vec.len();
-    debug_assert!(vec.capacity() - len >= items.len());
-    // SAFETY: the caller guarantees the room; `T: Copy`, so a bitwise copy is a valid value,
-    // and the source (a caller's slice) cannot overlap the vector's spare capacity.
-    unsafe {
-        std::ptr::copy_nonoverlapping(items.as_ptr(), vec.as_mut_ptr().add(len), items.len());
-        vec.set_len(len + items.len());
     }
 }
 
@@ -670,13 +717,13 @@ mod tests {
                     operands: n.operands.len(),
                     constants: n.constants.len(),
                 };
-                for i in (0..n.ops.len()).rev() {
+                for i in (0..n.len()).rev() {
                     let (start, span) = n.span_before(i, end);
                     let (op, operands, constants, value) = &expected[i];
-                    assert_eq!(n.ops[i], *op, "node {i}");
+                    assert_eq!(n.ops()[i], *op, "node {i}");
                     assert_eq!(&n.operands[span.operands], &operands[..], "node {i}");
                     assert_eq!(&n.constants[span.constants], &constants[..], "node {i}");
-                    assert_eq!(n.values[i], *value, "node {i}");
+                    assert_eq!(n.values()[i], *value, "node {i}");
                     end = start;
                 }
                 assert_eq!(end, Cursor::default(), "the streams hold nothing else");

@@ -51,7 +51,7 @@ impl<'t> Value<'t> {
 
     /// The handle of an existing node, reading its value from the tape.
     pub(crate) fn from_index(tape: &'t Tape, index: u32) -> Self {
-        let data = tape.with_nodes(|n| n.values[index as usize]);
+        let data = tape.with_nodes(|n| n.values()[index as usize]);
         Value { tape, data, index }
     }
 
@@ -207,7 +207,7 @@ impl<'t> Value<'t> {
 
     /// The op that produced this value.
     pub(crate) fn op(self) -> Op {
-        self.tape.with_nodes(|n| n.ops[self.index as usize])
+        self.tape.with_nodes(|n| n.ops()[self.index as usize])
     }
 }
 

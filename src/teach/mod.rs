@@ -215,7 +215,7 @@ fn walk_back(value: Value<'_>) -> Vec<Recorded> {
             if !needed[i] {
                 continue;
             }
-            let op = n.ops[i];
+            let op = n.ops()[i];
             let words = n.operands[span.operands].to_vec();
             let constants = n.constants[span.constants].to_vec();
             let operands: Vec<usize> = op
@@ -236,7 +236,7 @@ fn walk_back(value: Value<'_>) -> Vec<Recorded> {
                         Op::Const => Kind::Constant,
                         _ => Kind::Computed,
                     },
-                    value: n.values[i],
+                    value: n.values()[i],
                     grad: n.grads.get(i).copied().unwrap_or(0.0),
                     operands,
                 },

@@ -247,8 +247,8 @@ impl<'t> Value<'t> {
                     let contributions = if g == 0.0 {
                         Vec::new()
                     } else {
-                        let local = run_rule(&r, 1.0, &n.values);
-                        let adds = run_rule(&r, g, &n.values);
+                        let local = run_rule(&r, 1.0, n.values());
+                        let adds = run_rule(&r, g, n.values());
                         local
                             .into_iter()
                             .zip(adds)
