@@ -376,7 +376,11 @@ impl Nodes {
             self.ops.write(index, op);
             self.values.write(index, value);
             if let [a, b] = *operands {
-                let (low, high) = if cfg!(target_endian = "little") { (a, b) } else { (b, a) };
+                let (low, high) = if cfg!(target_endian = "little") {
+                    (a, b)
+                } else {
+                    (b, a)
+                };
                 let pair = u64::from(low) | (u64::from(high) << 32);
                 operand_slots.cast::<u64>().write_unaligned(pair);
             } else {
