@@ -76,6 +76,17 @@ impl<T: Copy> Column<T> {
         unsafe { std::slice::from_raw_parts(self.ptr.as_ptr(), len) }
     }
 
+    /// Where element `at` goes: writing it there makes it initialised.
+    ///
+    /// # Safety
+    /// `at` must be less than the capacity.
+    #[inline(always)]
+    pub(crate) unsafe fn slot(&mut self, at: usize) -> *mut T {
+        debug_assert!(at < self.capacity);
+        // SAFETY: `at` is inside the buffer (the caller's promise).
+        unsafe { self.ptr.as_ptr().add(at) }
+    }
+
     /// Writes element `at`, which becomes initialised.
     ///
     /// # Safety

@@ -27,15 +27,48 @@ impl Tape {
     /// If a value belongs to another tape.
     #[track_caller]
     pub fn sum<'t>(&'t self, values: impl IntoIterator<Item = Value<'t>>) -> Value<'t> {
+        // While the operands are every `step`-th node from `first` on (a sum over a loop body
+        // that records the same nodes for each item), three numbers describe them all and the
+        // node is a `SumStride`; the first operand out of step moves them onto the scratch
+        // stack, and the node is a plain `Sum`.
         let from = self.with_nodes(|n| n.scratch.len());
+        let mut stride: Option<(u32, u32, u32)> = None; // first, step, count
+        let mut listed = false;
+        let mut total = 0.0;
         for v in values {
             // The iterator may record nodes itself (even other sums, which use the scratch
             // stack above `from` and pop their part before returning), so take the storage
             // once per item, never across a call to `next`.
             let index = self.own(v);
-            self.with_nodes(|n| n.scratch.push(index));
+            total += v.data();
+            stride = match stride {
+                _ if listed => None,
+                None => Some((index, 1, 1)),
+                Some((first, _, 1)) if index >= first => Some((first, index - first, 2)),
+                Some((first, step, n))
+                    if u64::from(first) + u64::from(n) * u64::from(step) == u64::from(index) =>
+                {
+                    Some((first, step, n + 1))
+                }
+                Some((first, step, n)) => {
+                    listed = true;
+                    self.with_nodes(|nodes| {
+                        nodes.scratch.extend((0..n).map(|k| first + k * step));
+                    });
+                    None
+                }
+            };
+            if listed {
+                self.with_nodes(|n| n.scratch.push(index));
+            }
         }
-        let (index, value) = self.with_nodes(|n| n.push_variadic_from_scratch(Op::Sum, from));
+        let (index, value) = match stride {
+            Some((first, step, n)) => {
+                let index = self.record(Op::SumStride, &[first, step, n], &[], total);
+                (index, total)
+            }
+            None => self.with_nodes(|n| n.push_variadic_from_scratch(Op::Sum, from)),
+        };
         Value::new(self, index, value)
     }
 
@@ -336,3 +369,42 @@ const EMPTY_SUM: &str = "the sum of no Values has no tape to live on: use tape.s
                          which gives 0.0 on the tape for an empty iterator";
 const EMPTY_PRODUCT: &str = "the product of no Values has no tape to live on: start the \
                              product from tape.constant(1.0)";
+
+#[cfg(test)]
+mod tests {
+    use crate::Tape;
+    use crate::ops::Op;
+
+    #[test]
+    fn terms_in_step_are_stored_as_a_stride_and_others_as_a_list() {
+        let tape = Tape::new();
+        let xs: Vec<_> = (0..4).map(|i| tape.var(i as f64)).collect();
+        let every_other = tape.sum([xs[0], xs[2]]);
+        let in_step = tape.sum(xs.iter().copied());
+        let repeated = tape.sum([xs[1], xs[1], xs[1]]);
+        let descending = tape.sum(xs.iter().rev().copied());
+        let broken = tape.sum([xs[0], xs[1], xs[3]]);
+        let single = tape.sum([xs[3]]);
+        for (sum, op) in [
+            (every_other, Op::SumStride),
+            (in_step, Op::SumStride),
+            (repeated, Op::SumStride),
+            (descending, Op::Sum),
+            (broken, Op::Sum),
+            (single, Op::SumStride),
+        ] {
+            assert_eq!(sum.op(), op, "sum = {}", sum.data());
+        }
+        let words = |v: crate::Value| {
+            tape.with_nodes(|n| {
+                let end = n.cursor_after(v.index());
+                let (_, span) = n.span_before(v.index(), end);
+                n.operands[span.operands].to_vec()
+            })
+        };
+        assert_eq!(words(every_other), [0, 2, 2]);
+        assert_eq!(words(in_step), [0, 1, 4]);
+        assert_eq!(words(repeated), [1, 0, 3]);
+        assert_eq!(words(broken), [0, 1, 3]);
+    }
+}

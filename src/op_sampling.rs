@@ -49,7 +49,7 @@ pub(crate) fn domain(op: Op) -> Option<Domain> {
         Acosh => d(&[(1.1, 5.0)], &[]),
         MulAdd => d(&[any, any, any], &[]),
         // Three items; the Affine ops' are two weights, a bias and two inputs.
-        Sum => d(&[any; 3], &[]),
+        Sum | SumStride => d(&[any; 3], &[]),
         Dot => d(&[any; 6], &[]),
         Affine | AffineRelu | AffineTanh | AffineSigmoid => d(&[any; 5], &[]),
     }
@@ -114,7 +114,9 @@ pub(crate) fn record_op<'t>(
         (Op::Affine | Op::AffineRelu | Op::AffineTanh | Op::AffineSigmoid, _) => {
             Value::from_index(tape, tape.record_fused(op, &[0, 3, 2]).0)
         }
-        (Op::Sum, _) => tape.sum(leaves.iter().copied()),
+        // Leaves in order are a stride of 1; out of order, a plain sum.
+        (Op::SumStride, _) => tape.sum(leaves.iter().copied()),
+        (Op::Sum, _) => tape.sum([leaves[2], leaves[0], leaves[1]]),
         (Op::Dot, _) => tape.dot(&leaves[..3], &leaves[3..]),
         (_, Layout::Fixed(_)) => {
             let operands: Vec<u32> = (0..x.len() as u32).collect();

@@ -134,6 +134,10 @@ pub(crate) enum Op {
     Trunc,
     /// `a_1 + a_2 + ... + a_n`, one node however many operands
     Sum,
+    /// A `Sum` whose operands are every `step`-th node from `first` on, which is what a sum
+    /// over a loop body records (`xs.iter().map(f).sum()`). Stored as three words
+    /// `[first, step, n]` instead of `n` operands.
+    SumStride,
     /// `a_1 b_1 + ... + a_n b_n`, one node
     Dot,
     /// `w_1 x_1 + ... + w_n x_n + w_{n+1}`: a neuron's `w·x + b` when the weights (with the bias
@@ -160,7 +164,7 @@ pub(crate) enum Layout {
 
 impl Op {
     /// Every op, in declaration order (`ALL[i] as usize == i`).
-    pub(crate) const ALL: [Op; 60] = {
+    pub(crate) const ALL: [Op; 61] = {
         use Op::*;
         [
             Var,
@@ -218,6 +222,7 @@ impl Op {
             Round,
             Trunc,
             Sum,
+            SumStride,
             Dot,
             Affine,
             AffineRelu,
@@ -233,7 +238,7 @@ impl Op {
             Var | Const => Layout::Fixed(0),
             Sum => Layout::Variadic { per_item: 1 },
             Dot => Layout::Variadic { per_item: 2 },
-            Affine | AffineRelu | AffineTanh | AffineSigmoid => Layout::Fixed(3),
+            SumStride | Affine | AffineRelu | AffineTanh | AffineSigmoid => Layout::Fixed(3),
             Add | Sub | Mul | Div | Pow | Atan2 | Hypot | Max | Min => Layout::Fixed(2),
             MulAdd => Layout::Fixed(3),
             _ => Layout::Fixed(1),
@@ -260,6 +265,7 @@ impl Op {
                 let [w, x, n] = fixed(words);
                 (w..=w + n).chain(x..x + n).collect()
             }
+            Op::SumStride => stride(words).collect(),
             _ => words.to_vec(),
         }
     }
@@ -322,7 +328,7 @@ impl Op {
             Ceil => "ceil",
             Round => "round",
             Trunc => "trunc",
-            Sum => "sum",
+            Sum | SumStride => "sum",
             Dot => "dot",
             Affine => "affine",
             AffineRelu => "affine+relu",
@@ -342,7 +348,7 @@ impl Op {
         let x = |i: usize| x[i];
         match self {
             Var | Const => unreachable!("a leaf's value is given, not computed"),
-            Sum | Dot | Affine | AffineRelu | AffineTanh | AffineSigmoid => {
+            Sum | SumStride | Dot | Affine | AffineRelu | AffineTanh | AffineSigmoid => {
                 unreachable!("fused ops read their operands with eval_fused")
             }
             Add => x(0) + x(1),
@@ -408,6 +414,7 @@ impl Op {
         let value = |i: u32| values[i as usize];
         match self {
             Sum => operands.iter().fold(0.0, |total, &i| total + value(i)),
+            SumStride => stride(operands).fold(0.0, |total, i| total + value(i)),
             Dot => {
                 let (a, b) = operands.split_at(operands.len() / 2);
                 dot(a.len(), |i| value(a[i]), |i| value(b[i]))
@@ -706,6 +713,11 @@ impl Op {
                     sweep.add(a, g);
                 }
             }
+            SumStride => {
+                for a in stride(operands) {
+                    sweep.add(a, g);
+                }
+            }
             // y = a·b                   dy/da_i = b_i, dy/db_i = a_i
             Dot => {
                 let (a, b) = operands.split_at(operands.len() / 2);
@@ -790,6 +802,13 @@ fn backprop_affine<S: Real, W: Sweep<S>>(g: S, operands: &[u32], sweep: &mut W) 
     sweep.add_scaled_run(w, x, n, g);
     sweep.add_scaled_run(x, w, n, g);
     sweep.add(w + n, g);
+}
+
+/// The operand nodes of a `SumStride` node, from its words `[first, step, n]`.
+#[inline(always)]
+fn stride(words: &[u32]) -> impl Iterator<Item = u32> {
+    let [first, step, n] = fixed(words);
+    (0..n).map(move |k| first + k * step)
 }
 
 /// The operands of a fixed-arity op as an array.

@@ -373,8 +373,10 @@ impl Nodes {
             let constant_end = self.constants.len();
             let operand_slots = self.operands.as_mut_ptr().add(operand_end);
             let constant_slots = self.constants.as_mut_ptr().add(constant_end);
-            self.ops.write(index, op);
-            self.values.write(index, value);
+            let op_slot = self.ops.slot(index);
+            let value_slot = self.values.slot(index);
+            op_slot.write(op);
+            value_slot.write(value);
             if let [a, b] = *operands {
                 let (low, high) = if cfg!(target_endian = "little") {
                     (a, b)
@@ -699,19 +701,24 @@ mod tests {
         for round in 0..3 {
             tape.clear();
             let x = tape.var(0.5);
-            let mut expected = vec![(Op::Var, vec![], vec![], 0.5)];
+            tape.var(0.25); // so that `last` is never `x`
+            let mut expected = vec![
+                (Op::Var, vec![], vec![], 0.5),
+                (Op::Var, vec![], vec![], 0.25),
+            ];
             for i in 0..5000u32 {
                 let last = Value::from_index(&tape, tape.len() as u32 - 1);
                 let (op, operands, constants) = match (i + round) % 4 {
                     0 => (Op::MulAdd, vec![0, last.index() as u32, 0], vec![]),
                     1 => (Op::Clamp, vec![last.index() as u32], vec![-1.0, 1.0]),
-                    2 => (Op::Sum, vec![0, last.index() as u32], vec![]),
+                    // Descending, so a variadic `Sum` rather than a `SumStride`.
+                    2 => (Op::Sum, vec![last.index() as u32, 0], vec![]),
                     _ => (Op::Add, vec![0, last.index() as u32], vec![]),
                 };
                 let y = match op {
                     Op::MulAdd => x.mul_add(last, x),
                     Op::Clamp => last.clamp(-1.0, 1.0),
-                    Op::Sum => tape.sum([x, last]),
+                    Op::Sum => tape.sum([last, x]),
                     _ => x + last,
                 };
                 expected.push((op, operands, constants, y.data()));
