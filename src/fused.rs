@@ -399,7 +399,7 @@ mod tests {
             tape.with_nodes(|n| {
                 let end = n.cursor_after(v.index());
                 let (_, span) = n.span_before(v.index(), end);
-                n.operands[span.operands].to_vec()
+                n.words(v.index(), &span)
             })
         };
         assert_eq!(words(every_other), [0, 2, 2]);

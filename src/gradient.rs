@@ -6,7 +6,7 @@
 //! `backward` on one for second derivatives, or `gradient` again for third.
 
 use crate::ops::Sweep;
-use crate::tape::Tape;
+use crate::tape::{Tape, operand_words};
 use crate::value::Value;
 
 impl<'t> Value<'t> {
@@ -52,10 +52,12 @@ impl<'t> Value<'t> {
                 let (start, span) = n.span_before(i, end);
                 end = start;
                 operands.clear();
-                operands.extend_from_slice(&n.operands[span.operands]);
+                let mut slot = [0];
+                let words = operand_words(n.codes()[i], i, &span, &n.operands, &mut slot);
+                operands.extend_from_slice(words);
                 constants.clear();
                 constants.extend_from_slice(&n.constants[span.constants]);
-                n.ops()[i]
+                n.op(i)
             });
             if let Some(g) = sweep.adjoint[i] {
                 let node = Value::from_index(tape, i as u32);

@@ -9,19 +9,21 @@
 //! The nodes are stored as a struct of arrays, so that a node costs only what it uses:
 //!
 //! ```text
-//!   node:      0      1      2        3          4
-//!   ops:       var    var    *        * 3.0      +          1 byte each
-//!   values:    2.0    5.0    10.0     6.0        16.0       8 bytes each
-//!   operands:  .      .      0 1      0          2 3        4 bytes per operand, one stream
-//!   constants: .      .      .        3.0        .          8 bytes per constant, one stream
-//!   grads:     filled in by backward                        8 bytes each
+//!   node:      0      1      2        3          4          5
+//!   ops:       var    var    *        * 3.0      +          exp'       1 byte each
+//!   values:    2.0    5.0    10.0     6.0        16.0       8.9e6      8 bytes each
+//!   operands:  .      .      0 1      0          2 3        .          4 bytes per operand
+//!   constants: .      .      .        3.0        .          .          8 bytes per constant
+//!   grads:     filled in by backward                                   8 bytes each
 //! ```
 //!
 //! A node does not store where its operands start: the sweep walks the streams backwards and
 //! each op knows how many words it takes ([`Layout`]). A constant operand is folded into its
 //! node (`x * 3.0` is one node, not a leaf and a product), and fused nodes (`sum`, `dot`,
-//! `affine`) take any number of operands in one node. A tanh, a product and a sum cost
-//! 21 to 29 bytes a node; see the crate's README for measured figures.
+//! `affine`) take any number of operands in one node. A one-operand node whose operand is the
+//! node just before it (node 5, `exp'`) is *chained*: a bit in its op byte says so, and its
+//! operand is not stored ([`Code`]). A tanh, a product and a sum cost 17 to 29 bytes a node;
+//! see the crate's README for measured figures.
 //!
 //! Recording is the hot path of every computation, so it is kept to a handful of stores: the
 //! new value is computed from the operands' handles (a [`Value`] carries its number), ops and
@@ -44,7 +46,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::column::Column;
-use crate::ops::{Layout, Op, Sweep};
+use crate::ops::{Code, Layout, Op, Sweep};
 use crate::value::Value;
 
 /// Node indices are `u32`; a tape holds at most this many nodes.
@@ -83,8 +85,8 @@ pub struct Tape {
 pub(crate) struct Nodes {
     /// How many nodes there are: the length of `ops` and of `values`.
     len: usize,
-    /// Each node's op; read with `ops()`.
-    ops: Column<Op>,
+    /// Each node's op and whether it is chained; read with `codes()`.
+    codes: Column<Code>,
     /// Each node's value; read with `values()`.
     values: Column<f64>,
     pub(crate) operands: Vec<u32>,
@@ -135,7 +137,7 @@ impl Tape {
     /// ```
     pub fn with_capacity(nodes: usize) -> Self {
         Self::from_nodes(Nodes {
-            ops: Column::with_capacity(nodes),
+            codes: Column::with_capacity(nodes),
             values: Column::with_capacity(nodes),
             operands: Vec::with_capacity(MAX_OPERANDS * nodes),
             constants: Vec::with_capacity(MAX_CONSTANTS * nodes),
@@ -333,11 +335,23 @@ impl Nodes {
         self.len
     }
 
-    /// Every node's op, oldest first.
+    /// Every node's code (its op, and whether it is chained), oldest first.
     #[inline(always)]
-    pub(crate) fn ops(&self) -> &[Op] {
-        // SAFETY: the first `len` ops are always initialised (`push`, `push_variadic`).
-        unsafe { self.ops.slice(self.len) }
+    pub(crate) fn codes(&self) -> &[Code] {
+        // SAFETY: the first `len` codes are always initialised (`push`, `push_variadic`).
+        unsafe { self.codes.slice(self.len) }
+    }
+
+    /// Node `i`'s op.
+    #[inline(always)]
+    pub(crate) fn op(&self, i: usize) -> Op {
+        self.codes()[i].op()
+    }
+
+    /// Node `i`'s operand words (as [`Op::operand_nodes`] reads them), given its span.
+    pub(crate) fn words(&self, i: usize, span: &Span) -> Vec<u32> {
+        let mut slot = [0];
+        operand_words(self.codes()[i], i, span, &self.operands, &mut slot).to_vec()
     }
 
     /// Every node's value, oldest first.
@@ -373,9 +387,12 @@ impl Nodes {
             let constant_end = self.constants.len();
             let operand_slots = self.operands.as_mut_ptr().add(operand_end);
             let constant_slots = self.constants.as_mut_ptr().add(constant_end);
-            let op_slot = self.ops.slot(index);
+            let code_slot = self.codes.slot(index);
             let value_slot = self.values.slot(index);
-            op_slot.write(op);
+            // A one-operand node on the node just before it stores no operand (see `Code`).
+            // Its slot is written anyway, and left outside the stream, to save a branch.
+            let chained = matches!(*operands, [a] if a as usize + 1 == index);
+            code_slot.write(Code::new(op, chained));
             value_slot.write(value);
             if let [a, b] = *operands {
                 let (low, high) = if cfg!(target_endian = "little") {
@@ -391,7 +408,8 @@ impl Nodes {
             std::ptr::copy_nonoverlapping(constants.as_ptr(), constant_slots, constants.len());
             self.len = index + 1;
             if !operands.is_empty() {
-                self.operands.set_len(operand_end + operands.len());
+                let stored = operands.len() - usize::from(chained);
+                self.operands.set_len(operand_end + stored);
             }
             if !constants.is_empty() {
                 self.constants.set_len(constant_end + constants.len());
@@ -425,7 +443,7 @@ impl Nodes {
         // SAFETY: the first `len` ops and values are initialised.
         unsafe {
             self.values.reserve(self.len, nodes);
-            self.ops.reserve(self.len, nodes);
+            self.codes.reserve(self.len, nodes);
         }
         self.operands.reserve(MAX_OPERANDS * nodes);
         self.constants.reserve(MAX_CONSTANTS * nodes);
@@ -437,18 +455,22 @@ impl Nodes {
     /// `push`.
     pub(crate) fn measure_room(&mut self) {
         let free = |len: usize, capacity: usize, per_node: usize| (capacity - len) / per_node;
-        let room = free(self.len, self.values.capacity().min(self.ops.capacity()), 1)
-            .min(free(
-                self.operands.len(),
-                self.operands.capacity(),
-                MAX_OPERANDS,
-            ))
-            .min(free(
-                self.constants.len(),
-                self.constants.capacity(),
-                MAX_CONSTANTS,
-            ))
-            .min(MAX_NODES - self.len);
+        let room = free(
+            self.len,
+            self.values.capacity().min(self.codes.capacity()),
+            1,
+        )
+        .min(free(
+            self.operands.len(),
+            self.operands.capacity(),
+            MAX_OPERANDS,
+        ))
+        .min(free(
+            self.constants.len(),
+            self.constants.capacity(),
+            MAX_CONSTANTS,
+        ))
+        .min(MAX_NODES - self.len);
         self.room_until = self.len + room;
     }
 
@@ -467,16 +489,16 @@ impl Nodes {
         self.operands.extend_from_slice(operands);
         self.operands.push(count);
         self.scratch.truncate(from);
-        if self.len == self.ops.capacity().min(self.values.capacity()) {
-            // SAFETY: the first `len` ops and values are initialised.
+        if self.len == self.codes.capacity().min(self.values.capacity()) {
+            // SAFETY: the first `len` codes and values are initialised.
             unsafe {
-                self.ops.reserve(self.len, self.len.max(64));
+                self.codes.reserve(self.len, self.len.max(64));
                 self.values.reserve(self.len, self.len.max(64));
             }
         }
         // SAFETY: the check above left room for one more op and value.
         unsafe {
-            self.ops.write(self.len, op);
+            self.codes.write(self.len, Code::new(op, false));
             self.values.write(self.len, value);
         }
         self.len += 1;
@@ -514,12 +536,12 @@ impl Nodes {
     /// Node `i`'s data, given where it ends; returns where it starts and its span.
     #[inline(always)]
     pub(crate) fn span_before(&self, i: usize, end: Cursor) -> (Cursor, Span) {
-        span_before(self.ops()[i], &self.operands, end)
+        span_before(self.codes()[i], &self.operands, end)
     }
 
     /// Node `i`'s data, given where it starts; returns its span and where it ends.
     pub(crate) fn span_after(&self, i: usize, start: Cursor) -> (Span, Cursor) {
-        let shape = self.ops()[i].shape();
+        let shape = self.codes()[i].shape();
         let constants = start.constants + shape.constants as usize;
         let (operands, end) = if shape.per_item == 0 {
             let end = start.operands + shape.words as usize;
@@ -550,41 +572,67 @@ impl Nodes {
         // Plain slices, so that writes to `grads` do not make the compiler reload the others.
         let len = self.len;
         let Nodes {
-            ops,
+            codes,
             values,
             operands,
             constants,
             grads,
             ..
         } = self;
-        // SAFETY: the first `len` ops and values are initialised.
-        let (ops, values) = unsafe { (ops.slice(len), values.slice(len)) };
+        // SAFETY: the first `len` codes and values are initialised.
+        let (codes, values) = unsafe { (codes.slice(len), values.slice(len)) };
         let (operands, constants) = (&operands[..], &constants[..]);
         let mut sweep = F64Sweep {
             values,
             grads: &mut grads[..],
         };
-        for i in (0..=y).rev() {
-            let op = ops[i];
-            let (start, span) = span_before(op, operands, end);
+        let mut slot = [0];
+        let mut next = Some(y);
+        while let Some(i) = next {
+            // Zero upstream gradient: nothing to pass on (see the ops module on why this is
+            // also what keeps an unused NaN from reaching an input). Such nodes come in runs
+            // (a neuron behind a dead relu, a point the loss ignores) and are often most of
+            // the tape, so they get a loop of their own that only moves the cursors.
+            let Some(i) = skip_zeros(codes, sweep.grads, operands, i, &mut end) else {
+                return;
+            };
+            let code = codes[i];
+            let (start, span) = span_before(code, operands, end);
             end = start;
             let g = sweep.grads[i];
-            // Zero upstream gradient: nothing to pass on (see the ops module on why this is
-            // also what keeps an unused NaN from reaching an input).
-            if g == 0.0 {
-                continue;
-            }
-            let operands = &operands[span.operands];
+            let words = operand_words(code, i, &span, operands, &mut slot);
             let constants = &constants[span.constants];
-            op.backprop(g, values[i], operands, constants, &mut sweep);
+            code.op()
+                .backprop(g, values[i], words, constants, &mut sweep);
+            next = i.checked_sub(1);
         }
     }
 }
 
-/// The data of a node with op `op` that ends at `end`: where it starts and its span.
+/// Steps down from node `i` past the nodes whose gradient is zero, moving `end` past their
+/// data; returns the first node with a gradient other than zero, if any.
 #[inline(always)]
-fn span_before(op: Op, operands: &[u32], end: Cursor) -> (Cursor, Span) {
-    let shape = op.shape();
+fn skip_zeros(
+    codes: &[Code],
+    grads: &[f64],
+    operands: &[u32],
+    mut i: usize,
+    end: &mut Cursor,
+) -> Option<usize> {
+    let (codes, grads) = (&codes[..=i], &grads[..=i]);
+    loop {
+        if grads[i] != 0.0 {
+            return Some(i);
+        }
+        *end = span_before(codes[i], operands, *end).0;
+        i = i.checked_sub(1)?;
+    }
+}
+
+/// The data of a node with code `code` that ends at `end`: where it starts and its span.
+#[inline(always)]
+fn span_before(code: Code, operands: &[u32], end: Cursor) -> (Cursor, Span) {
+    let shape = code.shape();
     let constants = end.constants - shape.constants as usize;
     let (start, span) = if shape.per_item == 0 {
         let start = end.operands - shape.words as usize;
@@ -605,6 +653,24 @@ fn span_before(op: Op, operands: &[u32], end: Cursor) -> (Cursor, Span) {
             constants: constants..end.constants,
         },
     )
+}
+
+/// Node `node`'s operand words: its span of the operand stream or, when it is chained, the
+/// node before it (written into `slot`).
+#[inline(always)]
+pub(crate) fn operand_words<'a>(
+    code: Code,
+    node: usize,
+    span: &Span,
+    operands: &'a [u32],
+    slot: &'a mut [u32; 1],
+) -> &'a [u32] {
+    if code.chained() {
+        slot[0] = node as u32 - 1;
+        slot
+    } else {
+        &operands[span.operands.clone()]
+    }
 }
 
 /// The sweep of `backward`: plain numbers, gradients accumulated in place.
@@ -691,6 +757,43 @@ mod tests {
         node_index(MAX_NODES);
     }
 
+    #[test]
+    fn a_one_operand_node_on_the_node_before_it_stores_no_operand() {
+        let tape = Tape::new();
+        let x = tape.var(0.5);
+        let chain = (x * 2.0).exp().sin(); // each op on the node just before it
+        let apart = x.cos(); // on node 0, three nodes back
+        let both = chain + apart;
+        both.backward();
+        tape.with_nodes(|n| {
+            let chained: Vec<bool> = n.codes().iter().map(|c| c.chained()).collect();
+            assert_eq!(chained, [false, true, true, true, false, false]);
+            // Stored operands: `cos`'s 0 and the sum's 3 4; the chained nodes take none.
+            assert_eq!(n.operands, [0, 3, 4]);
+            let mut end = Cursor {
+                operands: n.operands.len(),
+                constants: n.constants.len(),
+            };
+            let mut words = Vec::new();
+            for i in (0..n.len()).rev() {
+                let (start, span) = n.span_before(i, end);
+                words.push(n.words(i, &span));
+                end = start;
+            }
+            words.reverse();
+            assert_eq!(
+                words,
+                [vec![], vec![0], vec![1], vec![2], vec![0], vec![3, 4]]
+            );
+        });
+        let expected = 2.0 * (1.0f64).exp() * (1.0f64).exp().cos() - 0.5f64.sin();
+        assert!(
+            (x.grad() - expected).abs() < 1e-15,
+            "{} against {expected}",
+            x.grad()
+        );
+    }
+
     /// `push` writes without capacity checks, trusting `room`. Record every layout (the
     /// widest included) across many growths, with variadic nodes and clears in between, and
     /// read every node back through the streams. Debug builds also assert the capacity in
@@ -731,8 +834,8 @@ mod tests {
                 for i in (0..n.len()).rev() {
                     let (start, span) = n.span_before(i, end);
                     let (op, operands, constants, value) = &expected[i];
-                    assert_eq!(n.ops()[i], *op, "node {i}");
-                    assert_eq!(&n.operands[span.operands], &operands[..], "node {i}");
+                    assert_eq!(n.op(i), *op, "node {i}");
+                    assert_eq!(n.words(i, &span), *operands, "node {i}");
                     assert_eq!(&n.constants[span.constants], &constants[..], "node {i}");
                     assert_eq!(n.values()[i], *value, "node {i}");
                     end = start;

@@ -207,7 +207,7 @@ impl<'t> Value<'t> {
 
     /// The op that produced this value.
     pub(crate) fn op(self) -> Op {
-        self.tape.with_nodes(|n| n.ops()[self.index as usize])
+        self.tape.with_nodes(|n| n.op(self.index as usize))
     }
 }
 

@@ -128,7 +128,10 @@ fn sum_over_a_loop(nodes_per_item: usize, break_at: Option<usize>) -> (f64, Vec<
     let tape = Tape::new();
     let xs: Vec<Value> = inputs.iter().map(|&x| tape.var(x)).collect();
     let mut terms: Vec<Value> = xs.iter().map(|&x| chain(x, nodes_per_item)).collect();
-    let mut plain: Vec<f64> = inputs.iter().map(|&x| chain_f64(x, nodes_per_item)).collect();
+    let mut plain: Vec<f64> = inputs
+        .iter()
+        .map(|&x| chain_f64(x, nodes_per_item))
+        .collect();
     if let Some(i) = break_at {
         terms.swap(i, i + 1);
         plain.swap(i, i + 1);
@@ -138,18 +141,29 @@ fn sum_over_a_loop(nodes_per_item: usize, break_at: Option<usize>) -> (f64, Vec<
     assert_eq!(tape.len(), before + 1, "one node for the whole sum");
     total.backward();
     let expected = plain.iter().fold(0.0, |sum, &t| sum + t);
-    (total.data(), xs.iter().map(|x| x.grad()).collect(), expected)
+    (
+        total.data(),
+        xs.iter().map(|x| x.grad()).collect(),
+        expected,
+    )
 }
 
 #[test]
 fn a_sum_over_a_loop_is_one_node_whether_or_not_its_terms_come_in_step() {
     for nodes_per_item in [1, 2, 3, 5] {
         let (in_step, grads, expected) = sum_over_a_loop(nodes_per_item, None);
-        assert_eq!(in_step.to_bits(), expected.to_bits(), "{nodes_per_item} nodes");
+        assert_eq!(
+            in_step.to_bits(),
+            expected.to_bits(),
+            "{nodes_per_item} nodes"
+        );
         for break_at in [0, 1, 17, 38] {
             let (broken, broken_grads, expected) = sum_over_a_loop(nodes_per_item, Some(break_at));
             assert_eq!(broken.to_bits(), expected.to_bits(), "broken at {break_at}");
-            assert_eq!(broken_grads, grads, "the order of the terms cannot change a gradient");
+            assert_eq!(
+                broken_grads, grads,
+                "the order of the terms cannot change a gradient"
+            );
         }
         // d/dx of the chain x -> 1.5 x -> sin -> 1.5 x -> ..., by the chain rule in f64.
         let inputs: Vec<f64> = (0..40).map(|i| (i as f64 * 0.37).sin()).collect();

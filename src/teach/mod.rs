@@ -215,8 +215,8 @@ fn walk_back(value: Value<'_>) -> Vec<Recorded> {
             if !needed[i] {
                 continue;
             }
-            let op = n.ops()[i];
-            let words = n.operands[span.operands].to_vec();
+            let op = n.op(i);
+            let words = n.words(i, &span);
             let constants = n.constants[span.constants].to_vec();
             let operands: Vec<usize> = op
                 .operand_nodes(&words)
