@@ -706,11 +706,10 @@ impl Op {
                     sweep.add(a, g);
                 }
             }
-            SumStride => out_of_line(|| {
-                for a in stride(operands) {
-                    sweep.add(a, g);
-                }
-            }),
+            SumStride => {
+                let [first, step, n] = fixed(operands);
+                sweep.add_to_stride(first, step, n, g);
+            }
             // y = a·b                   dy/da_i = b_i, dy/db_i = a_i
             Dot => {
                 let (a, b) = operands.split_at(operands.len() / 2);
@@ -839,6 +838,15 @@ pub(crate) trait Sweep<S: Real> {
             self.add(to + i, g * v);
         }
     }
+
+    /// Adds `g` to the gradient of nodes `first`, `first + step`, ... (`n` of them): the rule
+    /// of a sum over a loop, which `backward` runs as a loop of its own.
+    #[inline(always)]
+    fn add_to_stride(&mut self, first: u32, step: u32, n: u32, g: S) {
+        for k in 0..n {
+            self.add(first + k * step, g);
+        }
+    }
 }
 
 /// `z = w·x + bias` receiving `g`: `w_i` gets `g x_i`, `x_i` gets `g w_i`, the bias `g`.
@@ -849,14 +857,6 @@ fn backprop_affine<S: Real, W: Sweep<S>>(g: S, operands: &[u32], sweep: &mut W) 
     sweep.add_scaled_run(w, x, n, g);
     sweep.add_scaled_run(x, w, n, g);
     sweep.add(w + n, g);
-}
-
-/// Runs `rule` as a call of its own. The rules of the variadic ops are loops; inlined into the
-/// sweep's loop with the other rules, they take registers the short rules need (measured:
-/// about 20% on a graph of elementary ops).
-#[inline(never)]
-fn out_of_line(rule: impl FnOnce()) {
-    rule()
 }
 
 /// The operand nodes of a `SumStride` node, from its words `[first, step, n]`.

@@ -688,6 +688,23 @@ impl Sweep<f64> for F64Sweep<'_> {
     fn add(&mut self, index: u32, contribution: f64) {
         self.grads[index as usize] += contribution;
     }
+    // A call of its own, out of the sweep's loop, where it would compete with the short
+    // rules for registers: a few per cent faster on every benchmark, measured.
+    #[inline(never)]
+    fn add_to_stride(&mut self, first: u32, step: u32, n: u32, g: f64) {
+        let (first, step, n) = (first as usize, step as usize, n as usize);
+        if n == 0 || step == 0 {
+            // No term, or n times the same node.
+            for _ in 0..n {
+                self.grads[first] += g;
+            }
+            return;
+        }
+        let last = first + (n - 1) * step;
+        for grad in self.grads[first..=last].iter_mut().step_by(step) {
+            *grad += g;
+        }
+    }
     #[inline(always)]
     fn add_scaled_run(&mut self, to: u32, from: u32, n: u32, g: f64) {
         let (to, from, n) = (to as usize, from as usize, n as usize);
