@@ -104,9 +104,9 @@ impl Trainer {
 fn bench(c: &mut Criterion) {
     let data = nn::moons(100, 0.1, 4);
     let mut trainer = Trainer::new();
-    c.bench_function("micrograd_step/one_thread", |b| {
-        b.iter(|| trainer.step(&data))
-    });
+    let mut group = c.benchmark_group("micrograd_step");
+    group.bench_function("one_thread", |b| b.iter(|| trainer.step(&data)));
+    group.finish();
     println!("micrograd_step: {} nodes a step", trainer.tape.len());
 }
 

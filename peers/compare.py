@@ -16,6 +16,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -28,8 +29,13 @@ ONE_THREAD = {
 }
 
 
+STARTED = time.time()
+
+
 def criterion_median_ns(group, name):
     path = ROOT / "target" / "criterion" / group / name / "new" / "estimates.json"
+    if path.stat().st_mtime < STARTED:
+        sys.exit(f"{path} was not written by this run: is the benchmark still named {group}/{name}?")
     return json.loads(path.read_text())["median"]["point_estimate"]
 
 
@@ -76,6 +82,9 @@ def main():
     f64, ours = us("cheap_gradient", "f64"), us("cheap_gradient", "tapegrad")
     rows.append(("1 cheap gradient, 10^6 inputs", f"{ours / 1000:.1f} ms", f"f64 loop {f64 / 1000:.2f} ms",
                  f"{ours / f64:.2f}x f64", "<= 3x"))
+    recording = us("cheap_gradient", "tapegrad_record")
+    rows.append(("1 of which recording", f"{recording / 1000:.1f} ms", f"backward and reading {(ours - recording) / 1000:.1f} ms",
+                 "", ""))
     rows.append(("1 peak memory, same work", f"{peak:.0f} bytes per input", "", "", "<= 128 bytes"))
 
     peers = {}
