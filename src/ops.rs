@@ -735,8 +735,8 @@ impl Op {
     }
 }
 
-/// An op's layout in a few bytes (`per_item == 0` for a fixed layout). Aligned to four bytes
-/// so that the sweep reads it with one load.
+/// An op's layout in a few bytes (`per_item == 0` for a fixed layout). Four bytes with the
+/// padding, so that finding a code's entry takes a shift rather than a multiplication.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(C, align(4))]
 pub(crate) struct Shape {
@@ -762,6 +762,7 @@ impl Code {
         Code(op as u8 | if chained { Code::CHAINED } else { 0 })
     }
 
+    /// The node's op.
     #[inline(always)]
     pub(crate) fn op(self) -> Op {
         OPS[(self.0 & !Code::CHAINED) as usize]
