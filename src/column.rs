@@ -1,9 +1,9 @@
 //! A growable array whose length is kept by its owner.
 //!
-//! The tape stores every node's op and value in two arrays of equal length. With two `Vec`s,
-//! recording a node would write that length twice; each store costs about a cycle on the
-//! recording path, which is a handful of stores in all, so the tape keeps one length for both
-//! arrays and stores them as `Column`s.
+//! The tape stores every node's op and value in two arrays of equal length, and its operands
+//! in a third. With `Vec`s, recording a node would write three lengths; each store costs about
+//! a cycle on the recording path, which is a handful of stores in all, so the tape keeps the
+//! lengths itself, packed in one word, and stores the arrays as `Column`s.
 
 use std::mem::ManuallyDrop;
 use std::ptr::NonNull;

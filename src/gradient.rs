@@ -53,7 +53,7 @@ impl<'t> Value<'t> {
                 end = start;
                 operands.clear();
                 let mut slot = [0];
-                let words = operand_words(n.codes()[i], i, &span, &n.operands, &mut slot);
+                let words = operand_words(n.codes()[i], i, &span, n.operands(), &mut slot);
                 operands.extend_from_slice(words);
                 constants.clear();
                 constants.extend_from_slice(&n.constants[span.constants]);

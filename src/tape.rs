@@ -26,9 +26,10 @@
 //! see the crate's README for measured figures.
 //!
 //! Recording is the hot path of every computation, so it is kept to a handful of stores: the
-//! new value is computed from the operands' handles (a [`Value`] carries its number), ops and
-//! values share one length, and one bound, `room_until`, stands for the free space of all
-//! four streams, so a node costs one test and no capacity check per stream.
+//! new value is computed from the operands' handles (a [`Value`] carries its number), the
+//! node count and the operand stream's length share one word, so a node writes one length,
+//! and one bound, `room_until`, stands for the free space of all four streams, so a node
+//! costs one test and no capacity check per stream.
 //!
 //! Local derivatives are not stored: the sweep computes them from the stored values with the
 //! rules in [`crate::ops`]. That keeps the tape small, and it is what lets [`Value::gradient`]
@@ -51,6 +52,10 @@ use crate::value::Value;
 
 /// Node indices are `u32`; a tape holds at most this many nodes.
 const MAX_NODES: usize = u32::MAX as usize;
+
+/// The operand stream's length is kept in 32 bits (see `Nodes::ends`), so it holds at most
+/// this many words: 16 GiB of operands.
+const MAX_OPERAND_WORDS: usize = u32::MAX as usize;
 
 /// The most operands and constants a node with a fixed layout has (`mul_add`, `clamp`).
 const MAX_OPERANDS: usize = 3;
@@ -83,13 +88,16 @@ pub struct Tape {
 /// The storage behind a tape (see the module docs for the layout).
 #[derive(Default)]
 pub(crate) struct Nodes {
-    /// How many nodes there are: the length of `ops` and of `values`.
-    len: usize,
+    /// How many nodes there are (the length of `codes` and `values`) in the low 32 bits, and
+    /// the length of `operands` in the high 32: one word, so that recording a node writes one
+    /// length, not two. Read with `len()` and `operand_len()`.
+    ends: u64,
     /// Each node's op and whether it is chained; read with `codes()`.
     codes: Column<Code>,
     /// Each node's value; read with `values()`.
     values: Column<f64>,
-    pub(crate) operands: Vec<u32>,
+    /// The operand stream; read with `operands()`.
+    operands: Column<u32>,
     pub(crate) constants: Vec<f64>,
     /// `grads[i]` is d(output of the last backward)/d(node i); nodes past its end have 0.
     pub(crate) grads: Vec<f64>,
@@ -139,7 +147,7 @@ impl Tape {
         Self::from_nodes(Nodes {
             codes: Column::with_capacity(nodes),
             values: Column::with_capacity(nodes),
-            operands: Vec::with_capacity(MAX_OPERANDS * nodes),
+            operands: Column::with_capacity(MAX_OPERANDS * nodes),
             constants: Vec::with_capacity(MAX_CONSTANTS * nodes),
             grads: Vec::with_capacity(nodes),
             ..Nodes::default()
@@ -222,7 +230,7 @@ impl Tape {
     /// ```
     #[inline]
     pub fn len(&self) -> usize {
-        self.with_nodes(|n| n.len)
+        self.with_nodes(|n| n.len())
     }
 
     /// Whether no node has been recorded.
@@ -270,8 +278,7 @@ impl Tape {
     /// ```
     pub fn clear(&mut self) {
         let n = self.nodes.get_mut();
-        n.len = 0;
-        n.operands.clear();
+        n.ends = 0;
         n.constants.clear();
         n.grads.clear();
         n.scratch.clear();
@@ -332,14 +339,28 @@ impl Nodes {
     /// How many nodes there are.
     #[inline(always)]
     pub(crate) fn len(&self) -> usize {
-        self.len
+        (self.ends as u32) as usize
+    }
+
+    /// The operand stream's length.
+    #[inline(always)]
+    fn operand_len(&self) -> usize {
+        (self.ends >> 32) as usize
+    }
+
+    /// The operand stream.
+    #[inline(always)]
+    pub(crate) fn operands(&self) -> &[u32] {
+        // SAFETY: the first `operand_len` words are always initialised (`push`,
+        // `push_variadic`).
+        unsafe { self.operands.slice(self.operand_len()) }
     }
 
     /// Every node's code (its op, and whether it is chained), oldest first.
     #[inline(always)]
     pub(crate) fn codes(&self) -> &[Code] {
         // SAFETY: the first `len` codes are always initialised (`push`, `push_variadic`).
-        unsafe { self.codes.slice(self.len) }
+        unsafe { self.codes.slice(self.len()) }
     }
 
     /// Node `i`'s op.
@@ -351,14 +372,14 @@ impl Nodes {
     /// Node `i`'s operand words (as [`Op::operand_nodes`] reads them), given its span.
     pub(crate) fn words(&self, i: usize, span: &Span) -> Vec<u32> {
         let mut slot = [0];
-        operand_words(self.codes()[i], i, span, &self.operands, &mut slot).to_vec()
+        operand_words(self.codes()[i], i, span, self.operands(), &mut slot).to_vec()
     }
 
     /// Every node's value, oldest first.
     #[inline(always)]
     pub(crate) fn values(&self) -> &[f64] {
         // SAFETY: the first `len` values are always initialised (`push`, `push_variadic`).
-        unsafe { self.values.slice(self.len) }
+        unsafe { self.values.slice(self.len()) }
     }
 
     /// Appends a node with a fixed number of operands.
@@ -368,24 +389,26 @@ impl Nodes {
         debug_assert_eq!(op.constants(), constants.len());
         // One bound stands for the free space of all four streams, so that recording a node
         // is one test and a handful of stores; the rest stays out of line.
-        if self.len >= self.room_until {
+        if self.len() >= self.room_until {
             self.make_room();
         }
-        let index = self.len;
+        let ends = self.ends;
+        let index = (ends as u32) as usize;
         // SAFETY: `index < room_until` means every stream has space for one more node of the
         // largest fixed layout (see `Nodes::measure_room`), so each write stays inside its
         // capacity and each new length only covers initialised elements. `measure_room` also
-        // counts no room past MAX_NODES nodes, so `index` fits in a u32.
+        // counts no room past MAX_NODES nodes or MAX_OPERAND_WORDS operands, so `index` fits
+        // in a u32 and both lengths in their halves of `ends`.
         //
-        // Each store costs about a cycle here, and a node is a handful of them: ops and
-        // values share one length, a length is written only when it changes (the operand
-        // and constant counts are constants once this is inlined), two operands go in one
-        // store, and every pointer and length is read before the first element is written,
-        // which the compiler could not otherwise tell apart from them.
+        // Each store costs about a cycle here, and a node is a handful of them: the node and
+        // operand counts share one word, the constants' length is written only when it
+        // changes (the constant count is a constant once this is inlined), two operands go in
+        // one store, and every pointer and length is read before the first element is
+        // written, which the compiler could not otherwise tell apart from them.
         unsafe {
-            let operand_end = self.operands.len();
+            let operand_end = (ends >> 32) as usize;
             let constant_end = self.constants.len();
-            let operand_slots = self.operands.as_mut_ptr().add(operand_end);
+            let operand_slots = self.operands.slot(operand_end);
             let constant_slots = self.constants.as_mut_ptr().add(constant_end);
             let code_slot = self.codes.slot(index);
             let value_slot = self.values.slot(index);
@@ -406,11 +429,8 @@ impl Nodes {
                 std::ptr::copy_nonoverlapping(operands.as_ptr(), operand_slots, operands.len());
             }
             std::ptr::copy_nonoverlapping(constants.as_ptr(), constant_slots, constants.len());
-            self.len = index + 1;
-            if !operands.is_empty() {
-                let stored = operands.len() - usize::from(chained);
-                self.operands.set_len(operand_end + stored);
-            }
+            let stored = (operands.len() - usize::from(chained)) as u64;
+            self.ends = ends + 1 + (stored << 32);
             if !constants.is_empty() {
                 self.constants.set_len(constant_end + constants.len());
             }
@@ -430,22 +450,28 @@ impl Nodes {
     #[inline(never)]
     fn make_room(&mut self) {
         self.measure_room();
-        if self.room_until <= self.len {
+        if self.room_until <= self.len() {
             self.grow();
         }
     }
 
     /// Grows every stream by as many nodes as the tape holds.
     fn grow(&mut self) {
-        node_index(self.len); // panics when the tape is full
-        // As many nodes again as there are (Vec's own doubling).
-        let nodes = self.len.max(64);
-        // SAFETY: the first `len` ops and values are initialised.
-        unsafe {
-            self.values.reserve(self.len, nodes);
-            self.codes.reserve(self.len, nodes);
+        let len = self.len();
+        node_index(len); // panics when the tape is full
+        if self.operand_len() + MAX_OPERANDS > MAX_OPERAND_WORDS {
+            operands_full();
         }
-        self.operands.reserve(MAX_OPERANDS * nodes);
+        // As many nodes again as there are (Vec's own doubling).
+        let nodes = len.max(64);
+        // SAFETY: the first `len` codes and values, and `operand_len` operands, are
+        // initialised.
+        unsafe {
+            self.values.reserve(len, nodes);
+            self.codes.reserve(len, nodes);
+            self.operands
+                .reserve(self.operand_len(), MAX_OPERANDS * nodes);
+        }
         self.constants.reserve(MAX_CONSTANTS * nodes);
         self.measure_room();
     }
@@ -455,23 +481,21 @@ impl Nodes {
     /// `push`.
     pub(crate) fn measure_room(&mut self) {
         let free = |len: usize, capacity: usize, per_node: usize| (capacity - len) / per_node;
-        let room = free(
-            self.len,
-            self.values.capacity().min(self.codes.capacity()),
-            1,
-        )
-        .min(free(
-            self.operands.len(),
-            self.operands.capacity(),
-            MAX_OPERANDS,
-        ))
-        .min(free(
-            self.constants.len(),
-            self.constants.capacity(),
-            MAX_CONSTANTS,
-        ))
-        .min(MAX_NODES - self.len);
-        self.room_until = self.len + room;
+        let len = self.len();
+        let operand_space = self.operands.capacity().min(MAX_OPERAND_WORDS);
+        let room = free(len, self.values.capacity().min(self.codes.capacity()), 1)
+            .min(free(
+                self.operand_len(),
+                operand_space.max(self.operand_len()),
+                MAX_OPERANDS,
+            ))
+            .min(free(
+                self.constants.len(),
+                self.constants.capacity(),
+                MAX_CONSTANTS,
+            ))
+            .min(MAX_NODES - len);
+        self.room_until = len + room;
     }
 
     /// Appends a variadic node whose operands are `scratch[from..]`, and pops them off the
@@ -485,39 +509,50 @@ impl Nodes {
             .expect("a fused node takes at most u32::MAX operands");
         let value = op.eval_fused(operands, self.values());
         let index = self.next_index();
-        self.operands.push(count);
-        self.operands.extend_from_slice(operands);
-        self.operands.push(count);
-        self.scratch.truncate(from);
-        if self.len == self.codes.capacity().min(self.values.capacity()) {
-            // SAFETY: the first `len` codes and values are initialised.
-            unsafe {
-                self.codes.reserve(self.len, self.len.max(64));
-                self.values.reserve(self.len, self.len.max(64));
+        let (len, operand_end) = (self.len(), self.operand_len());
+        let words = operands.len() + 2;
+        if words > MAX_OPERAND_WORDS - operand_end {
+            operands_full();
+        }
+        // SAFETY: the first `len` codes and values, and `operand_end` operands, are
+        // initialised.
+        unsafe {
+            if len == self.codes.capacity().min(self.values.capacity()) {
+                self.codes.reserve(len, len.max(64));
+                self.values.reserve(len, len.max(64));
+            }
+            if words > self.operands.capacity() - operand_end {
+                self.operands.reserve(operand_end, words.max(operand_end));
             }
         }
-        // SAFETY: the check above left room for one more op and value.
+        // SAFETY: the reserves above left room for one more code and value and for `words`
+        // operands; `scratch` is not the operand stream, so the copy cannot overlap.
         unsafe {
-            self.codes.write(self.len, Code::new(op, false));
-            self.values.write(self.len, value);
+            self.codes.write(len, Code::new(op, false));
+            self.values.write(len, value);
+            let slots = self.operands.slot(operand_end);
+            slots.write(count);
+            std::ptr::copy_nonoverlapping(operands.as_ptr(), slots.add(1), operands.len());
+            slots.add(words - 1).write(count);
         }
-        self.len += 1;
+        self.ends += 1 + ((words as u64) << 32);
+        self.scratch.truncate(from);
         self.measure_room();
         (index, value)
     }
 
     #[inline(always)]
     fn next_index(&self) -> u32 {
-        node_index(self.len)
+        node_index(self.len())
     }
 
     /// Where node `i`'s data ends in the streams, walking from whichever end of the tape is
     /// nearer, so that finding it costs no more than the nodes up to `i`.
     pub(crate) fn cursor_after(&self, i: usize) -> Cursor {
-        let len = self.len;
+        let len = self.len();
         if len - 1 - i <= i {
             let mut end = Cursor {
-                operands: self.operands.len(),
+                operands: self.operand_len(),
                 constants: self.constants.len(),
             };
             for j in (i + 1..len).rev() {
@@ -536,7 +571,7 @@ impl Nodes {
     /// Node `i`'s data, given where it ends; returns where it starts and its span.
     #[inline(always)]
     pub(crate) fn span_before(&self, i: usize, end: Cursor) -> (Cursor, Span) {
-        span_before(self.codes()[i], &self.operands, end)
+        span_before(self.codes()[i], self.operands(), end)
     }
 
     /// Node `i`'s data, given where it starts; returns its span and where it ends.
@@ -547,7 +582,7 @@ impl Nodes {
             let end = start.operands + shape.words as usize;
             (start.operands..end, end)
         } else {
-            let count = self.operands[start.operands] as usize;
+            let count = self.operands()[start.operands] as usize;
             let end = start.operands + 2 + shape.per_item as usize * count;
             (start.operands + 1..end - 1, end)
         };
@@ -570,7 +605,7 @@ impl Nodes {
         self.grads[y] = 1.0;
         let mut end = self.cursor_after(y);
         // Plain slices, so that writes to `grads` do not make the compiler reload the others.
-        let len = self.len;
+        let (len, operand_len) = (self.len(), self.operand_len());
         let Nodes {
             codes,
             values,
@@ -579,9 +614,16 @@ impl Nodes {
             grads,
             ..
         } = self;
-        // SAFETY: the first `len` codes and values are initialised.
-        let (codes, values) = unsafe { (codes.slice(len), values.slice(len)) };
-        let (operands, constants) = (&operands[..], &constants[..]);
+        // SAFETY: the first `len` codes and values, and `operand_len` operands, are
+        // initialised.
+        let (codes, values, operands) = unsafe {
+            (
+                codes.slice(len),
+                values.slice(len),
+                operands.slice(operand_len),
+            )
+        };
+        let constants = &constants[..];
         let mut sweep = F64Sweep {
             values,
             grads: &mut grads[..],
@@ -736,6 +778,16 @@ fn tape_full() -> ! {
     )
 }
 
+#[cold]
+#[inline(never)]
+fn operands_full() -> ! {
+    panic!(
+        "the tape is full: its operand stream holds {MAX_OPERAND_WORDS} words, the most its \
+         32-bit length can count; call Tape::clear between independent computations, or split \
+         the work across tapes"
+    )
+}
+
 /// Marks the storage as in use for the life of the guard (debug builds only).
 #[cfg(debug_assertions)]
 struct ReentryGuard<'a>(&'a std::cell::Cell<bool>);
@@ -775,6 +827,15 @@ mod tests {
     }
 
     #[test]
+    #[should_panic(expected = "its operand stream holds")]
+    fn an_operand_stream_past_u32_panics_instead_of_wrapping() {
+        let tape = Tape::new();
+        // Filling it would take 16 GiB: pretend it holds all but two words.
+        tape.with_nodes(|n| n.ends = ((MAX_OPERAND_WORDS - 2) as u64) << 32);
+        tape.var(1.0);
+    }
+
+    #[test]
     fn a_one_operand_node_on_the_node_before_it_stores_no_operand() {
         let tape = Tape::new();
         let x = tape.var(0.5);
@@ -786,9 +847,9 @@ mod tests {
             let chained: Vec<bool> = n.codes().iter().map(|c| c.chained()).collect();
             assert_eq!(chained, [false, true, true, true, false, false]);
             // Stored operands: `cos`'s 0 and the sum's 3 4; the chained nodes take none.
-            assert_eq!(n.operands, [0, 3, 4]);
+            assert_eq!(n.operands(), [0, 3, 4]);
             let mut end = Cursor {
-                operands: n.operands.len(),
+                operands: n.operand_len(),
                 constants: n.constants.len(),
             };
             let mut words = Vec::new();
@@ -845,7 +906,7 @@ mod tests {
             }
             tape.with_nodes(|n| {
                 let mut end = Cursor {
-                    operands: n.operands.len(),
+                    operands: n.operand_len(),
                     constants: n.constants.len(),
                 };
                 for i in (0..n.len()).rev() {
