@@ -445,7 +445,7 @@ impl Nodes {
     /// the one before without allocating.
     ///
     /// # Panics
-    /// If the tape already holds MAX_NODES nodes.
+    /// If the tape already holds MAX_NODES nodes, or MAX_OPERAND_WORDS operand words.
     #[cold]
     #[inline(never)]
     fn make_room(&mut self) {
