@@ -32,8 +32,11 @@ impl Tape {
         // node is a `SumStride`; the first operand out of step moves them onto the scratch
         // stack, and the node is a plain `Sum`.
         let from = self.with_nodes(|n| n.scratch.len());
-        let mut stride: Option<(u32, u32, u32)> = None; // first, step, count
-        let mut listed = false;
+        let mut terms = Terms::Stride {
+            first: 0,
+            step: 0,
+            n: 0,
+        };
         let mut total = 0.0;
         for v in values {
             // The iterator may record nodes itself (even other sums, which use the scratch
@@ -41,33 +44,44 @@ impl Tape {
             // once per item, never across a call to `next`.
             let index = self.own(v);
             total += v.data();
-            stride = match stride {
-                _ if listed => None,
-                None => Some((index, 1, 1)),
-                Some((first, _, 1)) if index >= first => Some((first, index - first, 2)),
-                Some((first, step, n))
+            terms = match terms {
+                Terms::Stride { n: 0, .. } => Terms::Stride {
+                    first: index,
+                    step: 0,
+                    n: 1,
+                },
+                Terms::Stride { first, n: 1, .. } if index >= first => Terms::Stride {
+                    first,
+                    step: index - first,
+                    n: 2,
+                },
+                Terms::Stride { first, step, n }
                     if u64::from(first) + u64::from(n) * u64::from(step) == u64::from(index) =>
                 {
-                    Some((first, step, n + 1))
+                    Terms::Stride {
+                        first,
+                        step,
+                        n: n + 1,
+                    }
                 }
-                Some((first, step, n)) => {
-                    listed = true;
+                Terms::Stride { first, step, n } => {
                     self.with_nodes(|nodes| {
                         nodes.scratch.extend((0..n).map(|k| first + k * step));
                     });
-                    None
+                    Terms::Listed
                 }
+                Terms::Listed => Terms::Listed,
             };
-            if listed {
+            if let Terms::Listed = terms {
                 self.with_nodes(|n| n.scratch.push(index));
             }
         }
-        let (index, value) = match stride {
-            Some((first, step, n)) => {
+        let (index, value) = match terms {
+            Terms::Stride { first, step, n } if n > 0 => {
                 let index = self.record(Op::SumStride, &[first, step, n], &[], total);
                 (index, total)
             }
-            None => self.with_nodes(|n| n.push_variadic_from_scratch(Op::Sum, from)),
+            _ => self.with_nodes(|n| n.push_variadic_from_scratch(Op::Sum, from)),
         };
         Value::new(self, index, value)
     }
@@ -364,6 +378,13 @@ impl<'t> Product for Value<'t> {
         let first = iter.next().expect(EMPTY_PRODUCT);
         iter.fold(first, |acc, v| acc * v)
     }
+}
+
+/// The terms of a sum seen so far: every `step`-th node from `first` on (`n` of them), or
+/// listed one by one on the scratch stack.
+enum Terms {
+    Stride { first: u32, step: u32, n: u32 },
+    Listed,
 }
 
 const EMPTY_SUM: &str = "the sum of no Values has no tape to live on: use tape.sum(iter), \
