@@ -5,7 +5,7 @@
 //! Before criterion's timings it prints the peak resident memory of one gradient computation,
 //! per input.
 //!
-//! `cargo bench --bench cheap_gradient`; `peers/compare.sh` prints the ratio of the medians.
+//! `cargo bench --bench cheap_gradient`; `peers/compare.py` prints the ratio of the medians.
 
 use std::hint::black_box;
 
@@ -65,8 +65,8 @@ fn bench(c: &mut Criterion) {
 }
 
 /// Peak resident memory of one gradient computation on a fresh tape, per input: the rise of
-/// the process's high-water mark (`VmHWM`) over what it held before, so it counts the tape,
-/// the handles of the inputs and the gradients read out, but not the inputs themselves
+/// the process's high-water mark (`VmHWM`) over what it held before, so it counts the tape
+/// and the gradients read out, but not the inputs themselves
 /// (which the `f64` loop needs too). Resident memory, not allocated capacity: space a vector
 /// reserved and never touched costs no memory.
 fn report_peak_memory(x: &[f64]) {
@@ -77,11 +77,9 @@ fn report_peak_memory(x: &[f64]) {
     let peak = resident_kib("VmHWM:").saturating_sub(before) * 1024;
     assert!((y - plain(x)).abs() < 1e-9 * plain(x).abs());
     println!(
-        "cheap_gradient memory: peak {:.0} bytes per input ({} nodes on the tape, {} bytes \
-         a Value handle)",
+        "cheap_gradient memory: peak {:.0} bytes per input ({} nodes on the tape)",
         peak as f64 / INPUTS as f64,
         tape.len(),
-        size_of::<Value>()
     );
 }
 

@@ -20,6 +20,6 @@ def moons(n=100, noise=0.1, seed=0):
 
 
 def summary(name, steps, seconds, loss, accuracy):
-    """The line compare.sh reads."""
+    """The line compare.py reads."""
     print(f"{name}: steps={steps} loss={loss:.4f} accuracy={accuracy:.2f} "
           f"us_per_step={seconds / steps * 1e6:.1f}")
