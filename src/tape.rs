@@ -872,10 +872,10 @@ mod tests {
         );
     }
 
-    /// `push` writes without capacity checks, trusting `room`. Record every layout (the
+    /// `push` writes without capacity checks, trusting `room_until`. Record every layout (the
     /// widest included) across many growths, with variadic nodes and clears in between, and
-    /// read every node back through the streams. Debug builds also assert the capacity in
-    /// `append` on every write.
+    /// read every node back through the streams. Debug builds also check, in `Column::slot`,
+    /// that each node's code, value and operands start inside their capacity.
     #[test]
     fn unchecked_writes_stay_inside_the_streams_across_growth() {
         let mut tape = Tape::new();
