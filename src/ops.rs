@@ -706,6 +706,7 @@ impl Op {
                     sweep.add(a, g);
                 }
             }
+            // y = a_f + a_{f+s} + ... (n terms)  dy/da = 1 for each term
             SumStride => {
                 let [first, step, n] = fixed(operands);
                 sweep.add_to_stride(first, step, n, g);
