@@ -347,3 +347,59 @@ fn a_neuron_with_its_activation_inside_shows_its_operand_nodes() {
     reached.sort();
     assert_eq!(reached, [0, 1, 2, 3, 4, 5]);
 }
+
+/// Checks that every value in `made` got, from `backward`, the gradient the trace summed for
+/// it, to the bit.
+fn assert_backward_equals_trace(y: Value<'_>, made: &[Value<'_>]) {
+    let trace = y.backward_trace();
+    y.backward();
+    for v in made {
+        let traced = trace.step(v.index()).map_or(0.0, |s| s.upstream());
+        assert_eq!(
+            v.grad().to_bits(),
+            traced.to_bits(),
+            "node {}: backward {} vs trace {}",
+            v.index(),
+            v.grad(),
+            traced
+        );
+    }
+}
+
+// `backward` keeps the gradient of the node just below the current one in a register; these
+// are the rules that reach that node other than through a single `add`.
+#[test]
+fn the_node_just_below_gets_its_gradient_in_the_traces_order() {
+    // A neuron whose input run ends just below it: its inputs' half of the rule is a loop
+    // over memory, and one of them is also used before and after.
+    let tape = Tape::new();
+    let params: Vec<Value> = [0.3, -0.7, 0.2].iter().map(|&p| tape.var(p)).collect();
+    let x: Vec<Value> = [1.5, -0.5].iter().map(|&v| tape.var(v)).collect();
+    let z = tape.affine(&params[..2], params[2], &x);
+    assert_eq!(z.index(), x[1].index() + 1, "the input run ends just below");
+    let y = (z * x[1]).tanh() + x[1] * 3.0;
+    let made: Vec<Value> = params.iter().chain(&x).copied().chain([z, y]).collect();
+    assert_backward_equals_trace(y, &made);
+
+    // A sum over a loop whose last term is the node just below it.
+    let tape = Tape::new();
+    let x = tape.var(0.7);
+    let terms: Vec<Value> = (1..=5).map(|k| x * k as f64).collect();
+    let sum = tape.sum(terms.iter().copied());
+    assert_eq!(
+        sum.index(),
+        terms[4].index() + 1,
+        "the last term is just below"
+    );
+    let y = sum * terms[4] + terms[0];
+    let made: Vec<Value> = [x, sum, y].into_iter().chain(terms).collect();
+    assert_backward_equals_trace(y, &made);
+
+    // A node used twice by the node just above it, and by others before that.
+    let tape = Tape::new();
+    let x = tape.var(0.4);
+    let a = x.sin();
+    let square = a * a;
+    let y = (square + a) * a.exp();
+    assert_backward_equals_trace(y, &[x, a, square, y]);
+}
