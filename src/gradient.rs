@@ -5,7 +5,7 @@
 //! of the backward pass becomes a node. The gradients it returns are ordinary values: call
 //! `backward` on one for second derivatives, or `gradient` again for third.
 
-use crate::ops::Sweep;
+use crate::ops::{Copied, Sweep};
 use crate::tape::{Tape, operand_words};
 use crate::value::Value;
 
@@ -56,12 +56,16 @@ impl<'t> Value<'t> {
                 let words = operand_words(n.codes()[i], i, &span, n.operands(), &mut slot);
                 operands.extend_from_slice(words);
                 constants.clear();
-                constants.extend_from_slice(&n.constants[span.constants]);
+                constants.extend(n.constants(&span));
                 n.op(i)
             });
             if let Some(g) = sweep.adjoint[i] {
                 let node = Value::from_index(tape, i as u32);
-                op.backprop(g, node, &operands, &constants, &mut sweep);
+                let stored = Copied {
+                    words: &operands,
+                    constants: &constants,
+                };
+                op.backprop(g, node, &stored, &mut sweep);
             }
         }
 

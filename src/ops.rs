@@ -270,6 +270,22 @@ impl Op {
         }
     }
 
+    /// The newest node a node reads, given its operand words as for
+    /// [`operand_nodes`](Op::operand_nodes) (without making a list of them).
+    pub(crate) fn newest_operand(self, words: &[u32]) -> Option<u32> {
+        match self {
+            Op::Affine | Op::AffineRelu | Op::AffineTanh | Op::AffineSigmoid => {
+                let [w, x, n] = fixed(words);
+                Some(if n == 0 { w } else { (w + n).max(x + n - 1) })
+            }
+            Op::SumStride => {
+                let [first, step, n] = fixed(words);
+                n.checked_sub(1).map(|last| first + last * step)
+            }
+            _ => words.iter().copied().max(),
+        }
+    }
+
     /// The short name used by `Debug`, graphs and traces.
     pub(crate) fn name(self) -> &'static str {
         use Op::*;
@@ -428,14 +444,14 @@ impl Op {
     }
 
     /// The chain rule for one node: `g` arrives from above (`d out / d y`), and each operand
-    /// `p` receives `g * dy/dp` through `sweep.add`. `y` is the node's own value.
+    /// `p` receives `g * dy/dp` through `sweep.add`. `y` is the node's own value, and `node`
+    /// reads its operands and constants.
     #[inline]
     pub(crate) fn backprop<S: Real, W: Sweep<S>>(
         self,
         g: S,
         y: S,
-        operands: &[u32],
-        k: &[f64],
+        node: &impl NodeData,
         sweep: &mut W,
     ) where
         f64: Add<S, Output = S> + Sub<S, Output = S> + Mul<S, Output = S> + Div<S, Output = S>,
@@ -446,65 +462,65 @@ impl Op {
             Var | Const => {}
             // y = a + b                 dy/da = 1, dy/db = 1
             Add => {
-                let [a, b] = fixed(operands);
+                let [a, b] = node.operands();
                 sweep.add(a, g);
                 sweep.add(b, g);
             }
             // y = a - b                 dy/da = 1, dy/db = -1
             Sub => {
-                let [a, b] = fixed(operands);
+                let [a, b] = node.operands();
                 sweep.add(a, g);
                 sweep.add(b, -g);
             }
             // y = a * b                 dy/da = b, dy/db = a
             Mul => {
-                let [a, b] = fixed(operands);
+                let [a, b] = node.operands();
                 let (va, vb) = (sweep.value(a), sweep.value(b));
                 sweep.add(a, g * vb);
                 sweep.add(b, g * va);
             }
             // y = a / b                 dy/da = 1/b, dy/db = -a/b² = -y/b
             Div => {
-                let [a, b] = fixed(operands);
+                let [a, b] = node.operands();
                 let vb = sweep.value(b);
                 sweep.add(a, g / vb);
                 sweep.add(b, -(g * y) / vb);
             }
             // y = a + k                 dy/da = 1
-            AddConst => sweep.add(fixed::<1>(operands)[0], g),
+            AddConst => sweep.add(node.operand(), g),
             // y = k - a                 dy/da = -1
-            ConstSub => sweep.add(fixed::<1>(operands)[0], -g),
+            ConstSub => sweep.add(node.operand(), -g),
             // y = a * k                 dy/da = k
-            MulConst => sweep.add(fixed::<1>(operands)[0], g * k[0]),
+            MulConst => sweep.add(node.operand(), g * node.constant()),
             // y = a / k                 dy/da = 1/k
-            DivConst => sweep.add(fixed::<1>(operands)[0], g / k[0]),
+            DivConst => sweep.add(node.operand(), g / node.constant()),
             // y = k / a                 dy/da = -k/a² = -y/a
             ConstDiv => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 sweep.add(a, -(g * y) / sweep.value(a));
             }
             // y = -a                    dy/da = -1
-            Neg => sweep.add(fixed::<1>(operands)[0], -g),
+            Neg => sweep.add(node.operand(), -g),
             // y = 1/a                   dy/da = -1/a² = -y²
-            Recip => sweep.add(fixed::<1>(operands)[0], -(g * y * y)),
+            Recip => sweep.add(node.operand(), -(g * y * y)),
             // y = a^k                   dy/da = k a^(k-1)   (0 when k = 0, even at a = 0)
             Powf => {
-                let [a] = fixed(operands);
-                if k[0] != 0.0 {
-                    sweep.add(a, g * k[0] * sweep.value(a).powf(minus_one(k[0])));
+                let ([a], [k]) = (node.operands(), node.constants());
+                if k != 0.0 {
+                    sweep.add(a, g * k * sweep.value(a).powf(minus_one(k)));
                 }
             }
             // y = a^n                   dy/da = n a^(n-1)   (0 when n = 0, even at a = 0)
             Powi => {
-                let [a] = fixed(operands);
-                let n = k[0] as i32;
+                let ([a], [k]) = (node.operands(), node.constants());
+                let n = k as i32;
                 if n != 0 {
-                    sweep.add(a, g * k[0] * sweep.value(a).powi(n - 1));
+                    sweep.add(a, g * k * sweep.value(a).powi(n - 1));
                 }
             }
             // y = a^b                   dy/da = b a^(b-1), dy/db = ln(a) y   (0 at a = 0, b >= 0)
             Pow => {
-                let [a, b] = fixed(operands);
+                let [a, b] = node.operands();
                 let (va, vb) = (sweep.value(a), sweep.value(b));
                 // At b = 0 this term is 0, but its derivative in b (a^(b-1)) is not: keep it
                 // for second derivatives wherever a^(b-1) is finite, so that 0 * inf never
@@ -517,80 +533,80 @@ impl Op {
                 }
             }
             // y = sqrt(a)               dy/da = 1 / (2 y)   (+inf at 0, NaN below)
-            Sqrt => sweep.add(fixed::<1>(operands)[0], g * 0.5 / y),
+            Sqrt => sweep.add(node.operand(), g * 0.5 / y),
             // y = cbrt(a)               dy/da = 1 / (3 y²)
-            Cbrt => sweep.add(fixed::<1>(operands)[0], g / (3.0 * y * y)),
+            Cbrt => sweep.add(node.operand(), g / (3.0 * y * y)),
             // y = e^a                   dy/da = e^a = y
-            Exp => sweep.add(fixed::<1>(operands)[0], g * y),
+            Exp => sweep.add(node.operand(), g * y),
             // y = 2^a                   dy/da = ln(2) y
-            Exp2 => sweep.add(fixed::<1>(operands)[0], g * y * std::f64::consts::LN_2),
+            Exp2 => sweep.add(node.operand(), g * y * std::f64::consts::LN_2),
             // y = e^a - 1               dy/da = e^a = y + 1
-            ExpM1 => sweep.add(fixed::<1>(operands)[0], g * (y + 1.0)),
+            ExpM1 => sweep.add(node.operand(), g * (y + 1.0)),
             // y = ln(a)                 dy/da = 1/a   (NaN for a < 0)
             Ln => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 let va = sweep.value(a);
                 sweep.add(a, nan_outside(va.data() >= 0.0, g / va));
             }
             // y = log2(a)               dy/da = 1 / (a ln 2)
             Log2 => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 let va = sweep.value(a);
                 let d = g / (va * std::f64::consts::LN_2);
                 sweep.add(a, nan_outside(va.data() >= 0.0, d));
             }
             // y = log10(a)              dy/da = 1 / (a ln 10)
             Log10 => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 let va = sweep.value(a);
                 let d = g / (va * std::f64::consts::LN_10);
                 sweep.add(a, nan_outside(va.data() >= 0.0, d));
             }
             // y = log_k(a)              dy/da = 1 / (a ln k)
             Log => {
-                let [a] = fixed(operands);
+                let ([a], [k]) = (node.operands(), node.constants());
                 let va = sweep.value(a);
-                sweep.add(a, nan_outside(va.data() >= 0.0, g / (va * k[0].ln())));
+                sweep.add(a, nan_outside(va.data() >= 0.0, g / (va * k.ln())));
             }
             // y = ln(1 + a)             dy/da = 1 / (1 + a)
             Ln1p => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 let va = sweep.value(a);
                 sweep.add(a, nan_outside(va.data() >= -1.0, g / (va + 1.0)));
             }
             // y = sin(a)                dy/da = cos(a)
             Sin => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 sweep.add(a, g * sweep.value(a).cos());
             }
             // y = cos(a)                dy/da = -sin(a)
             Cos => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 sweep.add(a, -(g * sweep.value(a).sin()));
             }
             // y = tan(a)                dy/da = 1 + tan(a)² = 1 + y²
-            Tan => sweep.add(fixed::<1>(operands)[0], g * (1.0 + y * y)),
+            Tan => sweep.add(node.operand(), g * (1.0 + y * y)),
             // y = asin(a)               dy/da = 1 / sqrt(1 - a²)
             Asin => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 let va = sweep.value(a);
                 sweep.add(a, g / (1.0 - va * va).sqrt());
             }
             // y = acos(a)               dy/da = -1 / sqrt(1 - a²)
             Acos => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 let va = sweep.value(a);
                 sweep.add(a, -(g / (1.0 - va * va).sqrt()));
             }
             // y = atan(a)               dy/da = 1 / (1 + a²)
             Atan => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 let va = sweep.value(a);
                 sweep.add(a, g / (1.0 + va * va));
             }
             // y = atan2(a, b)           dy/da = b / (a² + b²), dy/db = -a / (a² + b²)
             Atan2 => {
-                let [a, b] = fixed(operands);
+                let [a, b] = node.operands();
                 let (va, vb) = (sweep.value(a), sweep.value(b));
                 let r2 = va * va + vb * vb;
                 sweep.add(a, g * vb / r2);
@@ -598,45 +614,45 @@ impl Op {
             }
             // y = sinh(a)               dy/da = cosh(a)
             Sinh => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 sweep.add(a, g * sweep.value(a).cosh());
             }
             // y = cosh(a)               dy/da = sinh(a)
             Cosh => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 sweep.add(a, g * sweep.value(a).sinh());
             }
             // y = tanh(a)               dy/da = 1 - tanh(a)² = 1 - y²
-            Tanh => sweep.add(fixed::<1>(operands)[0], g * (1.0 - y * y)),
+            Tanh => sweep.add(node.operand(), g * (1.0 - y * y)),
             // y = asinh(a)              dy/da = 1 / sqrt(a² + 1)
             Asinh => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 let va = sweep.value(a);
                 sweep.add(a, g / (va * va + 1.0).sqrt());
             }
             // y = acosh(a)              dy/da = 1 / sqrt(a² - 1)
             Acosh => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 let va = sweep.value(a);
                 sweep.add(a, g / (va * va - 1.0).sqrt());
             }
             // y = atanh(a)              dy/da = 1 / (1 - a²)   (NaN for |a| > 1)
             Atanh => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 let va = sweep.value(a);
                 let inside = va.data().abs() <= 1.0;
                 sweep.add(a, nan_outside(inside, g / (1.0 - va * va)));
             }
             // y = sqrt(a² + b²)         dy/da = a/y, dy/db = b/y
             Hypot => {
-                let [a, b] = fixed(operands);
+                let [a, b] = node.operands();
                 let (va, vb) = (sweep.value(a), sweep.value(b));
                 sweep.add(a, g * va / y);
                 sweep.add(b, g * vb / y);
             }
             // y = |a|                   dy/da = sign(a), 0 at a = 0
             Abs => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 let va = sweep.value(a).data();
                 if va > 0.0 {
                     sweep.add(a, g);
@@ -648,7 +664,7 @@ impl Op {
             }
             // y = max(a, b)             dy/da = 1 where a wins, 1/2 each on a tie
             Max | Min => {
-                let [a, b] = fixed(operands);
+                let [a, b] = node.operands();
                 let (va, vb) = (sweep.value(a).data(), sweep.value(b).data());
                 if va == vb {
                     let half = g * 0.5;
@@ -662,15 +678,16 @@ impl Op {
             }
             // y = clamp(a, lo, hi)      dy/da = 1 for lo <= a <= hi, else 0
             Clamp => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 let va = sweep.value(a).data();
-                if k[0] <= va && va <= k[1] {
+                let [lo, hi] = node.constants();
+                if lo <= va && va <= hi {
                     sweep.add(a, g);
                 }
             }
             // y = a * b + c             dy/da = b, dy/db = a, dy/dc = 1
             MulAdd => {
-                let [a, b, c] = fixed(operands);
+                let [a, b, c] = node.operands();
                 let (va, vb) = (sweep.value(a), sweep.value(b));
                 sweep.add(a, g * vb);
                 sweep.add(b, g * va);
@@ -679,41 +696,42 @@ impl Op {
             // y = max(a, 0)             dy/da = 1 for a > 0, else 0 (0 at a = 0)
             Relu => {
                 if y.data() > 0.0 {
-                    sweep.add(fixed::<1>(operands)[0], g);
+                    sweep.add(node.operand(), g);
                 }
             }
             // y = a or k a              dy/da = 1 for a > 0, else k
             LeakyRelu => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 if sweep.value(a).data() > 0.0 {
                     sweep.add(a, g);
                 } else {
-                    sweep.add(a, g * k[0]);
+                    sweep.add(a, g * node.constant());
                 }
             }
             // y = 1 / (1 + e^-a)        dy/da = y (1 - y)
-            Sigmoid => sweep.add(fixed::<1>(operands)[0], g * y * (1.0 - y)),
+            Sigmoid => sweep.add(node.operand(), g * y * (1.0 - y)),
             // y = ln(1 + e^a)           dy/da = sigmoid(a)
             Softplus => {
-                let [a] = fixed(operands);
+                let [a] = node.operands();
                 sweep.add(a, g * sweep.value(a).sigmoid());
             }
             // Piecewise constant: dy/da = 0 wherever it is defined.
             Signum | Floor | Ceil | Round | Trunc => {}
             // y = a_1 + ... + a_n       dy/da_i = 1
             Sum => {
-                for &a in operands {
+                for &a in node.items() {
                     sweep.add(a, g);
                 }
             }
             // y = a_f + a_{f+s} + ... (n terms)  dy/da = 1 for each term
             SumStride => {
-                let [first, step, n] = fixed(operands);
+                let [first, step, n] = node.operands();
                 sweep.add_to_stride(first, step, n, g);
             }
             // y = a·b                   dy/da_i = b_i, dy/db_i = a_i
             Dot => {
-                let (a, b) = operands.split_at(operands.len() / 2);
+                let items = node.items();
+                let (a, b) = items.split_at(items.len() / 2);
                 for (&ai, &bi) in a.iter().zip(b) {
                     let (va, vb) = (sweep.value(ai), sweep.value(bi));
                     sweep.add(ai, g * vb);
@@ -721,29 +739,41 @@ impl Op {
                 }
             }
             // y = w·x + bias            dy/dw_i = x_i, dy/dx_i = w_i, dy/dbias = 1
-            Affine => backprop_affine(g, operands, sweep),
+            Affine => backprop_affine(g, node.operands(), sweep),
             // y = relu(z), z = w·x + b  dy/dz = 1 for y > 0, else 0; then as Affine
             AffineRelu => {
                 if y.data() > 0.0 {
-                    backprop_affine(g, operands, sweep);
+                    backprop_affine(g, node.operands(), sweep);
                 }
             }
             // y = tanh(z), z = w·x + b  dy/dz = 1 - y²; then as Affine
-            AffineTanh => backprop_affine(g * (1.0 - y * y), operands, sweep),
+            AffineTanh => backprop_affine(g * (1.0 - y * y), node.operands(), sweep),
             // y = sigmoid(z)            dy/dz = y (1 - y); then as Affine
-            AffineSigmoid => backprop_affine(g * y * (1.0 - y), operands, sweep),
+            AffineSigmoid => backprop_affine(g * y * (1.0 - y), node.operands(), sweep),
         }
     }
 }
 
-/// An op's layout in a few bytes (`per_item == 0` for a fixed layout). Four bytes with the
-/// padding, so that finding a code's entry takes a shift rather than a multiplication.
+/// A code's layout in the operand stream, in four bytes (so that finding a code's entry
+/// takes a shift rather than a multiplication).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(C, align(4))]
 pub(crate) struct Shape {
+    /// Operand words stored (a chained node stores none).
     pub(crate) words: u8,
+    /// For a variadic op, the words per item; 0 for a fixed layout.
     pub(crate) per_item: u8,
+    /// Constants, two words each after the operands.
     pub(crate) constants: u8,
+    /// All the words of a node with a fixed layout, `words + 2 * constants`; `VARIADIC` for a
+    /// variadic op, whose words must be counted.
+    pub(crate) stride: u8,
+}
+
+impl Shape {
+    /// The `stride` of a variadic op: the sweep steps over most nodes with a test of the
+    /// stride and a subtraction.
+    pub(crate) const VARIADIC: u8 = u8::MAX;
 }
 
 /// A node's op as the tape stores it: the op's byte, plus [`Code::CHAINED`] when the node has
@@ -766,7 +796,9 @@ impl Code {
     /// The node's op.
     #[inline(always)]
     pub(crate) fn op(self) -> Op {
-        OPS[(self.0 & !Code::CHAINED) as usize]
+        // SAFETY: `Code::new` is the only way to make a code: an op's byte (`Op` is a `u8`
+        // enum) with the chained bit or not. Without that bit, it is the op's byte again.
+        unsafe { std::mem::transmute::<u8, Op>(self.0 & !Code::CHAINED) }
     }
 
     /// Whether the node's operand is the node before it, and not stored.
@@ -783,17 +815,8 @@ impl Code {
     }
 }
 
-/// The op of every code without its chained bit (128 entries, so the lookup needs no bounds
-/// check; bytes that are no op map to `Var` and never occur).
-static OPS: [Op; 128] = {
-    let mut table = [Op::Var; 128];
-    let mut i = 0;
-    while i < Op::ALL.len() {
-        table[i] = Op::ALL[i];
-        i += 1;
-    }
-    table
-};
+// Every op's byte is below the chained bit, so that `Code::op` can take it back.
+const _: () = assert!(Op::ALL.len() <= Code::CHAINED as usize);
 
 /// The shape of every code (256 entries, so the lookup needs no bounds check): a chained node
 /// stores one word fewer.
@@ -802,27 +825,84 @@ static SHAPES: [Shape; 256] = {
         words: 0,
         per_item: 0,
         constants: 0,
+        stride: 0,
     }; 256];
     let mut i = 0;
     while i < Op::ALL.len() {
         let op = Op::ALL[i];
+        let constants = op.constants() as u8;
         let (words, per_item) = match op.layout() {
             Layout::Fixed(words) => (words as u8, 0),
-            Layout::Variadic { per_item } => (0, per_item as u8),
+            Layout::Variadic { per_item } => {
+                assert!(constants == 0, "a variadic op stores no constants");
+                (0, per_item as u8)
+            }
         };
         let shape = Shape {
             words,
             per_item,
-            constants: op.constants() as u8,
+            constants,
+            stride: if per_item == 0 {
+                words + 2 * constants
+            } else {
+                Shape::VARIADIC
+            },
         };
         table[op as usize] = shape;
         if words == 1 && per_item == 0 {
-            table[op as usize | Code::CHAINED as usize] = Shape { words: 0, ..shape };
+            table[op as usize | Code::CHAINED as usize] = Shape {
+                words: 0,
+                stride: 2 * constants,
+                ..shape
+            };
         }
         i += 1;
     }
     table
 };
+
+/// What a rule reads of its node besides the value: its operand nodes and its constants.
+/// `backward` reads them straight from the tape's streams; `gradient` and the trace, which
+/// record nodes while they sweep, read copies ([`Copied`]).
+pub(crate) trait NodeData {
+    /// The operand words of an op with a fixed layout of `N` words.
+    fn operands<const N: usize>(&self) -> [u32; N];
+    /// The `N` constants stored with the node.
+    fn constants<const N: usize>(&self) -> [f64; N];
+    /// A variadic op's operand words: `Sum`'s terms, `Dot`'s `a` then `b`.
+    fn items(&self) -> &[u32];
+
+    /// The operand of a one-operand op.
+    #[inline(always)]
+    fn operand(&self) -> u32 {
+        let [a] = self.operands();
+        a
+    }
+    /// The constant of an op with one.
+    #[inline(always)]
+    fn constant(&self) -> f64 {
+        let [k] = self.constants();
+        k
+    }
+}
+
+/// A node's operand words and constants, copied out of the tape (see [`crate::tape::Span`]).
+pub(crate) struct Copied<'a> {
+    pub(crate) words: &'a [u32],
+    pub(crate) constants: &'a [f64],
+}
+
+impl NodeData for Copied<'_> {
+    fn operands<const N: usize>(&self) -> [u32; N] {
+        fixed(self.words)
+    }
+    fn constants<const N: usize>(&self) -> [f64; N] {
+        fixed(self.constants)
+    }
+    fn items(&self) -> &[u32] {
+        self.words
+    }
+}
 
 /// Where a rule reads operand values and sends its contributions.
 pub(crate) trait Sweep<S: Real> {
@@ -854,8 +934,7 @@ pub(crate) trait Sweep<S: Real> {
 /// `z = w·x + bias` receiving `g`: `w_i` gets `g x_i`, `x_i` gets `g w_i`, the bias `g`.
 /// The weights (then the bias) and the inputs are runs of consecutive nodes.
 #[inline(always)]
-fn backprop_affine<S: Real, W: Sweep<S>>(g: S, operands: &[u32], sweep: &mut W) {
-    let [w, x, n] = fixed(operands);
+fn backprop_affine<S: Real, W: Sweep<S>>(g: S, [w, x, n]: [u32; 3], sweep: &mut W) {
     sweep.add_scaled_run(w, x, n, g);
     sweep.add_scaled_run(x, w, n, g);
     sweep.add(w + n, g);
@@ -868,10 +947,10 @@ fn stride(words: &[u32]) -> impl Iterator<Item = u32> {
     (0..n).map(move |k| first + k * step)
 }
 
-/// The operands of a fixed-arity op as an array.
+/// The operands (or constants) of a fixed-layout op as an array.
 #[inline(always)]
-fn fixed<const N: usize>(operands: &[u32]) -> [u32; N] {
-    match operands.try_into() {
+fn fixed<T: Copy, const N: usize>(words: &[T]) -> [T; N] {
+    match words.try_into() {
         Ok(array) => array,
         Err(_) => unreachable!("an op's operand count is fixed by its layout"),
     }

@@ -12,14 +12,16 @@
 //!   node:      0      1      2        3          4          5
 //!   ops:       var    var    *        * 3.0      +          exp'       1 byte each
 //!   values:    2.0    5.0    10.0     6.0        16.0       8.9e6      8 bytes each
-//!   operands:  .      .      0 1      0          2 3        .          4 bytes per operand
-//!   constants: .      .      .        3.0        .          .          8 bytes per constant
+//!   operands:  .      .      0 1      0 3.0      2 3        .          4 bytes per node operand,
+//!                                                                      8 per constant
 //!   grads:     filled in by backward                                   8 bytes each
 //! ```
 //!
-//! A node does not store where its operands start: the sweep walks the streams backwards and
-//! each op knows how many words it takes ([`Layout`]). A constant operand is folded into its
-//! node (`x * 3.0` is one node, not a leaf and a product), and fused nodes (`sum`, `dot`,
+//! A node does not store where its operands start: the sweep walks the operand stream
+//! backwards and each op knows how many words it takes ([`Layout`]). A constant operand is
+//! folded into its node (`x * 3.0` is one node, not a leaf and a product): it follows the
+//! node's other operands in the stream, as two words, so that one cursor walks both. Fused
+//! nodes (`sum`, `dot`,
 //! `affine`) take any number of operands in one node. A one-operand node whose operand is the
 //! node just before it (node 5, `exp'`) is *chained*: a bit in its op byte says so, and its
 //! operand is not stored ([`Code`]). A tanh, a product and a sum cost 17 to 29 bytes a node;
@@ -28,7 +30,7 @@
 //! Recording is the hot path of every computation, so it is kept to a handful of stores: the
 //! new value is computed from the operands' handles (a [`Value`] carries its number), the
 //! node count and the operand stream's length share one word, so a node writes one length,
-//! and one bound, `room_until`, stands for the free space of all four streams, so a node
+//! and one bound, `room_until`, stands for the free space of all three streams, so a node
 //! costs one test and no capacity check per stream.
 //!
 //! Local derivatives are not stored: the sweep computes them from the stored values with the
@@ -47,7 +49,7 @@ use std::collections::HashMap;
 use std::fmt;
 
 use crate::column::Column;
-use crate::ops::{Code, Layout, Op, Sweep};
+use crate::ops::{Code, Layout, NodeData, Op, Shape, Sweep};
 use crate::value::Value;
 
 /// Node indices are `u32`; a tape holds at most this many nodes.
@@ -57,9 +59,9 @@ const MAX_NODES: usize = u32::MAX as usize;
 /// this many words: 16 GiB of operands.
 const MAX_OPERAND_WORDS: usize = u32::MAX as usize;
 
-/// The most operands and constants a node with a fixed layout has (`mul_add`, `clamp`).
-const MAX_OPERANDS: usize = 3;
-const MAX_CONSTANTS: usize = 2;
+/// The most words a node with a fixed layout takes in the operand stream: three operands
+/// (`mul_add`), or one and two constants of two words each (`clamp`).
+const MAX_WORDS: usize = 5;
 
 /// A recording of scalar operations: the graph every [`Value`] lives on.
 ///
@@ -96,9 +98,9 @@ pub(crate) struct Nodes {
     codes: Column<Code>,
     /// Each node's value; read with `values()`.
     values: Column<f64>,
-    /// The operand stream; read with `operands()`.
+    /// The operand stream: each node's operand nodes, then its constants (two words each);
+    /// read with `operands()`.
     operands: Column<u32>,
-    pub(crate) constants: Vec<f64>,
     /// `grads[i]` is d(output of the last backward)/d(node i); nodes past its end have 0.
     pub(crate) grads: Vec<f64>,
     /// Operand indices gathered by `sum` while its iterator runs; used as a stack so that sums
@@ -111,14 +113,8 @@ pub(crate) struct Nodes {
     room_until: usize,
 }
 
-/// A position in the operand and constant streams.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub(crate) struct Cursor {
-    pub(crate) operands: usize,
-    pub(crate) constants: usize,
-}
-
-/// Where one node's data sits in the streams (operand counts of variadic nodes excluded).
+/// Where one node's data sits in the operand stream: its operand nodes (operand counts of
+/// variadic nodes excluded), then its constants.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Span {
     pub(crate) operands: std::ops::Range<usize>,
@@ -147,8 +143,7 @@ impl Tape {
         Self::from_nodes(Nodes {
             codes: Column::with_capacity(nodes),
             values: Column::with_capacity(nodes),
-            operands: Column::with_capacity(MAX_OPERANDS * nodes),
-            constants: Vec::with_capacity(MAX_CONSTANTS * nodes),
+            operands: Column::with_capacity(MAX_WORDS * nodes),
             grads: Vec::with_capacity(nodes),
             ..Nodes::default()
         })
@@ -279,7 +274,6 @@ impl Tape {
     pub fn clear(&mut self) {
         let n = self.nodes.get_mut();
         n.ends = 0;
-        n.constants.clear();
         n.grads.clear();
         n.scratch.clear();
         n.labels.clear();
@@ -387,7 +381,8 @@ impl Nodes {
     pub(crate) fn push(&mut self, op: Op, operands: &[u32], constants: &[f64], value: f64) -> u32 {
         debug_assert_eq!(op.layout(), Layout::Fixed(operands.len()));
         debug_assert_eq!(op.constants(), constants.len());
-        // One bound stands for the free space of all four streams, so that recording a node
+        debug_assert!(operands_come_first(op, operands, self.len()));
+        // One bound stands for the free space of all three streams, so that recording a node
         // is one test and a handful of stores; the rest stays out of line.
         if self.len() >= self.room_until {
             self.make_room();
@@ -395,25 +390,24 @@ impl Nodes {
         let ends = self.ends;
         let index = (ends as u32) as usize;
         // SAFETY: `index < room_until` means every stream has space for one more node of the
-        // largest fixed layout (see `Nodes::measure_room`), so each write stays inside its
-        // capacity and each new length only covers initialised elements. `measure_room` also
-        // counts no room past MAX_NODES nodes or MAX_OPERAND_WORDS operands, so `index` fits
-        // in a u32 and both lengths in their halves of `ends`.
+        // largest fixed layout (MAX_WORDS operand words; see `Nodes::measure_room`), so each
+        // write stays inside its capacity and each new length only covers initialised
+        // elements. `measure_room` also counts no room past MAX_NODES nodes or
+        // MAX_OPERAND_WORDS operand words, so `index` fits in a u32 and both lengths in their
+        // halves of `ends`.
         //
-        // Each store costs about a cycle here, and a node is a handful of them: the node and
-        // operand counts share one word, the constants' length is written only when it
-        // changes (the constant count is a constant once this is inlined), two operands go in
-        // one store, and every pointer and length is read before the first element is
-        // written, which the compiler could not otherwise tell apart from them.
+        // Each store costs about a cycle here, and a node is a handful of them: the node count
+        // and the operand stream's length share one word, two operands go in one store, and
+        // every pointer and length is read before the first element is written, which the
+        // compiler could not otherwise tell apart from them.
         unsafe {
             let operand_end = (ends >> 32) as usize;
-            let constant_end = self.constants.len();
             let operand_slots = self.operands.slot(operand_end);
-            let constant_slots = self.constants.as_mut_ptr().add(constant_end);
             let code_slot = self.codes.slot(index);
             let value_slot = self.values.slot(index);
             // A one-operand node on the node just before it stores no operand (see `Code`).
-            // Its slot is written anyway, and left outside the stream, to save a branch.
+            // Its slot is written anyway, to save a branch, and left outside the stream (or
+            // written over by the constants).
             let chained = matches!(*operands, [a] if a as usize + 1 == index);
             code_slot.write(Code::new(op, chained));
             value_slot.write(value);
@@ -428,12 +422,15 @@ impl Nodes {
             } else {
                 std::ptr::copy_nonoverlapping(operands.as_ptr(), operand_slots, operands.len());
             }
-            std::ptr::copy_nonoverlapping(constants.as_ptr(), constant_slots, constants.len());
-            let stored = (operands.len() - usize::from(chained)) as u64;
-            self.ends = ends + 1 + (stored << 32);
-            if !constants.is_empty() {
-                self.constants.set_len(constant_end + constants.len());
+            let stored = operands.len() - usize::from(chained);
+            for (j, &k) in constants.iter().enumerate() {
+                operand_slots
+                    .add(stored + 2 * j)
+                    .cast::<f64>()
+                    .write_unaligned(k);
             }
+            let stored = (stored + 2 * constants.len()) as u64;
+            self.ends = ends + 1 + (stored << 32);
         }
         index as u32
     }
@@ -459,7 +456,7 @@ impl Nodes {
     fn grow(&mut self) {
         let len = self.len();
         node_index(len); // panics when the tape is full
-        if self.operand_len() + MAX_OPERANDS > MAX_OPERAND_WORDS {
+        if self.operand_len() + MAX_WORDS > MAX_OPERAND_WORDS {
             operands_full();
         }
         // As many nodes again as there are (Vec's own doubling).
@@ -469,10 +466,8 @@ impl Nodes {
         unsafe {
             self.values.reserve(len, nodes);
             self.codes.reserve(len, nodes);
-            self.operands
-                .reserve(self.operand_len(), MAX_OPERANDS * nodes);
+            self.operands.reserve(self.operand_len(), MAX_WORDS * nodes);
         }
-        self.constants.reserve(MAX_CONSTANTS * nodes);
         self.measure_room();
     }
 
@@ -487,12 +482,7 @@ impl Nodes {
             .min(free(
                 self.operand_len(),
                 operand_space.max(self.operand_len()),
-                MAX_OPERANDS,
-            ))
-            .min(free(
-                self.constants.len(),
-                self.constants.capacity(),
-                MAX_CONSTANTS,
+                MAX_WORDS,
             ))
             .min(MAX_NODES - len);
         self.room_until = len + room;
@@ -505,6 +495,7 @@ impl Nodes {
             unreachable!("{op:?} is not variadic")
         };
         let operands = &self.scratch[from..];
+        debug_assert!(operands_come_first(op, operands, self.len()));
         let count = u32::try_from(operands.len() / per_item)
             .expect("a fused node takes at most u32::MAX operands");
         let value = op.eval_fused(operands, self.values());
@@ -546,21 +537,18 @@ impl Nodes {
         node_index(self.len())
     }
 
-    /// Where node `i`'s data ends in the streams, walking from whichever end of the tape is
-    /// nearer, so that finding it costs no more than the nodes up to `i`.
-    pub(crate) fn cursor_after(&self, i: usize) -> Cursor {
+    /// Where node `i`'s data ends in the operand stream, walking from whichever end of the
+    /// tape is nearer, so that finding it costs no more than the nodes up to `i`.
+    pub(crate) fn cursor_after(&self, i: usize) -> usize {
         let len = self.len();
         if len - 1 - i <= i {
-            let mut end = Cursor {
-                operands: self.operand_len(),
-                constants: self.constants.len(),
-            };
+            let mut end = self.operand_len();
             for j in (i + 1..len).rev() {
                 end = self.span_before(j, end).0;
             }
             end
         } else {
-            let mut start = Cursor::default();
+            let mut start = 0;
             for j in 0..=i {
                 start = self.span_after(j, start).1;
             }
@@ -570,36 +558,39 @@ impl Nodes {
 
     /// Node `i`'s data, given where it ends; returns where it starts and its span.
     #[inline(always)]
-    pub(crate) fn span_before(&self, i: usize, end: Cursor) -> (Cursor, Span) {
+    pub(crate) fn span_before(&self, i: usize, end: usize) -> (usize, Span) {
         span_before(self.codes()[i], self.operands(), end)
     }
 
     /// Node `i`'s data, given where it starts; returns its span and where it ends.
-    pub(crate) fn span_after(&self, i: usize, start: Cursor) -> (Span, Cursor) {
+    pub(crate) fn span_after(&self, i: usize, start: usize) -> (Span, usize) {
         let shape = self.codes()[i].shape();
-        let constants = start.constants + shape.constants as usize;
-        let (operands, end) = if shape.per_item == 0 {
-            let end = start.operands + shape.words as usize;
-            (start.operands..end, end)
+        if shape.stride != Shape::VARIADIC {
+            let end = start + shape.stride as usize;
+            (fixed_span(shape, start), end)
         } else {
-            let count = self.operands()[start.operands] as usize;
-            let end = start.operands + 2 + shape.per_item as usize * count;
-            (start.operands + 1..end - 1, end)
-        };
-        let end = Cursor {
-            operands: end,
-            constants,
-        };
-        (
-            Span {
-                operands,
-                constants: start.constants..constants,
-            },
-            end,
-        )
+            let count = self.operands()[start] as usize;
+            let end = start + 2 + shape.per_item as usize * count;
+            (variadic_span(start, end), end)
+        }
+    }
+
+    /// Node `i`'s constants, given its span.
+    pub(crate) fn constants(&self, span: &Span) -> Vec<f64> {
+        self.operands()[span.constants.clone()]
+            .chunks_exact(2)
+            .map(|pair| {
+                // SAFETY: `pair` is two initialised words, which is eight readable bytes.
+                unsafe { pair.as_ptr().cast::<f64>().read_unaligned() }
+            })
+            .collect()
     }
 
     fn backward_from(&mut self, y: usize) {
+        assert!(
+            y < self.len(),
+            "tapegrad bug: backward from node {y} past the tape's end"
+        );
         self.grads.clear();
         self.grads.resize(y + 1, 0.0);
         self.grads[y] = 1.0;
@@ -610,7 +601,6 @@ impl Nodes {
             codes,
             values,
             operands,
-            constants,
             grads,
             ..
         } = self;
@@ -623,14 +613,17 @@ impl Nodes {
                 operands.slice(operand_len),
             )
         };
-        let constants = &constants[..];
+        // The loop below indexes without bounds checks (they cost 13% of the micrograd-style
+        // step, measured). Every node index it uses is at most `y`, and these slices hold
+        // `y + 1` elements: `i` and `below` count down from `y`, and the operands a rule
+        // passes to `F64Sweep` are nodes recorded before the rule's node (see `push`).
+        let (codes, values) = (&codes[..=y], &values[..=y]);
         let mut sweep = F64Sweep {
             values,
             grads: &mut grads[..],
             below: 0,
             below_grad: 0.0,
         };
-        let mut slot = [0];
         let (mut i, mut g) = (y, 1.0);
         loop {
             // Zero upstream gradient: nothing to pass on (see the ops module on why this is
@@ -647,14 +640,19 @@ impl Nodes {
             let Some(below) = i.checked_sub(1) else {
                 return;
             };
-            let code = codes[i];
-            let (start, span) = span_before(code, operands, end);
+            // SAFETY: `i <= y` (see above).
+            let (code, value) = unsafe { (*codes.get_unchecked(i), *values.get_unchecked(i)) };
+            let start = start_before(code, operands, end);
+            let node = InStreams {
+                operands,
+                start,
+                end,
+                index: i,
+                code,
+            };
             end = start;
-            let words = operand_words(code, i, &span, operands, &mut slot);
-            let constants = &constants[span.constants];
             sweep.enter(below);
-            code.op()
-                .backprop(g, values[i], words, constants, &mut sweep);
+            code.op().backprop(g, value, &node, &mut sweep);
             (i, g) = (below, sweep.leave());
         }
     }
@@ -668,42 +666,70 @@ fn skip_zeros(
     grads: &[f64],
     operands: &[u32],
     mut i: usize,
-    end: &mut Cursor,
+    end: &mut usize,
 ) -> Option<usize> {
     let (codes, grads) = (&codes[..=i], &grads[..=i]);
     loop {
-        if grads[i] != 0.0 {
+        // `g != 0.0` on the bits without the sign: one integer test instead of a float
+        // comparison and its NaN check, in the loop that most of a sparse sweep spends in.
+        if grads[i].to_bits() << 1 != 0 {
             return Some(i);
         }
-        *end = span_before(codes[i], operands, *end).0;
+        *end = start_before(codes[i], operands, *end);
         i = i.checked_sub(1)?;
     }
 }
 
 /// The data of a node with code `code` that ends at `end`: where it starts and its span.
 #[inline(always)]
-fn span_before(code: Code, operands: &[u32], end: Cursor) -> (Cursor, Span) {
+fn span_before(code: Code, operands: &[u32], end: usize) -> (usize, Span) {
     let shape = code.shape();
-    let constants = end.constants - shape.constants as usize;
-    let (start, span) = if shape.per_item == 0 {
-        let start = end.operands - shape.words as usize;
-        (start, start..end.operands)
+    if shape.stride != Shape::VARIADIC {
+        let start = end - shape.stride as usize;
+        (start, fixed_span(shape, start))
     } else {
-        let count = operands[end.operands - 1] as usize;
-        let start = end.operands - 2 - shape.per_item as usize * count;
-        (start, start + 1..end.operands - 1)
-    };
-    let start = Cursor {
-        operands: start,
-        constants,
-    };
-    (
-        start,
-        Span {
-            operands: span,
-            constants: constants..end.constants,
-        },
-    )
+        let start = variadic_start(shape, operands, end);
+        (start, variadic_span(start, end))
+    }
+}
+
+/// Where the data of a node with code `code` that ends at `end` starts: one subtraction for
+/// a fixed layout, which is what the backward sweep does for most nodes.
+#[inline(always)]
+fn start_before(code: Code, operands: &[u32], end: usize) -> usize {
+    let shape = code.shape();
+    if shape.stride != Shape::VARIADIC {
+        end - shape.stride as usize
+    } else {
+        variadic_start(shape, operands, end)
+    }
+}
+
+/// A variadic node's data is its item count, its items, and its item count again, so that
+/// the stream can be walked both ways.
+#[inline(always)]
+fn variadic_start(shape: Shape, operands: &[u32], end: usize) -> usize {
+    let count = operands[end - 1] as usize;
+    end - 2 - shape.per_item as usize * count
+}
+
+/// The span of a fixed-layout node whose data starts at `start`: its operands, then its
+/// constants.
+#[inline(always)]
+fn fixed_span(shape: Shape, start: usize) -> Span {
+    let middle = start + shape.words as usize;
+    Span {
+        operands: start..middle,
+        constants: middle..start + shape.stride as usize,
+    }
+}
+
+/// The span of a variadic node whose data lies in `start..end`: its items, and no constants.
+fn variadic_span(start: usize, end: usize) -> Span {
+    Span {
+        operands: start + 1..end - 1,
+        constants: end..end,
+    }
 }
 
 /// Node `node`'s operand words: its span of the operand stream or, when it is chained, the
@@ -721,6 +747,60 @@ pub(crate) fn operand_words<'a>(
         slot
     } else {
         &operands[span.operands.clone()]
+    }
+}
+
+/// A node's operands and constants where they lie in the operand stream, for `backward`: a
+/// rule reads only what it uses, at a fixed place in the node's data, so that the sweep does
+/// not work out the node's span first.
+struct InStreams<'a> {
+    operands: &'a [u32],
+    /// Where the node's data starts and ends in `operands`.
+    start: usize,
+    end: usize,
+    index: usize,
+    code: Code,
+}
+
+// The reads below skip bounds checks. They stay inside `operands` because `start..end` is
+// the node's data as its code lays it out, found by walking the stream back from its end
+// with the same shapes that `push` and `push_variadic_from_scratch` wrote it with; the
+// debug assertions check that the rule asks for what the node's op stores.
+impl NodeData for InStreams<'_> {
+    #[inline(always)]
+    fn operands<const N: usize>(&self) -> [u32; N] {
+        debug_assert_eq!(self.code.op().layout(), Layout::Fixed(N));
+        if N == 1 && self.code.chained() {
+            return [self.index as u32 - 1; N];
+        }
+        debug_assert!(self.start + N <= self.end);
+        // SAFETY: an op with a fixed layout of N words that is not chained stores its N
+        // operands first in its data (see above).
+        unsafe {
+            self.operands
+                .as_ptr()
+                .add(self.start)
+                .cast::<[u32; N]>()
+                .read()
+        }
+    }
+    #[inline(always)]
+    fn constants<const N: usize>(&self) -> [f64; N] {
+        debug_assert_eq!(self.code.op().constants(), N);
+        debug_assert!(self.start + 2 * N <= self.end);
+        // SAFETY: an op with N constants stores them last in its data, two words each (see
+        // above); they may not be 8-byte aligned.
+        unsafe {
+            self.operands
+                .as_ptr()
+                .add(self.end - 2 * N)
+                .cast::<[f64; N]>()
+                .read_unaligned()
+        }
+    }
+    #[inline(always)]
+    fn items(&self) -> &[u32] {
+        &self.operands[variadic_span(self.start, self.end).operands]
     }
 }
 
@@ -747,14 +827,16 @@ impl F64Sweep<'_> {
     #[inline(always)]
     fn enter(&mut self, below: usize) {
         self.below = below;
-        self.below_grad = self.grads[below];
+        // SAFETY: `below < y` (see `Nodes::backward_from`).
+        self.below_grad = unsafe { *self.grads.get_unchecked(below) };
     }
 
     /// Ends a node's rule: stores the gradient of the node below and returns it, for the
     /// sweep to go on with.
     #[inline(always)]
     fn leave(&mut self) -> f64 {
-        self.grads[self.below] = self.below_grad;
+        // SAFETY: as in `enter`.
+        unsafe { *self.grads.get_unchecked_mut(self.below) = self.below_grad };
         self.below_grad
     }
 }
@@ -762,7 +844,9 @@ impl F64Sweep<'_> {
 impl Sweep<f64> for F64Sweep<'_> {
     #[inline(always)]
     fn value(&self, index: u32) -> f64 {
-        self.values[index as usize]
+        // SAFETY: `index` is an operand of the node being swept, so it is below that node,
+        // which is at most `y` (see `Nodes::backward_from`).
+        unsafe { *self.values.get_unchecked(index as usize) }
     }
     #[inline(always)]
     fn add(&mut self, index: u32, contribution: f64) {
@@ -770,7 +854,8 @@ impl Sweep<f64> for F64Sweep<'_> {
         if index == self.below {
             self.below_grad += contribution;
         } else {
-            self.grads[index] += contribution;
+            // SAFETY: as in `value`.
+            unsafe { *self.grads.get_unchecked_mut(index) += contribution };
         }
     }
     #[inline(always)]
@@ -817,6 +902,15 @@ fn add_to_stride(grads: &mut [f64], first: u32, step: u32, n: u32, g: f64) {
     for grad in grads[first..=last].iter_mut().step_by(step) {
         *grad += g;
     }
+}
+
+/// Whether every operand node of a new node `index` with op `op` and operand words `words`
+/// was recorded before it. Values and runs only ever name nodes already on their tape, so
+/// this always holds; the backward sweep relies on it to index without bounds checks, and
+/// debug builds (the test suite) check it for every node recorded.
+fn operands_come_first(op: Op, words: &[u32], index: usize) -> bool {
+    op.newest_operand(words)
+        .is_none_or(|newest| (newest as usize) < index)
 }
 
 /// The index of a new node on a tape of `len` nodes.
@@ -905,22 +999,35 @@ mod tests {
         tape.with_nodes(|n| {
             let chained: Vec<bool> = n.codes().iter().map(|c| c.chained()).collect();
             assert_eq!(chained, [false, true, true, true, false, false]);
-            // Stored operands: `cos`'s 0 and the sum's 3 4; the chained nodes take none.
-            assert_eq!(n.operands(), [0, 3, 4]);
-            let mut end = Cursor {
-                operands: n.operand_len(),
-                constants: n.constants.len(),
-            };
-            let mut words = Vec::new();
+            // Stored: the product's constant 2.0 (two words), `cos`'s 0 and the sum's 3 4; the
+            // chained nodes store no operand.
+            assert_eq!(n.operands().len(), 5);
+            assert_eq!(n.operands()[2..], [0, 3, 4]);
+            let mut end = n.operand_len();
+            let (mut words, mut constants) = (Vec::new(), Vec::new());
             for i in (0..n.len()).rev() {
                 let (start, span) = n.span_before(i, end);
                 words.push(n.words(i, &span));
+                constants.push(n.constants(&span));
                 end = start;
             }
             words.reverse();
+            constants.reverse();
             assert_eq!(
                 words,
                 [vec![], vec![0], vec![1], vec![2], vec![0], vec![3, 4]]
+            );
+            let none = Vec::new();
+            assert_eq!(
+                constants,
+                [
+                    none.clone(),
+                    vec![2.0],
+                    none.clone(),
+                    none.clone(),
+                    none.clone(),
+                    none
+                ]
             );
         });
         let expected = 2.0 * (1.0f64).exp() * (1.0f64).exp().cos() - 0.5f64.sin();
@@ -931,10 +1038,35 @@ mod tests {
         );
     }
 
-    /// `push` writes without capacity checks, trusting `room_until`. Record every layout (the
-    /// widest included) across many growths, with variadic nodes and clears in between, and
-    /// read every node back through the streams. Debug builds also check, in `Column::slot`,
-    /// that each node's code, value and operands start inside their capacity.
+    // The sweep indexes without bounds checks because every operand comes before its node;
+    // debug builds check that for every node recorded.
+    #[test]
+    #[cfg(debug_assertions)]
+    #[should_panic(expected = "operands_come_first")]
+    fn a_node_on_a_node_not_yet_recorded_panics_in_debug_builds() {
+        let tape = Tape::new();
+        tape.var(1.0);
+        tape.with_nodes(|n| n.push(Op::Neg, &[1], &[], 0.0));
+    }
+
+    #[test]
+    #[cfg(debug_assertions)]
+    fn a_neuron_may_read_up_to_the_node_before_it_and_no_further() {
+        // Weights 0 1, bias 2, then the inputs from node `x` on; the neuron is node 5.
+        let records = |x: u32| {
+            std::panic::catch_unwind(|| {
+                let tape = Tape::new();
+                for v in [0.5, -1.0, 0.25, 2.0, 3.0] {
+                    tape.var(v);
+                }
+                tape.with_nodes(|n| n.push(Op::Affine, &[0, x, 2], &[], 0.0));
+            })
+            .is_ok()
+        };
+        assert!(records(3), "inputs 3 and 4");
+        assert!(!records(4), "inputs 4 and 5, itself");
+    }
+
     // No rule today adds to the node below before a many-at-once call, but the register must
     // survive one: the sum below is the order memory would have given.
     #[test]
@@ -957,6 +1089,10 @@ mod tests {
         assert_eq!(grads, [100.5, 10.25, below, 0.0]);
     }
 
+    /// `push` writes without capacity checks, trusting `room_until`. Record every layout (the
+    /// widest included) across many growths, with variadic nodes and clears in between, and
+    /// read every node back through the streams. Debug builds also check, in `Column::slot`,
+    /// that each node's code, value and operands start inside their capacity.
     #[test]
     fn unchecked_writes_stay_inside_the_streams_across_growth() {
         let mut tape = Tape::new();
@@ -986,20 +1122,17 @@ mod tests {
                 expected.push((op, operands, constants, y.data()));
             }
             tape.with_nodes(|n| {
-                let mut end = Cursor {
-                    operands: n.operand_len(),
-                    constants: n.constants.len(),
-                };
+                let mut end = n.operand_len();
                 for i in (0..n.len()).rev() {
                     let (start, span) = n.span_before(i, end);
                     let (op, operands, constants, value) = &expected[i];
                     assert_eq!(n.op(i), *op, "node {i}");
                     assert_eq!(n.words(i, &span), *operands, "node {i}");
-                    assert_eq!(&n.constants[span.constants], &constants[..], "node {i}");
+                    assert_eq!(n.constants(&span), *constants, "node {i}");
                     assert_eq!(n.values()[i], *value, "node {i}");
                     end = start;
                 }
-                assert_eq!(end, Cursor::default(), "the streams hold nothing else");
+                assert_eq!(end, 0, "the stream holds nothing else");
             });
         }
     }

@@ -217,7 +217,7 @@ fn walk_back(value: Value<'_>) -> Vec<Recorded> {
             }
             let op = n.op(i);
             let words = n.words(i, &span);
-            let constants = n.constants[span.constants].to_vec();
+            let constants = n.constants(&span);
             let operands: Vec<usize> = op
                 .operand_nodes(&words)
                 .into_iter()

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::{Kind, Node, Recorded, number, walk_back};
-use crate::ops::Sweep;
+use crate::ops::{Copied, Sweep};
 use crate::value::Value;
 
 /// A record of one backward sweep: one [`Step`] per node the output depends on, newest
@@ -282,7 +282,11 @@ fn run_rule(r: &Recorded, g: f64, values: &[f64]) -> Vec<(u32, f64)> {
         values,
         adds: Vec::new(),
     };
-    r.op.backprop(g, r.node.value, &r.words, &r.constants, &mut sweep);
+    let stored = Copied {
+        words: &r.words,
+        constants: &r.constants,
+    };
+    r.op.backprop(g, r.node.value, &stored, &mut sweep);
     sweep.adds
 }
 
