@@ -801,6 +801,13 @@ impl Code {
         unsafe { std::mem::transmute::<u8, Op>(self.0 & !Code::CHAINED) }
     }
 
+    /// Whether the node is a leaf (`Var` or `Const`): it has no operands to pass a gradient
+    /// to.
+    #[inline(always)]
+    pub(crate) fn is_leaf(self) -> bool {
+        matches!(self.op(), Op::Var | Op::Const)
+    }
+
     /// Whether the node's operand is the node before it, and not stored.
     #[inline(always)]
     pub(crate) fn chained(self) -> bool {

@@ -618,6 +618,11 @@ impl Nodes {
         // `y + 1` elements: `i` and `below` count down from `y`, and the operands a rule
         // passes to `F64Sweep` are nodes recorded before the rule's node (see `push`).
         let (codes, values) = (&codes[..=y], &values[..=y]);
+        // The sweep ends above node 0, which has no node below to pass anything to, and
+        // above the leaves the tape starts with (a network's parameters, a `Run` of inputs),
+        // which have nothing to pass on.
+        let first_inner = codes.iter().position(|c| !c.is_leaf());
+        let stop = first_inner.unwrap_or(y).max(1);
         let mut sweep = F64Sweep {
             values,
             grads: &mut grads[..],
@@ -636,10 +641,10 @@ impl Nodes {
                 };
                 (i, g) = (live, sweep.grads[live]);
             }
-            // Node 0 has no node below it to pass anything to: it is a leaf.
-            let Some(below) = i.checked_sub(1) else {
+            if i < stop {
                 return;
-            };
+            }
+            let below = i - 1;
             // SAFETY: `i <= y` (see above).
             let (code, value) = unsafe { (*codes.get_unchecked(i), *values.get_unchecked(i)) };
             let start = start_before(code, operands, end);
@@ -688,29 +693,33 @@ fn span_before(code: Code, operands: &[u32], end: usize) -> (usize, Span) {
         let start = end - shape.stride as usize;
         (start, fixed_span(shape, start))
     } else {
-        let start = variadic_start(shape, operands, end);
+        let start = variadic_start(shape, operands[end - 1], end);
         (start, variadic_span(start, end))
     }
 }
 
-/// Where the data of a node with code `code` that ends at `end` starts: one subtraction for
-/// a fixed layout, which is what the backward sweep does for most nodes.
+/// Where the data of a node with code `code` that ends at `end` starts, for the backward
+/// sweep: one subtraction for a fixed layout, which is what it does for most nodes.
+///
+/// `end` must be where the node's data ends in `operands`, as the sweep's cursor is.
 #[inline(always)]
 fn start_before(code: Code, operands: &[u32], end: usize) -> usize {
     let shape = code.shape();
     if shape.stride != Shape::VARIADIC {
         end - shape.stride as usize
     } else {
-        variadic_start(shape, operands, end)
+        // SAFETY: the node's data ends with its item count, at `end - 1` (see above). The
+        // check would cost the sweep a register for `operands.len()`.
+        let count = unsafe { *operands.get_unchecked(end - 1) };
+        variadic_start(shape, count, end)
     }
 }
 
 /// A variadic node's data is its item count, its items, and its item count again, so that
 /// the stream can be walked both ways.
 #[inline(always)]
-fn variadic_start(shape: Shape, operands: &[u32], end: usize) -> usize {
-    let count = operands[end - 1] as usize;
-    end - 2 - shape.per_item as usize * count
+fn variadic_start(shape: Shape, count: u32, end: usize) -> usize {
+    end - 2 - shape.per_item as usize * count as usize
 }
 
 /// The span of a fixed-layout node whose data starts at `start`: its operands, then its
@@ -800,7 +809,11 @@ impl NodeData for InStreams<'_> {
     }
     #[inline(always)]
     fn items(&self) -> &[u32] {
-        &self.operands[variadic_span(self.start, self.end).operands]
+        // SAFETY: a variadic node's items lie inside its data (see above).
+        unsafe {
+            self.operands
+                .get_unchecked(variadic_span(self.start, self.end).operands)
+        }
     }
 }
 
@@ -866,8 +879,15 @@ impl Sweep<f64> for F64Sweep<'_> {
     fn add_scaled_run(&mut self, to: u32, from: u32, n: u32, g: f64) {
         let (to, from, n) = (to as usize, from as usize, n as usize);
         self.in_memory(|grads, values| {
+            // SAFETY: both runs are operands of the node being swept (see `value`).
+            let (grads, values) = unsafe {
+                (
+                    grads.get_unchecked_mut(to..to + n),
+                    values.get_unchecked(from..from + n),
+                )
+            };
             // Two distinct slices: the compiler can keep this loop in vector registers.
-            for (grad, value) in grads[to..to + n].iter_mut().zip(&values[from..from + n]) {
+            for (grad, value) in grads.iter_mut().zip(values) {
                 *grad += g * value;
             }
         });
@@ -879,9 +899,9 @@ impl F64Sweep<'_> {
     /// register's gradient is stored first and taken back after, as `f` may add to it.
     #[inline(always)]
     fn in_memory(&mut self, f: impl FnOnce(&mut [f64], &[f64])) {
-        self.grads[self.below] = self.below_grad;
+        self.leave();
         f(self.grads, self.values);
-        self.below_grad = self.grads[self.below];
+        self.enter(self.below);
     }
 }
 
