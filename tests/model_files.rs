@@ -519,6 +519,15 @@ fn damage() -> impl Strategy<Value = Damage> {
 fn apply(text: &str, damage: &Damage) -> Vec<u8> {
     let mut bytes = text.as_bytes().to_vec();
     let mut lines: Vec<&str> = text.lines().collect();
+    // Earlier damage may have left nothing to pick a byte or a line from.
+    let needs_a_line = matches!(
+        damage,
+        Damage::DeleteLine(_) | Damage::DuplicateLine(_) | Damage::SwapLines(..)
+    );
+    let inserts = matches!(damage, Damage::InsertByte(..));
+    if (bytes.is_empty() && !inserts) || (lines.is_empty() && needs_a_line) {
+        return bytes;
+    }
     let lines_to_bytes = |lines: Vec<&str>| (lines.join("\n") + "\n").into_bytes();
     match *damage {
         Damage::Truncate(i) => bytes.truncate(i % bytes.len()),
