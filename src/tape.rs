@@ -27,6 +27,10 @@
 //! operand is not stored ([`Code`]). A tanh, a product and a sum cost 17 to 29 bytes a node;
 //! see the crate's README for measured figures.
 //!
+//! Every 64th node, the tape notes where the node's data starts in the operand stream: the
+//! backward sweep steps over a long run of zero gradients without reading the nodes' data,
+//! and picks up the stream again from there.
+//!
 //! Recording is the hot path of every computation, so it is kept to a handful of stores: the
 //! new value is computed from the operands' handles (a [`Value`] carries its number), the
 //! node count and the operand stream's length share one word, so a node writes one length,
@@ -58,6 +62,9 @@ const MAX_NODES: usize = u32::MAX as usize;
 /// The operand stream's length is kept in 32 bits (see `Nodes::ends`), so it holds at most
 /// this many words: 16 GiB of operands.
 const MAX_OPERAND_WORDS: usize = u32::MAX as usize;
+
+/// Every this many nodes, the tape notes where the node's data starts (`Nodes::checkpoints`).
+const CHECKPOINT_EVERY: usize = 64;
 
 /// The most words a node with a fixed layout takes in the operand stream: three operands
 /// (`mul_add`), or one and two constants of two words each (`clamp`).
@@ -108,8 +115,13 @@ pub(crate) struct Nodes {
     pub(crate) scratch: Vec<u32>,
     /// Names given with `Value::label`, for graphs and traces.
     pub(crate) labels: HashMap<u32, String>,
-    /// The node count up to which every stream surely has room for a fixed-layout node
-    /// (see `push`).
+    /// `checkpoints[k]` is where node `k * CHECKPOINT_EVERY`'s data starts in the operand
+    /// stream, for every such node on the tape: the backward sweep steps over a long run of
+    /// zero gradients by their gradients alone, and finds its place in the stream again from
+    /// here. Written when `room_until` is reached, which it is at every such node.
+    checkpoints: Vec<u32>,
+    /// The node count up to which every stream surely has room for a fixed-layout node, and
+    /// no checkpoint is due (see `push`).
     room_until: usize,
 }
 
@@ -277,6 +289,7 @@ impl Tape {
         n.grads.clear();
         n.scratch.clear();
         n.labels.clear();
+        n.checkpoints.clear();
         n.measure_room();
     }
 
@@ -446,6 +459,7 @@ impl Nodes {
     #[cold]
     #[inline(never)]
     fn make_room(&mut self) {
+        self.note_checkpoint();
         self.measure_room();
         if self.room_until <= self.len() {
             self.grow();
@@ -471,9 +485,17 @@ impl Nodes {
         self.measure_room();
     }
 
+    /// Notes where the next node's data starts, if that node is due a checkpoint.
+    fn note_checkpoint(&mut self) {
+        if self.len() == self.checkpoints.len() * CHECKPOINT_EVERY {
+            // The stream's length fits in a u32 (see `ends`).
+            self.checkpoints.push(self.operand_len() as u32);
+        }
+    }
+
     /// Sets `room_until`: up to that many nodes, fixed-layout nodes surely fit in every
-    /// stream. Called whenever a stream's capacity or length changes other than through
-    /// `push`.
+    /// stream, and no checkpoint is due. Called whenever a stream's capacity or length
+    /// changes other than through `push`.
     pub(crate) fn measure_room(&mut self) {
         let free = |len: usize, capacity: usize, per_node: usize| (capacity - len) / per_node;
         let len = self.len();
@@ -485,7 +507,8 @@ impl Nodes {
                 MAX_WORDS,
             ))
             .min(MAX_NODES - len);
-        self.room_until = len + room;
+        let next_checkpoint = self.checkpoints.len() * CHECKPOINT_EVERY;
+        self.room_until = (len + room).min(next_checkpoint);
     }
 
     /// Appends a variadic node whose operands are `scratch[from..]`, and pops them off the
@@ -494,12 +517,13 @@ impl Nodes {
         let Layout::Variadic { per_item } = op.layout() else {
             unreachable!("{op:?} is not variadic")
         };
+        let index = self.next_index();
+        self.note_checkpoint();
         let operands = &self.scratch[from..];
         debug_assert!(operands_come_first(op, operands, self.len()));
         let count = u32::try_from(operands.len() / per_item)
             .expect("a fused node takes at most u32::MAX operands");
         let value = op.eval_fused(operands, self.values());
-        let index = self.next_index();
         let (len, operand_end) = (self.len(), self.operand_len());
         let words = operands.len() + 2;
         if words > MAX_OPERAND_WORDS - operand_end {
@@ -602,6 +626,7 @@ impl Nodes {
             values,
             operands,
             grads,
+            checkpoints,
             ..
         } = self;
         // SAFETY: the first `len` codes and values, and `operand_len` operands, are
@@ -634,9 +659,10 @@ impl Nodes {
             // Zero upstream gradient: nothing to pass on (see the ops module on why this is
             // also what keeps an unused NaN from reaching an input). Such nodes come in runs
             // (a neuron behind a dead relu, a point the loss ignores) and are often most of
-            // the tape, so they get a loop of their own that only moves the cursors.
+            // the tape, so they get a loop of their own that looks at their gradients only.
             if g == 0.0 {
-                let Some(live) = skip_zeros(codes, sweep.grads, operands, i, &mut end) else {
+                let Some(live) = skip_zeros(codes, sweep.grads, operands, checkpoints, i, &mut end)
+                else {
                     return;
                 };
                 (i, g) = (live, sweep.grads[live]);
@@ -663,26 +689,50 @@ impl Nodes {
     }
 }
 
-/// Steps down from node `i` past the nodes whose gradient is zero, moving `end` past their
-/// data; returns the first node with a gradient other than zero, if any.
+/// Steps down from node `i`, whose gradient is zero, to the first node below it whose
+/// gradient is not, if any; moves `end` from where node `i`'s data ends to where that node's
+/// data ends.
+///
+/// It finds the node by the gradients alone. The cursor then starts again from the
+/// checkpoint nearest above that node, when the run of zeros passed one, and steps over the
+/// nodes in between one by one (fewer than `CHECKPOINT_EVERY`).
 #[inline(always)]
 fn skip_zeros(
     codes: &[Code],
     grads: &[f64],
     operands: &[u32],
-    mut i: usize,
+    checkpoints: &[u32],
+    i: usize,
     end: &mut usize,
 ) -> Option<usize> {
-    let (codes, grads) = (&codes[..=i], &grads[..=i]);
-    loop {
-        // `g != 0.0` on the bits without the sign: one integer test instead of a float
-        // comparison and its NaN check, in the loop that most of a sparse sweep spends in.
-        if grads[i].to_bits() << 1 != 0 {
-            return Some(i);
-        }
-        *end = start_before(codes[i], operands, *end);
-        i = i.checked_sub(1)?;
+    // `g != 0.0` on the bits without the sign (an integer test instead of a float comparison
+    // and its NaN check), and for four nodes at once.
+    let bits = |grads: &[f64]| grads.iter().fold(0, |bits, g| bits | g.to_bits()) << 1;
+    let grads = &grads[..=i];
+    let mut live = i;
+    while live >= 4 && bits(&grads[live - 4..live]) == 0 {
+        live -= 4;
     }
+    loop {
+        live = live.checked_sub(1)?;
+        if bits(&grads[live..=live]) != 0 {
+            break;
+        }
+    }
+    // Where node `above`'s data starts: `end` for node `i + 1`, or a checkpoint.
+    let checkpoint = (live + 1).next_multiple_of(CHECKPOINT_EVERY);
+    let (mut above, mut start) = if checkpoint <= i {
+        let k = checkpoint / CHECKPOINT_EVERY;
+        (checkpoint, checkpoints[k] as usize)
+    } else {
+        (i + 1, *end)
+    };
+    while above > live + 1 {
+        above -= 1;
+        start = start_before(codes[above], operands, start);
+    }
+    *end = start;
+    Some(live)
 }
 
 /// The data of a node with code `code` that ends at `end`: where it starts and its span.
@@ -1107,6 +1157,39 @@ mod tests {
         let below = sweep.leave();
         assert_eq!(below, ((0.125 + 1.0) + 20.0) + 100.0 + 1000.0);
         assert_eq!(grads, [100.5, 10.25, below, 0.0]);
+    }
+
+    #[test]
+    fn checkpoints_mark_where_every_64th_node_starts() {
+        let mut tape = Tape::new();
+        for round in 0..3 {
+            tape.clear();
+            let x = tape.var(0.5);
+            let mut y = x;
+            // Every kind of layout, variadic ones included, lands on a checkpoint sometime.
+            for i in 0..(1000 + 77 * round) {
+                y = match i % 6 {
+                    0 => y.sin(),
+                    1 => y.clamp(-1.0, 1.0),
+                    2 => tape.sum([y, x, y]),
+                    3 => x.mul_add(y, x),
+                    4 => y * 0.5,
+                    _ => tape.dot(&[x, y], &[y, x]),
+                };
+            }
+            tape.with_nodes(|n| {
+                assert_eq!(n.checkpoints.len(), n.len().div_ceil(CHECKPOINT_EVERY));
+                let mut start = 0;
+                for i in 0..n.len() {
+                    if i % CHECKPOINT_EVERY == 0 {
+                        let k = i / CHECKPOINT_EVERY;
+                        assert_eq!(n.checkpoints[k] as usize, start, "node {i}");
+                    }
+                    start = n.span_after(i, start).1;
+                }
+                assert_eq!(start, n.operand_len());
+            });
+        }
     }
 
     /// `push` writes without capacity checks, trusting `room_until`. Record every layout (the

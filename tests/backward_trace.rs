@@ -403,3 +403,34 @@ fn the_node_just_below_gets_its_gradient_in_the_traces_order() {
     let y = (square + a) * a.exp();
     assert_backward_equals_trace(y, &[x, a, square, y]);
 }
+
+// The sweep steps over a run of zero gradients by the gradients alone and finds its place in
+// the operand stream again from a checkpoint (one every 64 nodes); runs of every length, with
+// constants and variadic nodes inside, must leave it where the trace, which walks every node,
+// is.
+#[test]
+fn long_runs_of_zero_gradient_leave_the_sweep_in_step() {
+    let tape = Tape::new();
+    let x = tape.var(0.3);
+    let mut made = vec![x];
+    let mut y = x;
+    for k in 0..60 {
+        // Nodes `y` does not depend on: 1 to 300 of them.
+        let mut unused = x * 1.5;
+        for j in 0..(k * 37 % 300) {
+            unused = match j % 5 {
+                0 => unused.sin(),
+                1 => unused + 0.25,
+                2 => tape.sum([unused, x, unused]),
+                3 => unused.clamp(-1.0, 1.0),
+                _ => unused * x,
+            };
+            made.push(unused);
+        }
+        y = (y * 0.9 + x).tanh();
+        made.push(y);
+    }
+    assert!(tape.len() > 8000);
+    assert_backward_equals_trace(y, &made);
+    assert!(x.grad() != 0.0);
+}
