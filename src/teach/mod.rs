@@ -192,7 +192,8 @@ enum Kind {
 struct Recorded {
     node: Node,
     op: Op,
-    /// The node's words in the operand stream, as `Op::backprop` takes them.
+    /// The node's operand words (a chained node's too), which its rule reads through
+    /// `ops::Copied`, with the constants.
     words: Vec<u32>,
     constants: Vec<f64>,
 }
