@@ -754,8 +754,9 @@ impl Op {
     }
 }
 
-/// A code's layout in the operand stream, in four bytes (so that finding a code's entry
-/// takes a shift rather than a multiplication).
+/// A code's layout in the operand stream, in four bytes with the padding (so that finding a
+/// code's entry takes a shift rather than a multiplication). A fixed-layout node's constants
+/// are the words after its operands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(C, align(4))]
 pub(crate) struct Shape {
@@ -763,8 +764,6 @@ pub(crate) struct Shape {
     pub(crate) words: u8,
     /// For a variadic op, the words per item; 0 for a fixed layout.
     pub(crate) per_item: u8,
-    /// Constants, two words each after the operands.
-    pub(crate) constants: u8,
     /// All the words of a node with a fixed layout, `words + 2 * constants`; `VARIADIC` for a
     /// variadic op, whose words must be counted.
     pub(crate) stride: u8,
@@ -814,8 +813,8 @@ impl Code {
         self.0 & Code::CHAINED != 0
     }
 
-    /// The stored words and constants of the node, in one table lookup (the backward sweep
-    /// reads it for every node).
+    /// How the node's operands and constants lie in the operand stream, in one table lookup
+    /// (the backward sweep reads it for every node).
     #[inline(always)]
     pub(crate) fn shape(self) -> Shape {
         SHAPES[self.0 as usize]
@@ -826,12 +825,11 @@ impl Code {
 const _: () = assert!(Op::ALL.len() <= Code::CHAINED as usize);
 
 /// The shape of every code (256 entries, so the lookup needs no bounds check): a chained node
-/// stores one word fewer.
+/// stores one operand word fewer.
 static SHAPES: [Shape; 256] = {
     let mut table = [Shape {
         words: 0,
         per_item: 0,
-        constants: 0,
         stride: 0,
     }; 256];
     let mut i = 0;
@@ -848,7 +846,6 @@ static SHAPES: [Shape; 256] = {
         let shape = Shape {
             words,
             per_item,
-            constants,
             stride: if per_item == 0 {
                 words + 2 * constants
             } else {
