@@ -455,9 +455,31 @@ impl Nodes {
     ///
     /// # Panics
     /// If the tape already holds MAX_NODES nodes, or MAX_OPERAND_WORDS operand words.
+    //
+    // On x86-64 it is called with the Windows x64 convention, on every system. The System V
+    // convention (Linux, macOS) lets a call overwrite every vector register, so a loop that
+    // records nodes had to keep its `f64`s in memory around each record, in case this call
+    // happened; the Windows one keeps xmm6 to xmm15. That took 23% off a loop of `act += w * x`
+    // and 4% off the micrograd-style step (measured). AArch64's and RISC-V's own conventions
+    // already keep eight or more float registers across a call.
+    #[cfg(target_arch = "x86_64")]
+    #[cold]
+    #[inline(never)]
+    extern "win64-unwind" fn make_room(&mut self) {
+        self.move_room_on();
+    }
+
+    /// See the x86-64 version above.
+    #[cfg(not(target_arch = "x86_64"))]
     #[cold]
     #[inline(never)]
     fn make_room(&mut self) {
+        self.move_room_on();
+    }
+
+    /// `make_room`'s work.
+    #[inline(always)]
+    fn move_room_on(&mut self) {
         self.note_checkpoint();
         self.measure_room();
         if self.room_until <= self.len() {
