@@ -36,8 +36,10 @@ TIME = re.compile(r"^(\S[^\n]*?)\s+time:\s+\[\S+ \S+ (\S+) (\S+) \S+ \S+\]", re.
 
 
 def git(*args, cwd=ROOT):
-    return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True,
-                          text=True).stdout.strip()
+    done = subprocess.run(["git", *args], cwd=cwd, capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"git {' '.join(args)}: {done.stderr.strip()}")
+    return done.stdout.strip()
 
 
 def build(source, benches, into):
@@ -45,8 +47,12 @@ def build(source, benches, into):
     command = ["cargo", "bench", "--no-run", "--message-format=json"]
     for bench in benches:
         command += ["--bench", bench]
-    out = subprocess.run(command, cwd=source, check=True, capture_output=True, text=True,
-                         env={**os.environ, "CARGO_TARGET_DIR": str(ROOT / "target")}).stdout
+    built = subprocess.run(command, cwd=source, capture_output=True, text=True,
+                           env={**os.environ, "CARGO_TARGET_DIR": str(ROOT / "target")})
+    if built.returncode != 0:
+        sys.stderr.write(built.stderr)
+        raise SystemExit(f"the benchmarks in {source} did not build")
+    out = built.stdout
     into.mkdir(parents=True)
     found = {}
     for line in out.splitlines():
@@ -62,13 +68,16 @@ def build(source, benches, into):
 
 def run(executable, seconds, workdir):
     """Criterion's median of every benchmark in one executable, in nanoseconds."""
-    out = subprocess.run(
+    ran = subprocess.run(
         [executable, "--bench", "--noplot", "--warm-up-time", "1",
          "--measurement-time", str(seconds)],
-        cwd=workdir, check=True, capture_output=True, text=True,
-    ).stdout
+        cwd=workdir, capture_output=True, text=True,
+    )
+    if ran.returncode != 0:
+        sys.stderr.write(ran.stdout + ran.stderr)
+        raise SystemExit(f"{executable} failed")
     return {name.strip(): float(value) * UNITS[unit]
-            for name, value, unit in TIME.findall(out)}
+            for name, value, unit in TIME.findall(ran.stdout)}
 
 
 def main():
