@@ -208,10 +208,11 @@ impl DataParallel {
             take_pieces(&mut worker);
         };
         self.pool.run(&helper_job, || {
-            take_pieces(own);
-            // The penalty is not `Sync`, so it stays on this thread: a piece of no points.
+            // The penalty is not `Sync`, so it stays on this thread: a piece of no points,
+            // taken first, so that the points' pieces even out the threads' work at the end.
             own.run(&batch, 0..0, Some(&penalty));
             own.keep(&penalty_piece[0]);
+            take_pieces(own);
         });
 
         let mut total = 0.0;
