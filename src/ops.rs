@@ -431,7 +431,7 @@ impl Op {
             Affine | AffineRelu | AffineTanh | AffineSigmoid => {
                 let [w, x, n] = fixed(operands).map(|word| word as usize);
                 let (weights, inputs) = (&values[w..w + n], &values[x..x + n]);
-                let z = dot(weights, inputs, |&w| w, |&x| x) + values[w + n];
+                let z = dot(weights, inputs, |&weight| weight, |&input| input) + values[w + n];
                 match self {
                     AffineRelu => relu(z),
                     AffineTanh => z.tanh(),

@@ -290,7 +290,8 @@ fn size_state(name: &str, state: &mut Vec<f64>, parameters: usize) {
 ///
 /// It drives `params` with `try_for_each`, not `next`: a model's parameters come out of nested
 /// `flat_map`s (layers, neurons, weights then bias), which fold through their parts in one
-/// loop each but take a call a parameter through `next` (7% of `benches/nn_step.rs`).
+/// loop each but take a call a parameter through `next` (7% of `benches/nn_step.rs`'s
+/// time, measured).
 #[track_caller]
 fn for_each_matched<'p, S>(
     params: impl IntoIterator<Item = &'p mut f64>,
