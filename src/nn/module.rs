@@ -93,7 +93,14 @@ pub trait Module {
     /// assert_eq!(tape.len(), mlp.parameter_count());
     /// ```
     fn bind<'t>(&self, tape: &'t Tape) -> Run<'t> {
-        Run::vars(tape, self.parameters())
+        // `Run::vars` with `for_each` rather than its `for` loop: the parameters come out of
+        // nested `flat_map`s (layers, neurons, weights then bias), which fold through their
+        // parts in one loop each but take a call a parameter through `next`.
+        let first = tape.len();
+        self.parameters().for_each(|p| {
+            tape.var(p);
+        });
+        Run::from_range(tape, first, tape.len() - first)
     }
 
     /// Records the module applied to the inputs `x`, with the parameters `params` that

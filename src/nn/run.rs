@@ -58,12 +58,9 @@ impl<'t> Run<'t> {
         I::Item: Borrow<f64>,
     {
         let first = tape.len();
-        // `for_each`, not a `for` loop: a model's parameters (`Module::bind`) come out of
-        // nested `flat_map`s, which fold through their parts in one loop each but take a call
-        // a value through `next`.
-        values.into_iter().for_each(|v| {
+        for v in values {
             tape.var(*v.borrow());
-        });
+        }
         Run::from_range(tape, first, tape.len() - first)
     }
 
