@@ -162,8 +162,8 @@ impl Mlp {
 
     /// A tape with room for the network at one point of `inputs` values: its parameters, the
     /// inputs, and two nodes a neuron (a leaky relu takes a second). Grown node by node
-    /// instead, a fresh tape reallocated its storage several times a call, which made up
-    /// about half of `predict`'s instructions (cachegrind, `examples/moons.rs`'s picture).
+    /// instead, a fresh tape reallocated its storage several times a call, which cost about a
+    /// quarter of `predict`'s instructions (cachegrind, `examples/moons.rs`'s picture).
     fn tape_for_one_point(&self, inputs: usize) -> Tape {
         let neurons: usize = self.layers.iter().map(Layer::outputs).sum();
         Tape::with_capacity(self.parameter_count() + inputs + 2 * neurons)
