@@ -1,0 +1,398 @@
+//! A yardstick for goals 1 and 2 of the speed issue: their two workloads on the plainest fast
+//! tape we could write, one without any of tapegrad's guarantees.
+//!
+//! The reference tape stores each node as one 24-byte record: two operand indices and the two
+//! local derivatives, computed while recording. Its backward sweep is one loop of two
+//! multiply-adds a node, with no dispatch on the op. It has no mixed-tape check, no capacity
+//! check (the caller sizes it up front), no op byte and no stored values, so it cannot take a
+//! second derivative, print a graph or trace a sweep. It is the layout that the textbooks
+//! describe and that the issue's "means worth trying" point toward. If tapegrad's figures sit
+//! near this tape's, no tape layout is going to meet those goals alone.
+//!
+//! Both workloads match the goal benchmarks' node for node, except that goal 1's sum is a
+//! chain of additions here (one node a term) rather than one fused node; `reference_tape`'s
+//! checks compare the results with tapegrad's.
+//!
+//! `cargo bench --bench reference_tape`; `peers/compare.py` prints these beside the goals.
+
+use std::cell::{Cell, UnsafeCell};
+use std::hint::black_box;
+use std::ops::{Add, Mul};
+
+use criterion::{Criterion, criterion_group, criterion_main};
+use tapegrad::nn::{self, Dataset, Run};
+use tapegrad::{Tape, Value};
+
+/// One node: `grads[a] += da * g` and `grads[b] += db * g` is all the sweep does with it. A
+/// node with one operand has `b = 0` and `db = 0`.
+#[derive(Clone, Copy, Default)]
+struct Record {
+    a: u32,
+    b: u32,
+    da: f64,
+    db: f64,
+}
+
+/// The reference tape: records in creation order, and the gradients of the last sweep.
+struct Reference {
+    records: UnsafeCell<Vec<Record>>,
+    len: Cell<usize>,
+    grads: Vec<f64>,
+}
+
+/// A number on the reference tape.
+#[derive(Clone, Copy)]
+struct Scalar<'r> {
+    tape: &'r Reference,
+    index: u32,
+    value: f64,
+}
+
+impl Reference {
+    /// A tape that holds `capacity` nodes.
+    fn new(capacity: usize) -> Self {
+        Reference {
+            records: UnsafeCell::new(vec![Record::default(); capacity]),
+            len: Cell::new(0),
+            grads: vec![0.0; capacity],
+        }
+    }
+
+    /// Empties the tape for a computation of at most `nodes` nodes.
+    ///
+    /// # Safety
+    /// The caller records at most `nodes` nodes before the next `begin`: `record` does not
+    /// check, which is the point of this tape.
+    unsafe fn begin(&mut self, nodes: usize) {
+        assert!(nodes <= self.grads.len(), "the reference tape is too small");
+        self.len.set(0);
+    }
+
+    #[inline(always)]
+    fn record(&self, a: u32, b: u32, da: f64, db: f64, value: f64) -> Scalar<'_> {
+        let index = self.len.get();
+        // SAFETY: `begin` sized the records for every node the caller records (its contract),
+        // and no reference into `records` is alive here: `backward` takes `&mut self`.
+        unsafe {
+            let records = &mut *self.records.get();
+            debug_assert!(index < records.len());
+            *records.get_unchecked_mut(index) = Record { a, b, da, db };
+        }
+        self.len.set(index + 1);
+        Scalar {
+            tape: self,
+            index: index as u32,
+            value,
+        }
+    }
+
+    fn var(&self, value: f64) -> Scalar<'_> {
+        self.record(0, 0, 0.0, 0.0, value)
+    }
+
+    /// Sets `grads[i]` to d(node `y`)/d(node `i`) for every node.
+    fn backward(&mut self, y: u32) {
+        let y = y as usize;
+        let records = &self.records.get_mut()[..=y];
+        let grads = &mut self.grads[..=y];
+        grads.fill(0.0);
+        grads[y] = 1.0;
+        for (i, record) in records.iter().enumerate().skip(1).rev() {
+            let g = grads[i];
+            if g != 0.0 {
+                // SAFETY: a record's operands are nodes recorded before it, so below `i`
+                // (this benchmark has one reference tape, so no operand comes from another).
+                unsafe {
+                    *grads.get_unchecked_mut(record.a as usize) += record.da * g;
+                    *grads.get_unchecked_mut(record.b as usize) += record.db * g;
+                }
+            }
+        }
+    }
+}
+
+// Each op with its local derivatives, as tapegrad's `ops` module has them.
+impl<'r> Add for Scalar<'r> {
+    type Output = Scalar<'r>;
+    #[inline(always)]
+    fn add(self, o: Scalar<'r>) -> Scalar<'r> {
+        // d(a + b)/da = d(a + b)/db = 1
+        self.tape
+            .record(self.index, o.index, 1.0, 1.0, self.value + o.value)
+    }
+}
+
+impl<'r> Mul for Scalar<'r> {
+    type Output = Scalar<'r>;
+    #[inline(always)]
+    fn mul(self, o: Scalar<'r>) -> Scalar<'r> {
+        // d(a b)/da = b, d(a b)/db = a
+        self.tape.record(
+            self.index,
+            o.index,
+            o.value,
+            self.value,
+            self.value * o.value,
+        )
+    }
+}
+
+impl<'r> Add<f64> for Scalar<'r> {
+    type Output = Scalar<'r>;
+    #[inline(always)]
+    fn add(self, c: f64) -> Scalar<'r> {
+        // d(a + c)/da = 1
+        self.tape.record(self.index, 0, 1.0, 0.0, self.value + c)
+    }
+}
+
+impl<'r> Mul<f64> for Scalar<'r> {
+    type Output = Scalar<'r>;
+    #[inline(always)]
+    fn mul(self, c: f64) -> Scalar<'r> {
+        // d(a c)/da = c
+        self.tape.record(self.index, 0, c, 0.0, self.value * c)
+    }
+}
+
+impl<'r> Scalar<'r> {
+    #[inline(always)]
+    fn relu(self) -> Scalar<'r> {
+        // d relu(a)/da = 1 where a > 0, else 0
+        let slope = if self.value > 0.0 { 1.0 } else { 0.0 };
+        self.tape
+            .record(self.index, 0, slope, 0.0, self.value.max(0.0))
+    }
+
+    #[inline(always)]
+    fn tanh(self) -> Scalar<'r> {
+        // d tanh(a)/da = 1 - tanh(a)^2
+        let t = self.value.tanh();
+        self.tape.record(self.index, 0, 1.0 - t * t, 0.0, t)
+    }
+}
+
+/// What the workloads need of a number on a tape: tapegrad's `Value` and the reference's
+/// `Scalar` both run the same code below.
+trait Number:
+    Copy + Add<Output = Self> + Mul<Output = Self> + Add<f64, Output = Self> + Mul<f64, Output = Self>
+{
+    fn relu(self) -> Self;
+}
+
+impl Number for Value<'_> {
+    fn relu(self) -> Self {
+        Value::relu(self)
+    }
+}
+
+impl Number for Scalar<'_> {
+    fn relu(self) -> Self {
+        Scalar::relu(self)
+    }
+}
+
+const INPUTS: usize = 1_000_000;
+
+/// Goal 1's workload on the reference tape: `y = sum_i tanh(0.5 x_i + 0.1) x_i`, its gradient
+/// read into `grads`. With `grads` as `None`, the recording alone.
+fn cheap_gradient(tape: &mut Reference, x: &[f64], grads: Option<&mut Vec<f64>>) -> f64 {
+    let nodes = x.len() + 1 + 5 * x.len();
+    // SAFETY: the inputs, the sum's start, and five nodes an input; checked below.
+    unsafe { tape.begin(nodes) };
+    let r = &*tape;
+    // The inputs are the first nodes, so they need no handle each (tapegrad's `Run`).
+    x.iter().for_each(|&v| _ = r.var(v));
+    let input = |i: usize| Scalar {
+        tape: r,
+        index: i as u32,
+        value: x[i],
+    };
+    let mut y = r.var(0.0);
+    for i in 0..x.len() {
+        let x = input(i);
+        y = y + (x * 0.5 + 0.1).tanh() * x;
+    }
+    let (y, y_index) = (y.value, y.index);
+    assert_eq!(tape.len.get(), nodes);
+    if let Some(grads) = grads {
+        tape.backward(y_index);
+        grads.clear();
+        grads.extend_from_slice(&tape.grads[..x.len()]);
+    }
+    y
+}
+
+/// Goal 1's workload on tapegrad, as `benches/cheap_gradient.rs` writes it.
+fn tapegrad_cheap_gradient(x: &[f64], grads: &mut Vec<f64>) -> f64 {
+    let tape = Tape::new();
+    let xs = Run::vars(&tape, x);
+    let y: Value = xs.iter().map(|x| (0.5 * x + 0.1).tanh() * x).sum();
+    y.backward();
+    xs.grads_into(grads);
+    y.data()
+}
+
+const SIZES: [usize; 4] = [2, 16, 16, 1];
+
+/// Goal 2's workload, as `benches/micrograd_step.rs` writes it: micrograd's moons loss with one
+/// node per `+`, `*` and `relu`, its parameters made by `var`. Returns the loss and the
+/// parameters.
+fn micrograd_loss<S: Number>(
+    var: impl Fn(f64) -> S,
+    params: &[f64],
+    data: &Dataset,
+) -> (S, Vec<S>) {
+    let p: Vec<S> = params.iter().map(|&v| var(v)).collect();
+    let mut total = var(0.0);
+    let (mut act, mut next) = (Vec::with_capacity(16), Vec::with_capacity(16));
+    for (x, target) in data.iter() {
+        act.clear();
+        act.extend(x.iter().map(|&v| var(v)));
+        let mut offset = 0;
+        for layer in 0..3 {
+            let inputs = SIZES[layer];
+            next.clear();
+            for _ in 0..SIZES[layer + 1] {
+                let mut sum = p[offset + inputs];
+                for (&w, &x) in p[offset..offset + inputs].iter().zip(&act) {
+                    sum = sum + w * x;
+                }
+                next.push(if layer < 2 { sum.relu() } else { sum });
+                offset += inputs + 1;
+            }
+            std::mem::swap(&mut act, &mut next);
+        }
+        total = total + (act[0] * -target + 1.0).relu();
+    }
+    let mut squares = p[0] * p[0];
+    for &q in &p[1..] {
+        squares = squares + q * q;
+    }
+    (total * (1.0 / data.len() as f64) + squares * 1e-4, p)
+}
+
+/// The nodes `micrograd_loss` records for `params` parameters and `points` points.
+fn micrograd_nodes(params: usize, points: usize) -> usize {
+    // Per point: two inputs, two nodes a weight, a relu a hidden neuron, four for its term.
+    let weights: usize = (0..3).map(|l| SIZES[l] * SIZES[l + 1]).sum();
+    let per_point = 2 + 2 * weights + 32 + 4;
+    // The parameters and the running total; the squares (two a parameter but the first);
+    // the mean, the scaled penalty and their sum.
+    params + 1 + points * per_point + (2 * params - 1) + 3
+}
+
+/// Goal 2's loss on the reference tape, its gradient written into `grads`; with `grads` as
+/// `None`, the recording alone.
+fn reference_micrograd_loss(
+    tape: &mut Reference,
+    params: &[f64],
+    data: &Dataset,
+    grads: Option<&mut [f64]>,
+) -> f64 {
+    let nodes = micrograd_nodes(params.len(), data.len());
+    // SAFETY: `micrograd_nodes` counts the nodes `micrograd_loss` records; checked below.
+    unsafe { tape.begin(nodes) };
+    let (loss, p) = micrograd_loss(|v| tape.var(v), params, data);
+    // The parameters are the first nodes.
+    debug_assert!(p.iter().enumerate().all(|(i, q)| q.index as usize == i));
+    drop(p);
+    let (loss, loss_index) = (loss.value, loss.index);
+    assert_eq!(tape.len.get(), nodes);
+    if let Some(grads) = grads {
+        tape.backward(loss_index);
+        grads.copy_from_slice(&tape.grads[..params.len()]);
+    }
+    loss
+}
+
+/// micrograd's training run, one step an iteration, as in `benches/micrograd_step.rs`.
+struct Trainer {
+    initial: Vec<f64>,
+    params: Vec<f64>,
+    grads: Vec<f64>,
+    step: usize,
+}
+
+impl Trainer {
+    fn new() -> Self {
+        let count: usize = (0..3).map(|l| (SIZES[l] + 1) * SIZES[l + 1]).sum();
+        let initial: Vec<f64> = (0..count)
+            .map(|i| ((i * 7919 % 2001) as f64 / 1000.0) - 1.0)
+            .collect();
+        Trainer {
+            params: initial.clone(),
+            initial,
+            grads: vec![0.0; count],
+            step: 0,
+        }
+    }
+
+    /// One SGD step with micrograd's schedule; with `backward` false, only the recording (and
+    /// the parameters do not move).
+    fn step(&mut self, tape: &mut Reference, data: &Dataset, backward: bool) -> f64 {
+        if self.step % 100 == 0 {
+            self.params.copy_from_slice(&self.initial);
+        }
+        let grads = backward.then_some(&mut self.grads[..]);
+        let loss = reference_micrograd_loss(tape, &self.params, data, grads);
+        if backward {
+            let lr = 1.0 - 0.9 * (self.step % 100) as f64 / 100.0;
+            for (w, g) in self.params.iter_mut().zip(&self.grads) {
+                *w -= lr * g;
+            }
+        }
+        self.step += 1;
+        loss
+    }
+}
+
+/// The reference tape computes what tapegrad computes on both workloads.
+fn check(tape: &mut Reference, x: &[f64], data: &Dataset) {
+    let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1.0);
+
+    let (mut expected, mut got) = (Vec::new(), Vec::new());
+    let y = cheap_gradient(tape, x, Some(&mut got));
+    assert!(close(y, tapegrad_cheap_gradient(x, &mut expected)));
+    assert!(expected.iter().zip(&got).all(|(&a, &b)| close(a, b)));
+
+    let params = Trainer::new().initial;
+    let mut got = vec![0.0; params.len()];
+    let loss = reference_micrograd_loss(tape, &params, data, Some(&mut got));
+    let tapegrad = Tape::new();
+    let (expected_loss, p) = micrograd_loss(|v| tapegrad.var(v), &params, data);
+    expected_loss.backward();
+    assert_eq!(tapegrad.len(), micrograd_nodes(params.len(), data.len()));
+    assert!(close(loss, expected_loss.data()));
+    assert!(p.iter().zip(&got).all(|(q, &g)| close(q.grad(), g)));
+}
+
+fn bench(c: &mut Criterion) {
+    let x: Vec<f64> = (0..INPUTS).map(|i| (i as f64 * 0.37).sin()).collect();
+    let data = nn::moons(100, 0.1, 4);
+    let mut tape = Reference::new(6 * INPUTS + 1);
+    check(&mut tape, &x, &data);
+
+    let mut group = c.benchmark_group("reference_tape");
+    group.sample_size(30);
+    let mut grads = Vec::with_capacity(INPUTS);
+    group.bench_function("cheap_gradient", |b| {
+        b.iter(|| cheap_gradient(&mut tape, black_box(&x), Some(&mut grads)))
+    });
+    group.bench_function("cheap_gradient_record", |b| {
+        b.iter(|| cheap_gradient(&mut tape, black_box(&x), None))
+    });
+    group.sample_size(100);
+    let mut trainer = Trainer::new();
+    group.bench_function("micrograd_step", |b| {
+        b.iter(|| trainer.step(&mut tape, &data, true))
+    });
+    let mut trainer = Trainer::new();
+    group.bench_function("micrograd_step_record", |b| {
+        b.iter(|| trainer.step(&mut tape, &data, false))
+    });
+    group.finish();
+}
+
+criterion_group!(benches, bench);
+criterion_main!(benches);
