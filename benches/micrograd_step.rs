@@ -7,11 +7,12 @@
 //!
 //! `cargo bench --bench micrograd_step`
 
+mod micrograd_run;
+
 use criterion::{Criterion, criterion_group, criterion_main};
+use micrograd_run::{SIZES, TrainingRun};
 use tapegrad::nn::{self, Dataset};
 use tapegrad::{Tape, Value};
-
-const SIZES: [usize; 4] = [2, 16, 16, 1];
 
 /// A neuron as micrograd writes it: `sum(w_i * x_i, b)`, then relu for hidden layers.
 fn neuron<'t>(w: &[Value<'t>], b: Value<'t>, x: &[Value<'t>], relu: bool) -> Value<'t> {
@@ -57,57 +58,21 @@ fn loss_and_gradient(tape: &Tape, params: &[f64], data: &Dataset, grads: &mut [f
     loss.data()
 }
 
-/// micrograd's demo: 100 steps from the same initial weights. Every benchmark iteration is
-/// one step of such a run; after the 100th the run starts again, so that the steps measured
-/// are those of real training (not of a network diverging under endless restarts of the
-/// schedule).
-struct Trainer {
-    initial: Vec<f64>,
-    params: Vec<f64>,
-    grads: Vec<f64>,
-    tape: Tape,
-    step: usize,
-}
-
-impl Trainer {
-    fn new() -> Self {
-        let count: usize = (0..3).map(|l| (SIZES[l] + 1) * SIZES[l + 1]).sum();
-        // Deterministic weights in (-1, 1), as micrograd's uniform initialisation.
-        let initial: Vec<f64> = (0..count)
-            .map(|i| ((i * 7919 % 2001) as f64 / 1000.0) - 1.0)
-            .collect();
-        Trainer {
-            params: initial.clone(),
-            initial,
-            grads: vec![0.0; count],
-            tape: Tape::new(),
-            step: 0,
-        }
-    }
-
-    /// One SGD step with micrograd's schedule over 100 steps.
-    fn step(&mut self, data: &Dataset) -> f64 {
-        if self.step % 100 == 0 {
-            self.params.copy_from_slice(&self.initial);
-        }
-        self.tape.clear();
-        let loss = loss_and_gradient(&self.tape, &self.params, data, &mut self.grads);
-        let lr = 1.0 - 0.9 * (self.step % 100) as f64 / 100.0;
-        for (w, g) in self.params.iter_mut().zip(&self.grads) {
-            *w -= lr * g;
-        }
-        self.step += 1;
-        loss
-    }
-}
-
 fn bench(c: &mut Criterion) {
     let data = nn::moons(100, 0.1, 4);
-    let mut trainer = Trainer::new();
+    let mut run = TrainingRun::new();
+    let mut tape = Tape::new();
     let mut group = c.benchmark_group("micrograd_step");
-    group.bench_function("one_thread", |b| b.iter(|| trainer.step(&data)));
+    group.bench_function("one_thread", |b| {
+        b.iter(|| {
+            run.step(|params, grads| {
+                tape.clear();
+                loss_and_gradient(&tape, params, &data, grads)
+            })
+        })
+    });
     group.finish();
-    println!("micrograd_step: {} nodes a step", trainer.tape.len());
+    println!("micrograd_step: {} nodes a step", tape.len());
 }
 
 criterion_group!(benches, bench);

@@ -19,7 +19,10 @@ use std::cell::{Cell, UnsafeCell};
 use std::hint::black_box;
 use std::ops::{Add, Mul};
 
+mod micrograd_run;
+
 use criterion::{Criterion, criterion_group, criterion_main};
+use micrograd_run::{SIZES, TrainingRun};
 use tapegrad::nn::{self, Dataset, Run};
 use tapegrad::{Tape, Value};
 
@@ -233,8 +236,6 @@ fn tapegrad_cheap_gradient(x: &[f64], grads: &mut Vec<f64>) -> f64 {
     y.data()
 }
 
-const SIZES: [usize; 4] = [2, 16, 16, 1];
-
 /// Goal 2's workload, as `benches/micrograd_step.rs` writes it: micrograd's moons loss with one
 /// node per `+`, `*` and `relu`, its parameters made by `var`. Returns the loss and the
 /// parameters.
@@ -306,47 +307,6 @@ fn reference_micrograd_loss(
     loss
 }
 
-/// micrograd's training run, one step an iteration, as in `benches/micrograd_step.rs`.
-struct Trainer {
-    initial: Vec<f64>,
-    params: Vec<f64>,
-    grads: Vec<f64>,
-    step: usize,
-}
-
-impl Trainer {
-    fn new() -> Self {
-        let count: usize = (0..3).map(|l| (SIZES[l] + 1) * SIZES[l + 1]).sum();
-        let initial: Vec<f64> = (0..count)
-            .map(|i| ((i * 7919 % 2001) as f64 / 1000.0) - 1.0)
-            .collect();
-        Trainer {
-            params: initial.clone(),
-            initial,
-            grads: vec![0.0; count],
-            step: 0,
-        }
-    }
-
-    /// One SGD step with micrograd's schedule; with `backward` false, only the recording (and
-    /// the parameters do not move).
-    fn step(&mut self, tape: &mut Reference, data: &Dataset, backward: bool) -> f64 {
-        if self.step % 100 == 0 {
-            self.params.copy_from_slice(&self.initial);
-        }
-        let grads = backward.then_some(&mut self.grads[..]);
-        let loss = reference_micrograd_loss(tape, &self.params, data, grads);
-        if backward {
-            let lr = 1.0 - 0.9 * (self.step % 100) as f64 / 100.0;
-            for (w, g) in self.params.iter_mut().zip(&self.grads) {
-                *w -= lr * g;
-            }
-        }
-        self.step += 1;
-        loss
-    }
-}
-
 /// The reference tape computes what tapegrad computes on both workloads.
 fn check(tape: &mut Reference, x: &[f64], data: &Dataset) {
     let close = |a: f64, b: f64| (a - b).abs() <= 1e-12 * a.abs().max(b.abs()).max(1.0);
@@ -356,15 +316,17 @@ fn check(tape: &mut Reference, x: &[f64], data: &Dataset) {
     assert!(close(y, tapegrad_cheap_gradient(x, &mut expected)));
     assert!(expected.iter().zip(&got).all(|(&a, &b)| close(a, b)));
 
-    let params = Trainer::new().initial;
-    let mut got = vec![0.0; params.len()];
-    let loss = reference_micrograd_loss(tape, &params, data, Some(&mut got));
-    let tapegrad = Tape::new();
-    let (expected_loss, p) = micrograd_loss(|v| tapegrad.var(v), &params, data);
-    expected_loss.backward();
-    assert_eq!(tapegrad.len(), micrograd_nodes(params.len(), data.len()));
-    assert!(close(loss, expected_loss.data()));
-    assert!(p.iter().zip(&got).all(|(q, &g)| close(q.grad(), g)));
+    // The first step of a run, at its initial weights.
+    TrainingRun::new().step(|params, got| {
+        let loss = reference_micrograd_loss(tape, params, data, Some(got));
+        let tapegrad = Tape::new();
+        let (expected, p) = micrograd_loss(|v| tapegrad.var(v), params, data);
+        expected.backward();
+        assert_eq!(tapegrad.len(), micrograd_nodes(params.len(), data.len()));
+        assert!(close(loss, expected.data()));
+        assert!(p.iter().zip(got.iter()).all(|(q, &g)| close(q.grad(), g)));
+        loss
+    });
 }
 
 fn bench(c: &mut Criterion) {
@@ -383,13 +345,19 @@ fn bench(c: &mut Criterion) {
         b.iter(|| cheap_gradient(&mut tape, black_box(&x), None))
     });
     group.sample_size(100);
-    let mut trainer = Trainer::new();
+    let mut run = TrainingRun::new();
     group.bench_function("micrograd_step", |b| {
-        b.iter(|| trainer.step(&mut tape, &data, true))
+        b.iter(|| {
+            run.step(|params, grads| {
+                reference_micrograd_loss(&mut tape, params, &data, Some(grads))
+            })
+        })
     });
-    let mut trainer = Trainer::new();
+    // The recording alone: the gradient stays zero, so the weights stay the initial ones (the
+    // nodes recorded are the same whatever the weights).
+    let mut run = TrainingRun::new();
     group.bench_function("micrograd_step_record", |b| {
-        b.iter(|| trainer.step(&mut tape, &data, false))
+        b.iter(|| run.step(|params, _| reference_micrograd_loss(&mut tape, params, &data, None)))
     });
     group.finish();
 }
