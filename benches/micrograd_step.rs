@@ -7,50 +7,17 @@
 //!
 //! `cargo bench --bench micrograd_step`
 
-mod micrograd_run;
+mod micrograd;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use micrograd_run::{SIZES, TrainingRun};
+use micrograd::TrainingRun;
+use tapegrad::Tape;
 use tapegrad::nn::{self, Dataset};
-use tapegrad::{Tape, Value};
 
-/// A neuron as micrograd writes it: `sum(w_i * x_i, b)`, then relu for hidden layers.
-fn neuron<'t>(w: &[Value<'t>], b: Value<'t>, x: &[Value<'t>], relu: bool) -> Value<'t> {
-    let mut act = b;
-    for (&wi, &xi) in w.iter().zip(x) {
-        act += wi * xi;
-    }
-    if relu { act.relu() } else { act }
-}
-
-/// The mean hinge loss plus the L2 penalty, recorded on `tape`; runs backward and writes the
-/// parameters' gradients into `grads`. Returns the loss.
+/// The loss of `micrograd::loss` on `tape`; runs backward and writes the parameters'
+/// gradients into `grads`. Returns the loss.
 fn loss_and_gradient(tape: &Tape, params: &[f64], data: &Dataset, grads: &mut [f64]) -> f64 {
-    let p: Vec<Value> = params.iter().map(|&v| tape.var(v)).collect();
-    let mut total = tape.constant(0.0);
-    // Each layer's outputs, in two buffers reused for every layer and point of the step.
-    let (mut act, mut next) = (Vec::with_capacity(16), Vec::with_capacity(16));
-    for (x, target) in data.iter() {
-        act.clear();
-        act.extend(x.iter().map(|&v| tape.var(v)));
-        let mut offset = 0;
-        for layer in 0..3 {
-            let inputs = SIZES[layer];
-            next.clear();
-            for _ in 0..SIZES[layer + 1] {
-                let w = &p[offset..offset + inputs];
-                next.push(neuron(w, p[offset + inputs], &act, layer < 2));
-                offset += inputs + 1;
-            }
-            std::mem::swap(&mut act, &mut next);
-        }
-        total += (1.0 + -target * act[0]).relu();
-    }
-    let mut squares = p[0] * p[0];
-    for &q in &p[1..] {
-        squares += q * q;
-    }
-    let loss = total * (1.0 / data.len() as f64) + 1e-4 * squares;
+    let (loss, p) = micrograd::loss(|v| tape.var(v), params, data);
     loss.backward();
     for (g, v) in grads.iter_mut().zip(&p) {
         *g = v.grad();
@@ -72,6 +39,10 @@ fn bench(c: &mut Criterion) {
         })
     });
     group.finish();
+    assert_eq!(
+        tape.len(),
+        micrograd::nodes(micrograd::parameters(), data.len())
+    );
     println!("micrograd_step: {} nodes a step", tape.len());
 }
 

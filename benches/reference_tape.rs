@@ -9,9 +9,10 @@
 //! describe and that the "means worth trying" point toward. If tapegrad's figures sit
 //! near this tape's, no tape layout is going to meet those goals alone.
 //!
-//! Both workloads match the goal benchmarks' node for node, except that goal 1's sum is a
-//! chain of additions here (one node a term) rather than one fused node; `reference_tape`'s
-//! checks compare the results with tapegrad's.
+//! Goal 2's loss is the very code `micrograd_step.rs` runs (`micrograd::loss`, generic over
+//! the number type), and goal 1's workload matches `cheap_gradient.rs` node for node, except
+//! that its sum is a chain of additions here (one node a term) rather than one fused node.
+//! `check` compares both results with tapegrad's before anything is timed.
 //!
 //! `cargo bench --bench reference_tape`; `peers/compare.py` prints these beside the goals.
 
@@ -19,10 +20,10 @@ use std::cell::{Cell, UnsafeCell};
 use std::hint::black_box;
 use std::ops::{Add, Mul};
 
-mod micrograd_run;
+mod micrograd;
 
 use criterion::{Criterion, criterion_group, criterion_main};
-use micrograd_run::{SIZES, TrainingRun};
+use micrograd::{Number, TrainingRun};
 use tapegrad::nn::{self, Dataset, Run};
 use tapegrad::{Tape, Value};
 
@@ -175,20 +176,6 @@ impl<'r> Scalar<'r> {
     }
 }
 
-/// What the workloads need of a number on a tape: tapegrad's `Value` and the reference's
-/// `Scalar` both run the same code below.
-trait Number:
-    Copy + Add<Output = Self> + Mul<Output = Self> + Add<f64, Output = Self> + Mul<f64, Output = Self>
-{
-    fn relu(self) -> Self;
-}
-
-impl Number for Value<'_> {
-    fn relu(self) -> Self {
-        Value::relu(self)
-    }
-}
-
 impl Number for Scalar<'_> {
     fn relu(self) -> Self {
         Scalar::relu(self)
@@ -236,53 +223,6 @@ fn tapegrad_cheap_gradient(x: &[f64], grads: &mut Vec<f64>) -> f64 {
     y.data()
 }
 
-/// Goal 2's workload, as `benches/micrograd_step.rs` writes it: micrograd's moons loss with one
-/// node per `+`, `*` and `relu`, its parameters made by `var`. Returns the loss and the
-/// parameters.
-fn micrograd_loss<S: Number>(
-    var: impl Fn(f64) -> S,
-    params: &[f64],
-    data: &Dataset,
-) -> (S, Vec<S>) {
-    let p: Vec<S> = params.iter().map(|&v| var(v)).collect();
-    let mut total = var(0.0);
-    let (mut act, mut next) = (Vec::with_capacity(16), Vec::with_capacity(16));
-    for (x, target) in data.iter() {
-        act.clear();
-        act.extend(x.iter().map(|&v| var(v)));
-        let mut offset = 0;
-        for layer in 0..3 {
-            let inputs = SIZES[layer];
-            next.clear();
-            for _ in 0..SIZES[layer + 1] {
-                let mut sum = p[offset + inputs];
-                for (&w, &x) in p[offset..offset + inputs].iter().zip(&act) {
-                    sum = sum + w * x;
-                }
-                next.push(if layer < 2 { sum.relu() } else { sum });
-                offset += inputs + 1;
-            }
-            std::mem::swap(&mut act, &mut next);
-        }
-        total = total + (act[0] * -target + 1.0).relu();
-    }
-    let mut squares = p[0] * p[0];
-    for &q in &p[1..] {
-        squares = squares + q * q;
-    }
-    (total * (1.0 / data.len() as f64) + squares * 1e-4, p)
-}
-
-/// The nodes `micrograd_loss` records for `params` parameters and `points` points.
-fn micrograd_nodes(params: usize, points: usize) -> usize {
-    // Per point: two inputs, two nodes a weight, a relu a hidden neuron, four for its term.
-    let weights: usize = (0..3).map(|l| SIZES[l] * SIZES[l + 1]).sum();
-    let per_point = 2 + 2 * weights + 32 + 4;
-    // The parameters and the running total; the squares (two a parameter but the first);
-    // the mean, the scaled penalty and their sum.
-    params + 1 + points * per_point + (2 * params - 1) + 3
-}
-
 /// Goal 2's loss on the reference tape, its gradient written into `grads`; with `grads` as
 /// `None`, the recording alone.
 fn reference_micrograd_loss(
@@ -291,10 +231,10 @@ fn reference_micrograd_loss(
     data: &Dataset,
     grads: Option<&mut [f64]>,
 ) -> f64 {
-    let nodes = micrograd_nodes(params.len(), data.len());
-    // SAFETY: `micrograd_nodes` counts the nodes `micrograd_loss` records; checked below.
+    let nodes = micrograd::nodes(params.len(), data.len());
+    // SAFETY: `micrograd::nodes` counts the nodes `micrograd::loss` records; checked below.
     unsafe { tape.begin(nodes) };
-    let (loss, p) = micrograd_loss(|v| tape.var(v), params, data);
+    let (loss, p) = micrograd::loss(|v| tape.var(v), params, data);
     // The parameters are the first nodes.
     debug_assert!(p.iter().enumerate().all(|(i, q)| q.index as usize == i));
     drop(p);
@@ -320,9 +260,9 @@ fn check(tape: &mut Reference, x: &[f64], data: &Dataset) {
     TrainingRun::new().step(|params, got| {
         let loss = reference_micrograd_loss(tape, params, data, Some(got));
         let tapegrad = Tape::new();
-        let (expected, p) = micrograd_loss(|v| tapegrad.var(v), params, data);
+        let (expected, p) = micrograd::loss(|v| tapegrad.var(v), params, data);
         expected.backward();
-        assert_eq!(tapegrad.len(), micrograd_nodes(params.len(), data.len()));
+        assert_eq!(tapegrad.len(), micrograd::nodes(params.len(), data.len()));
         assert!(close(loss, expected.data()));
         assert!(p.iter().zip(got.iter()).all(|(q, &g)| close(q.grad(), g)));
         loss
