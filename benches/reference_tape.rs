@@ -7,7 +7,7 @@
 //! check (the caller sizes it up front), no op byte and no stored values, so it cannot take a
 //! second derivative, print a graph or trace a sweep. It is the layout that the textbooks
 //! describe and that the "means worth trying" point toward. If tapegrad's figures sit
-//! near this tape's, no tape layout is going to meet those goals alone.
+//! near this tape's, a change of layout alone will not meet those goals.
 //!
 //! Goal 2's loss is the very code `micrograd_step.rs` runs (`micrograd::loss`, generic over
 //! the number type), and goal 1's workload matches `cheap_gradient.rs` node for node, except
