@@ -3,7 +3,8 @@
 //! One SGD step of micrograd's two-moons demo (MLP 2-16-16-1 with ReLU, 100 points, hinge
 //! loss plus 1e-4 L2, a fresh graph every step) written with elementary operators only: one
 //! node per `+`, `*` and `relu`, as micrograd's `Neuron` does it, on one thread and one tape
-//! reused from step to step. `peers/compare.py` sets the median beside PyTorch's.
+//! reused from step to step. The loss and the training run are in `benches/micrograd/`,
+//! shared with `reference_tape.rs`. `peers/compare.py` sets the median beside PyTorch's.
 //!
 //! `cargo bench --bench micrograd_step`
 
