@@ -45,6 +45,10 @@ def git(*args, cwd=ROOT):
 def build(source, benches, into):
     """Builds the benchmarks in `source` and copies their executables into `into`."""
     command = ["cargo", "bench", "--no-run", "--message-format=json"]
+    if (Path(source) / "benches" / "Cargo.toml").exists():
+        # The benchmarks are a workspace member of their own (older revisions kept them in
+        # the library's package).
+        command[2:2] = ["-p", "tapegrad-benches"]
     for bench in benches:
         command += ["--bench", bench]
     built = subprocess.run(command, cwd=source, capture_output=True, text=True,

@@ -44,9 +44,9 @@ def criterion_median_us(group, name):
 
 
 def cargo_bench(bench):
-    print(f"== cargo bench --bench {bench}", flush=True)
+    print(f"== cargo bench -p tapegrad-benches --bench {bench}", flush=True)
     return subprocess.run(
-        ["cargo", "bench", "--bench", bench, "--", "--noplot"],
+        ["cargo", "bench", "-p", "tapegrad-benches", "--bench", bench, "--", "--noplot"],
         cwd=ROOT, check=True, capture_output=True, text=True,
     ).stdout
 
