@@ -180,31 +180,23 @@
 //! also means `0 * sqrt(x)` at `x = 0` gives `x` a gradient of 0, where PyTorch gives NaN.
 
 #![deny(missing_docs)]
+#![deny(unsafe_code)]
 
-mod column;
-mod derivatives;
-#[cfg(test)]
-mod every_op_higher_order_tests;
-#[cfg(test)]
-mod every_op_tests;
-mod functions;
-mod fused;
-mod gradient;
 pub mod nn;
-#[cfg(test)]
-mod op_sampling;
-mod operators;
-mod ops;
-mod real;
-mod tape;
 pub mod teach;
+
+// The rules (each op's value and derivative), the two tapes that run them, and the `Value` API.
+// `unsafe` is allowed in the fast tape alone (and in `nn`'s thread pool).
+mod fast;
+pub mod plain;
+mod rules;
 mod value;
 
-pub use derivatives::{hessian, hessian_vector_product, jacobian, value_and_gradient};
-pub use fused::Activation;
-pub use tape::Tape;
+pub use fast::Tape;
 pub use teach::gradcheck;
 pub use value::Value;
+pub use value::derivatives::{hessian, hessian_vector_product, jacobian, value_and_gradient};
+pub use value::fused::Activation;
 
 /// The README's Rust examples, run as doc tests so that a newcomer's first steps keep working.
 #[cfg(doctest)]

@@ -5,7 +5,7 @@ use rand::rngs::StdRng;
 
 use super::module::check_sizes;
 use super::{Activation, Init, Layer, Module, Run};
-use crate::tape::Tape;
+use crate::fast::Tape;
 
 /// A multi-layer perceptron: layers applied one after the other.
 ///

@@ -1,7 +1,7 @@
 //! The `Module` trait: what neurons, layers and networks share.
 
 use super::Run;
-use crate::tape::Tape;
+use crate::fast::Tape;
 
 /// A piece of a network with parameters: a [`Neuron`](super::Neuron), a [`Layer`](super::Layer)
 /// or an [`Mlp`](super::Mlp).

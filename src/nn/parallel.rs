@@ -11,7 +11,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use super::pool::Pool;
 use super::{Dataset, Module, Run};
-use crate::tape::Tape;
+use crate::fast::Tape;
 use crate::value::Value;
 
 /// Computes a batch's loss and gradient on several threads, each with a tape of its own kept

@@ -8,8 +8,8 @@
 use std::borrow::Borrow;
 use std::fmt;
 
-use crate::ops::Op;
-use crate::tape::Tape;
+use crate::fast::Tape;
+use crate::rules::Op;
 use crate::value::Value;
 
 /// `len` consecutive nodes of one tape: a model's parameters, a point's inputs, or a layer's

@@ -44,7 +44,7 @@ pub use gradcheck::{
 pub use graph::Graph;
 pub use trace::{Contribution, Step, Trace};
 
-use crate::ops::Op;
+use crate::rules::Op;
 use crate::value::Value;
 
 /// One value of a recorded graph: where it sits on the tape, its name, the operation that

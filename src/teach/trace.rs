@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::{Kind, Node, Recorded, number, walk_back};
-use crate::ops::{Copied, Sweep};
+use crate::rules::{Copied, Sweep};
 use crate::value::Value;
 
 /// A record of one backward sweep: one [`Step`] per node the output depends on, newest

@@ -2,7 +2,7 @@
 //!
 //! Each one records one node. A plain `f64` operand is stored inside that node (`x * 0.5` is
 //! a single node, not a leaf for `0.5` and a product); the derivative rules are in
-//! [`crate::ops`].
+//! [`crate::rules`].
 //!
 //! ```
 //! let tape = tapegrad::Tape::new();
@@ -16,7 +16,7 @@
 
 use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
 
-use crate::ops::Op;
+use crate::rules::Op;
 use crate::value::Value;
 
 impl<'t> Add for Value<'t> {

@@ -21,8 +21,8 @@
 use proptest::prelude::*;
 
 use crate::Tape;
-use crate::op_sampling::{domain, record_op, sample_point};
-use crate::ops::Op;
+use crate::rules::Op;
+use crate::rules::op_sampling::{domain, record_op, sample_point};
 
 /// Every partial derivative of order `order >= 1` of `op` recorded alone at `x`, flattened:
 /// entry `p * n + j` of order `k + 1` is d/dx_j of entry `p` of order `k` (`n` operands).

@@ -1,6 +1,6 @@
 //! The arithmetic that derivative rules are written in.
 //!
-//! Every rule in [`crate::ops`] is written once, generically over [`Real`], and used twice:
+//! Every rule in [`crate::rules`] is written once, generically over [`Real`], and used twice:
 //! with `f64` by [`Value::backward`](crate::Value::backward), which only needs numbers, and with
 //! [`Value`] by [`Value::gradient`](crate::Value::gradient), which records the rule itself on the
 //! tape so that the gradient can be differentiated again.
@@ -62,7 +62,7 @@ impl Real for f64 {
         f64::cosh(self)
     }
     fn sigmoid(self) -> Self {
-        crate::ops::sigmoid(self)
+        crate::rules::sigmoid(self)
     }
     fn powf(self, exponent: f64) -> Self {
         f64::powf(self, exponent)

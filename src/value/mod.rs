@@ -1,10 +1,22 @@
-//! The `Value` handle: a node on a tape, used like an `f64`.
+//! The user-facing API: the `Value` handle, used like an `f64`, and what records on a tape.
+//!
+//! - `mod.rs` (here): the handle itself, `data`, `grad`, `backward`.
+//! - `operators.rs` and `functions.rs`: `+ - * /` and the methods of `f64`, one node each.
+//! - `fused.rs`: one node for a whole sum, dot product or neuron.
+//! - `gradient.rs`: the backward sweep recorded as values, for higher derivatives.
+//! - `derivatives.rs`: gradients, Hessians and Jacobians of a closure at a point.
 
 use std::cmp::Ordering;
 use std::fmt;
 
-use crate::ops::Op;
-use crate::tape::Tape;
+use crate::fast::Tape;
+use crate::rules::Op;
+
+pub(crate) mod derivatives;
+mod functions;
+pub(crate) mod fused;
+mod gradient;
+mod operators;
 
 /// A scalar recorded on a [`Tape`]: a small `Copy` handle (a tape reference, a node index, and
 /// the number itself).

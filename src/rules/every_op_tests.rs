@@ -11,8 +11,8 @@
 use proptest::prelude::*;
 
 use crate::Tape;
-use crate::op_sampling::{domain, record_op, sample_point};
-use crate::ops::Op;
+use crate::rules::Op;
+use crate::rules::op_sampling::{domain, record_op, sample_point};
 
 /// The leaves' gradients after a backward sweep from `op` recorded alone, and its value.
 fn backward_of(op: Op, x: &[f64], constants: &[f64]) -> (Vec<f64>, f64) {

@@ -7,8 +7,8 @@
 use std::fmt;
 use std::iter::{Product, Sum};
 
-use crate::ops::Op;
-use crate::tape::Tape;
+use crate::fast::Tape;
+use crate::rules::Op;
 use crate::value::Value;
 
 impl Tape {
@@ -379,7 +379,7 @@ const EMPTY_PRODUCT: &str = "the product of no Values has no tape to live on: st
 #[cfg(test)]
 mod tests {
     use crate::Tape;
-    use crate::ops::Op;
+    use crate::rules::Op;
 
     #[test]
     fn terms_in_step_are_stored_as_a_stride_and_others_as_a_list() {

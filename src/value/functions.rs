@@ -2,9 +2,9 @@
 //!
 //! Each method computes its value exactly as the `f64` method of the same name does, so code
 //! ports by changing types. The derivative rules, and what happens at kinks and outside a
-//! function's domain, are in the table of [`crate::ops`].
+//! function's domain, are in the table of [`crate::rules`].
 
-use crate::ops::Op;
+use crate::rules::Op;
 use crate::value::Value;
 
 /// Powers and roots.

@@ -3,7 +3,7 @@
 //!
 //! Shared by `every_op_tests` (first derivatives) and `every_op_higher_order_tests`.
 
-use crate::ops::{Layout, Op};
+use crate::rules::{Layout, Op};
 use crate::{Tape, Value};
 
 /// How to test one op: the interval of each operand, and the constants stored with it.

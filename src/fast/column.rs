@@ -5,6 +5,8 @@
 //! a cycle on the recording path, which is a handful of stores in all, so the tape keeps the
 //! lengths itself, packed in one word, and stores the arrays as `Column`s.
 
+#![allow(unsafe_code)]
+
 use std::mem::ManuallyDrop;
 use std::ptr::NonNull;
 

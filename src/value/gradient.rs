@@ -1,12 +1,12 @@
 //! Gradients as values: the backward sweep recorded on the tape, for higher derivatives.
 //!
 //! [`Value::backward`] runs the chain rule on plain numbers. [`Value::gradient`] runs the very
-//! same rules (those of [`crate::ops`]) on `Value`s instead, so every multiplication and sum
+//! same rules (those of [`crate::rules`]) on `Value`s instead, so every multiplication and sum
 //! of the backward pass becomes a node. The gradients it returns are ordinary values: call
 //! `backward` on one for second derivatives, or `gradient` again for third.
 
-use crate::ops::{Copied, Sweep};
-use crate::tape::{Tape, operand_words};
+use crate::fast::{Tape, operand_words};
+use crate::rules::{Copied, Sweep};
 use crate::value::Value;
 
 impl<'t> Value<'t> {

@@ -17,7 +17,7 @@
 //! | [`hessian_vector_product`] | one `gradient` and one backward sweep: `O(N)`, whatever `n` |
 //! | [`jacobian`] of `m` outputs | one backward sweep per output: `O(m N)` |
 
-use crate::tape::Tape;
+use crate::fast::Tape;
 use crate::value::Value;
 
 /// The value of `f` at `at` and its gradient there, from one backward sweep.

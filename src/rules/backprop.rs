@@ -1,0 +1,423 @@
+//! The chain-rule table: what every op passes back to each of its operands.
+//!
+//! For a node `y = f(a, b)` that receives the upstream gradient `g = d(out)/dy`, the chain rule
+//! says operand `a` receives `g * dy/da`. Each arm of [`Op::backprop`] is one such rule, with its
+//! math in a one-line comment. Where a derivative is zero by the op's form (a `relu` at rest,
+//! `floor` everywhere), the rule adds nothing at all, so no gradient path runs through it.
+//!
+//! The rules are generic over [`Real`]: `backward` runs them on `f64` (nothing recorded), and
+//! `gradient` runs them on `Value`s, which records them, so a gradient can be differentiated
+//! again. A rule reads its node through [`NodeData`] and sends its contributions through
+//! [`Sweep`], so the plain tape, the fast tape, `gradient` and the trace all run this one table.
+
+use std::ops::{Add, Div, Mul, Sub};
+
+use super::eval::fixed;
+use super::{Op, Real};
+
+impl Op {
+    /// The chain rule for one node: `g` arrives from above (`d out / d y`), and each operand
+    /// `p` receives `g * dy/dp` through `sweep.add`. `y` is the node's own value, and `node`
+    /// reads its operands and constants.
+    #[inline]
+    pub(crate) fn backprop<S: Real, W: Sweep<S>>(
+        self,
+        g: S,
+        y: S,
+        node: &impl NodeData,
+        sweep: &mut W,
+    ) where
+        f64: Add<S, Output = S> + Sub<S, Output = S> + Mul<S, Output = S> + Div<S, Output = S>,
+    {
+        use Op::*;
+        match self {
+            // Leaves: the sweep ends here.
+            Var | Const => {}
+            // y = a + b                 dy/da = 1, dy/db = 1
+            Add => {
+                let [a, b] = node.operands();
+                sweep.add(a, g);
+                sweep.add(b, g);
+            }
+            // y = a - b                 dy/da = 1, dy/db = -1
+            Sub => {
+                let [a, b] = node.operands();
+                sweep.add(a, g);
+                sweep.add(b, -g);
+            }
+            // y = a * b                 dy/da = b, dy/db = a
+            Mul => {
+                let [a, b] = node.operands();
+                let (va, vb) = (sweep.value(a), sweep.value(b));
+                sweep.add(a, g * vb);
+                sweep.add(b, g * va);
+            }
+            // y = a / b                 dy/da = 1/b, dy/db = -a/b² = -y/b
+            Div => {
+                let [a, b] = node.operands();
+                let vb = sweep.value(b);
+                sweep.add(a, g / vb);
+                sweep.add(b, -(g * y) / vb);
+            }
+            // y = a + k                 dy/da = 1
+            AddConst => sweep.add(node.operand(), g),
+            // y = k - a                 dy/da = -1
+            ConstSub => sweep.add(node.operand(), -g),
+            // y = a * k                 dy/da = k
+            MulConst => sweep.add(node.operand(), g * node.constant()),
+            // y = a / k                 dy/da = 1/k
+            DivConst => sweep.add(node.operand(), g / node.constant()),
+            // y = k / a                 dy/da = -k/a² = -y/a
+            ConstDiv => {
+                let [a] = node.operands();
+                sweep.add(a, -(g * y) / sweep.value(a));
+            }
+            // y = -a                    dy/da = -1
+            Neg => sweep.add(node.operand(), -g),
+            // y = 1/a                   dy/da = -1/a² = -y²
+            Recip => sweep.add(node.operand(), -(g * y * y)),
+            // y = a^k                   dy/da = k a^(k-1)   (0 when k = 0, even at a = 0)
+            Powf => {
+                let ([a], [k]) = (node.operands(), node.constants());
+                if k != 0.0 {
+                    sweep.add(a, g * k * sweep.value(a).powf(minus_one(k)));
+                }
+            }
+            // y = a^n                   dy/da = n a^(n-1)   (0 when n = 0, even at a = 0)
+            Powi => {
+                let ([a], [k]) = (node.operands(), node.constants());
+                let n = k as i32;
+                if n != 0 {
+                    sweep.add(a, g * k * sweep.value(a).powi(n - 1));
+                }
+            }
+            // y = a^b                   dy/da = b a^(b-1), dy/db = ln(a) y   (0 at a = 0, b >= 0)
+            Pow => {
+                let [a, b] = node.operands();
+                let (va, vb) = (sweep.value(a), sweep.value(b));
+                // At b = 0 this term is 0, but its derivative in b (a^(b-1)) is not: keep it
+                // for second derivatives wherever a^(b-1) is finite, so that 0 * inf never
+                // makes a NaN (at a = 0 it is dropped, and dy/da is 0).
+                if vb.data() != 0.0 || va.data().recip().is_finite() {
+                    sweep.add(a, g * vb * va.pow(vb - 1.0));
+                }
+                if !(va.data() == 0.0 && vb.data() >= 0.0) {
+                    sweep.add(b, g * y * va.ln());
+                }
+            }
+            // y = sqrt(a)               dy/da = 1 / (2 y)   (+inf at 0, NaN below)
+            Sqrt => sweep.add(node.operand(), g * 0.5 / y),
+            // y = cbrt(a)               dy/da = 1 / (3 y²)
+            Cbrt => sweep.add(node.operand(), g / (3.0 * y * y)),
+            // y = e^a                   dy/da = e^a = y
+            Exp => sweep.add(node.operand(), g * y),
+            // y = 2^a                   dy/da = ln(2) y
+            Exp2 => sweep.add(node.operand(), g * y * std::f64::consts::LN_2),
+            // y = e^a - 1               dy/da = e^a = y + 1
+            ExpM1 => sweep.add(node.operand(), g * (y + 1.0)),
+            // y = ln(a)                 dy/da = 1/a   (NaN for a < 0)
+            Ln => {
+                let [a] = node.operands();
+                let va = sweep.value(a);
+                sweep.add(a, nan_outside(va.data() >= 0.0, g / va));
+            }
+            // y = log2(a)               dy/da = 1 / (a ln 2)
+            Log2 => {
+                let [a] = node.operands();
+                let va = sweep.value(a);
+                let d = g / (va * std::f64::consts::LN_2);
+                sweep.add(a, nan_outside(va.data() >= 0.0, d));
+            }
+            // y = log10(a)              dy/da = 1 / (a ln 10)
+            Log10 => {
+                let [a] = node.operands();
+                let va = sweep.value(a);
+                let d = g / (va * std::f64::consts::LN_10);
+                sweep.add(a, nan_outside(va.data() >= 0.0, d));
+            }
+            // y = log_k(a)              dy/da = 1 / (a ln k)
+            Log => {
+                let ([a], [k]) = (node.operands(), node.constants());
+                let va = sweep.value(a);
+                sweep.add(a, nan_outside(va.data() >= 0.0, g / (va * k.ln())));
+            }
+            // y = ln(1 + a)             dy/da = 1 / (1 + a)
+            Ln1p => {
+                let [a] = node.operands();
+                let va = sweep.value(a);
+                sweep.add(a, nan_outside(va.data() >= -1.0, g / (va + 1.0)));
+            }
+            // y = sin(a)                dy/da = cos(a)
+            Sin => {
+                let [a] = node.operands();
+                sweep.add(a, g * sweep.value(a).cos());
+            }
+            // y = cos(a)                dy/da = -sin(a)
+            Cos => {
+                let [a] = node.operands();
+                sweep.add(a, -(g * sweep.value(a).sin()));
+            }
+            // y = tan(a)                dy/da = 1 + tan(a)² = 1 + y²
+            Tan => sweep.add(node.operand(), g * (1.0 + y * y)),
+            // y = asin(a)               dy/da = 1 / sqrt(1 - a²)
+            Asin => {
+                let [a] = node.operands();
+                let va = sweep.value(a);
+                sweep.add(a, g / (1.0 - va * va).sqrt());
+            }
+            // y = acos(a)               dy/da = -1 / sqrt(1 - a²)
+            Acos => {
+                let [a] = node.operands();
+                let va = sweep.value(a);
+                sweep.add(a, -(g / (1.0 - va * va).sqrt()));
+            }
+            // y = atan(a)               dy/da = 1 / (1 + a²)
+            Atan => {
+                let [a] = node.operands();
+                let va = sweep.value(a);
+                sweep.add(a, g / (1.0 + va * va));
+            }
+            // y = atan2(a, b)           dy/da = b / (a² + b²), dy/db = -a / (a² + b²)
+            Atan2 => {
+                let [a, b] = node.operands();
+                let (va, vb) = (sweep.value(a), sweep.value(b));
+                let r2 = va * va + vb * vb;
+                sweep.add(a, g * vb / r2);
+                sweep.add(b, -(g * va) / r2);
+            }
+            // y = sinh(a)               dy/da = cosh(a)
+            Sinh => {
+                let [a] = node.operands();
+                sweep.add(a, g * sweep.value(a).cosh());
+            }
+            // y = cosh(a)               dy/da = sinh(a)
+            Cosh => {
+                let [a] = node.operands();
+                sweep.add(a, g * sweep.value(a).sinh());
+            }
+            // y = tanh(a)               dy/da = 1 - tanh(a)² = 1 - y²
+            Tanh => sweep.add(node.operand(), g * (1.0 - y * y)),
+            // y = asinh(a)              dy/da = 1 / sqrt(a² + 1)
+            Asinh => {
+                let [a] = node.operands();
+                let va = sweep.value(a);
+                sweep.add(a, g / (va * va + 1.0).sqrt());
+            }
+            // y = acosh(a)              dy/da = 1 / sqrt(a² - 1)
+            Acosh => {
+                let [a] = node.operands();
+                let va = sweep.value(a);
+                sweep.add(a, g / (va * va - 1.0).sqrt());
+            }
+            // y = atanh(a)              dy/da = 1 / (1 - a²)   (NaN for |a| > 1)
+            Atanh => {
+                let [a] = node.operands();
+                let va = sweep.value(a);
+                let inside = va.data().abs() <= 1.0;
+                sweep.add(a, nan_outside(inside, g / (1.0 - va * va)));
+            }
+            // y = sqrt(a² + b²)         dy/da = a/y, dy/db = b/y
+            Hypot => {
+                let [a, b] = node.operands();
+                let (va, vb) = (sweep.value(a), sweep.value(b));
+                sweep.add(a, g * va / y);
+                sweep.add(b, g * vb / y);
+            }
+            // y = |a|                   dy/da = sign(a), 0 at a = 0
+            Abs => {
+                let [a] = node.operands();
+                let va = sweep.value(a).data();
+                if va > 0.0 {
+                    sweep.add(a, g);
+                } else if va < 0.0 {
+                    sweep.add(a, -g);
+                } else if va.is_nan() {
+                    sweep.add(a, g * f64::NAN);
+                }
+            }
+            // y = max(a, b)             dy/da = 1 where a wins, 1/2 each on a tie
+            Max | Min => {
+                let [a, b] = node.operands();
+                let (va, vb) = (sweep.value(a).data(), sweep.value(b).data());
+                if va == vb {
+                    let half = g * 0.5;
+                    sweep.add(a, half);
+                    sweep.add(b, half);
+                } else if va == y.data() {
+                    sweep.add(a, g);
+                } else {
+                    sweep.add(b, g);
+                }
+            }
+            // y = clamp(a, lo, hi)      dy/da = 1 for lo <= a <= hi, else 0
+            Clamp => {
+                let [a] = node.operands();
+                let va = sweep.value(a).data();
+                let [lo, hi] = node.constants();
+                if lo <= va && va <= hi {
+                    sweep.add(a, g);
+                }
+            }
+            // y = a * b + c             dy/da = b, dy/db = a, dy/dc = 1
+            MulAdd => {
+                let [a, b, c] = node.operands();
+                let (va, vb) = (sweep.value(a), sweep.value(b));
+                sweep.add(a, g * vb);
+                sweep.add(b, g * va);
+                sweep.add(c, g);
+            }
+            // y = max(a, 0)             dy/da = 1 for a > 0, else 0 (0 at a = 0)
+            Relu => {
+                if y.data() > 0.0 {
+                    sweep.add(node.operand(), g);
+                }
+            }
+            // y = a or k a              dy/da = 1 for a > 0, else k
+            LeakyRelu => {
+                let [a] = node.operands();
+                if sweep.value(a).data() > 0.0 {
+                    sweep.add(a, g);
+                } else {
+                    sweep.add(a, g * node.constant());
+                }
+            }
+            // y = 1 / (1 + e^-a)        dy/da = y (1 - y)
+            Sigmoid => sweep.add(node.operand(), g * y * (1.0 - y)),
+            // y = ln(1 + e^a)           dy/da = sigmoid(a)
+            Softplus => {
+                let [a] = node.operands();
+                sweep.add(a, g * sweep.value(a).sigmoid());
+            }
+            // Piecewise constant: dy/da = 0 wherever it is defined.
+            Signum | Floor | Ceil | Round | Trunc => {}
+            // y = a_1 + ... + a_n       dy/da_i = 1
+            Sum => {
+                for &a in node.items() {
+                    sweep.add(a, g);
+                }
+            }
+            // y = a_f + a_{f+s} + ... (n terms)  dy/da = 1 for each term
+            SumStride => {
+                let [first, step, n] = node.operands();
+                sweep.add_to_stride(first, step, n, g);
+            }
+            // y = a·b                   dy/da_i = b_i, dy/db_i = a_i
+            Dot => {
+                let items = node.items();
+                let (a, b) = items.split_at(items.len() / 2);
+                for (&ai, &bi) in a.iter().zip(b) {
+                    let (va, vb) = (sweep.value(ai), sweep.value(bi));
+                    sweep.add(ai, g * vb);
+                    sweep.add(bi, g * va);
+                }
+            }
+            // y = w·x + bias            dy/dw_i = x_i, dy/dx_i = w_i, dy/dbias = 1
+            Affine => backprop_affine(g, node.operands(), sweep),
+            // y = relu(z), z = w·x + b  dy/dz = 1 for y > 0, else 0; then as Affine
+            AffineRelu => {
+                if y.data() > 0.0 {
+                    backprop_affine(g, node.operands(), sweep);
+                }
+            }
+            // y = tanh(z), z = w·x + b  dy/dz = 1 - y²; then as Affine
+            AffineTanh => backprop_affine(g * (1.0 - y * y), node.operands(), sweep),
+            // y = sigmoid(z)            dy/dz = y (1 - y); then as Affine
+            AffineSigmoid => backprop_affine(g * y * (1.0 - y), node.operands(), sweep),
+        }
+    }
+}
+
+/// What a rule reads of its node besides the value: its operand nodes and its constants.
+/// `backward` reads them straight from the tape's streams; `gradient` and the trace, which
+/// record nodes while they sweep, read copies ([`Copied`]).
+pub(crate) trait NodeData {
+    /// The operand words of an op with a fixed layout of `N` words.
+    fn operands<const N: usize>(&self) -> [u32; N];
+    /// The `N` constants stored with the node.
+    fn constants<const N: usize>(&self) -> [f64; N];
+    /// A variadic op's operand words: `Sum`'s terms, `Dot`'s `a` then `b`.
+    fn items(&self) -> &[u32];
+
+    /// The operand of a one-operand op.
+    #[inline(always)]
+    fn operand(&self) -> u32 {
+        let [a] = self.operands();
+        a
+    }
+    /// The constant of an op with one.
+    #[inline(always)]
+    fn constant(&self) -> f64 {
+        let [k] = self.constants();
+        k
+    }
+}
+
+/// A node's operand words and constants, copied out of the tape (see [`crate::fast::Span`]).
+pub(crate) struct Copied<'a> {
+    pub(crate) words: &'a [u32],
+    pub(crate) constants: &'a [f64],
+}
+
+impl NodeData for Copied<'_> {
+    fn operands<const N: usize>(&self) -> [u32; N] {
+        fixed(self.words)
+    }
+    fn constants<const N: usize>(&self) -> [f64; N] {
+        fixed(self.constants)
+    }
+    fn items(&self) -> &[u32] {
+        self.words
+    }
+}
+
+/// Where a rule reads operand values and sends its contributions.
+pub(crate) trait Sweep<S: Real> {
+    /// The value of node `index`: an `f64` in `backward`, a `Value` in `gradient`.
+    fn value(&self, index: u32) -> S;
+    /// Adds `contribution` to the gradient of node `index`.
+    fn add(&mut self, index: u32, contribution: S);
+
+    /// Adds `g * value(from + i)` to the gradient of node `to + i`, for `i` below `n`: one
+    /// half of a neuron's rule, which `backward` runs as a vector loop.
+    #[inline(always)]
+    fn add_scaled_run(&mut self, to: u32, from: u32, n: u32, g: S) {
+        for i in 0..n {
+            let v = self.value(from + i);
+            self.add(to + i, g * v);
+        }
+    }
+
+    /// Adds `g` to the gradient of nodes `first`, `first + step`, ... (`n` of them): the rule
+    /// of a sum over a loop, which `backward` runs as a loop of its own.
+    #[inline(always)]
+    fn add_to_stride(&mut self, first: u32, step: u32, n: u32, g: S) {
+        for k in 0..n {
+            self.add(first + k * step, g);
+        }
+    }
+}
+
+/// `z = w·x + bias` receiving `g`: `w_i` gets `g x_i`, `x_i` gets `g w_i`, the bias `g`.
+/// The weights (then the bias) and the inputs are runs of consecutive nodes.
+#[inline(always)]
+fn backprop_affine<S: Real, W: Sweep<S>>(g: S, [w, x, n]: [u32; 3], sweep: &mut W) {
+    sweep.add_scaled_run(w, x, n, g);
+    sweep.add_scaled_run(x, w, n, g);
+    sweep.add(w + n, g);
+}
+
+/// `k - 1`, written outside `backprop`: there, the bound `f64: Sub<S>` hides `f64 - f64` from
+/// type inference.
+fn minus_one(k: f64) -> f64 {
+    k - 1.0
+}
+
+/// `derivative` inside the op's domain, NaN outside it (where the value is NaN too).
+#[inline]
+fn nan_outside<S: Real>(inside: bool, derivative: S) -> S {
+    if inside {
+        derivative
+    } else {
+        derivative * f64::NAN
+    }
+}
