@@ -187,6 +187,8 @@ pub mod teach;
 
 // The rules (each op's value and derivative), the two tapes that run them, and the `Value` API.
 // `unsafe` is allowed in the fast tape alone (and in `nn`'s thread pool).
+#[cfg(test)]
+mod engines_agree_tests;
 mod fast;
 pub mod plain;
 mod rules;
