@@ -52,18 +52,23 @@ impl<T: Copy> Column<T> {
         self.capacity
     }
 
-    /// Makes room for `additional` elements after the first `len`, which it keeps.
+    /// Makes room for `additional` elements after the first `len`, which it keeps; returns
+    /// `false`, and changes nothing, when the allocator cannot give that much (or the size
+    /// overflows `isize::MAX` bytes).
     ///
     /// # Safety
     /// The first `len` elements must be initialised.
-    pub(crate) unsafe fn reserve(&mut self, len: usize, additional: usize) {
-        // SAFETY: the caller guarantees `len`; the Vec goes straight back into the column.
-        let mut vec = unsafe { self.as_vec(len) };
-        vec.reserve(additional);
-        // The Vec owns the (maybe moved) buffer now: take it over without dropping `self`,
-        // whose pointer may already have been freed by the move.
-        let new = ManuallyDrop::new(Self::from_vec(vec));
-        (self.ptr, self.capacity) = (new.ptr, new.capacity);
+    #[must_use]
+    pub(crate) unsafe fn try_reserve(&mut self, len: usize, additional: usize) -> bool {
+        // SAFETY: the caller guarantees `len`. The Vec is never dropped (`ManuallyDrop`), so
+        // whatever happens inside `try_reserve` it cannot free the buffer the column still
+        // points at; it goes straight back into the column.
+        let mut vec = ManuallyDrop::new(unsafe { self.as_vec(len) });
+        let grown = vec.try_reserve(additional).is_ok();
+        // On success the buffer may have moved; on failure it is the one we had.
+        self.ptr = NonNull::new(vec.as_mut_ptr()).expect("Vec pointers are not null");
+        self.capacity = vec.capacity();
+        grown
     }
 
     /// The first `len` elements.
@@ -127,7 +132,7 @@ mod tests {
         for i in 0..1000u32 {
             if len == column.capacity() {
                 // SAFETY: `len` elements were written.
-                unsafe { column.reserve(len, len.max(1)) };
+                assert!(unsafe { column.try_reserve(len, len.max(1)) });
             }
             // SAFETY: `len < capacity`, checked above.
             unsafe { column.write(len, i * 3) };
@@ -136,6 +141,22 @@ mod tests {
         // SAFETY: `len` elements were written.
         let all = unsafe { column.slice(len) };
         assert!(all.iter().enumerate().all(|(i, &x)| x == 3 * i as u32));
+    }
+
+    #[test]
+    fn a_failed_reservation_keeps_the_buffer_and_the_elements() {
+        let mut column = Column::with_capacity(4);
+        for i in 0..4 {
+            // SAFETY: `i < 4`, the capacity.
+            unsafe { column.write(i, i as u64) };
+        }
+        // More bytes than `isize::MAX`: `Vec::reserve` would panic with the buffer half
+        // handed over; this refuses and keeps everything as it was.
+        // SAFETY: 4 elements were written.
+        assert!(!unsafe { column.try_reserve(4, usize::MAX / 8) });
+        assert_eq!(column.capacity(), 4);
+        // SAFETY: as above.
+        assert_eq!(unsafe { column.slice(4) }, [0, 1, 2, 3]);
     }
 
     #[test]

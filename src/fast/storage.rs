@@ -218,29 +218,35 @@ impl Nodes {
         self.move_room_on()
     }
 
-    /// `make_room`'s work. Nothing in it panics: `Vec` growth stays far below `isize::MAX`
-    /// bytes at these limits, and running out of memory aborts.
+    /// `make_room`'s work. Nothing in it panics (it could not unwind out of `make_room`):
+    /// every allocation is tried, and a refusal returns `false` with the tape as it was.
     #[inline(always)]
     fn move_room_on(&mut self) -> bool {
-        self.note_checkpoint();
+        if !self.note_checkpoint() {
+            return false;
+        }
         self.measure_room();
         self.room_until > self.len() || self.grow()
     }
 
-    /// The panic of a push on a tape with no room left (see `make_room`).
+    /// The panic of a push on a tape with no room left (see `make_room`): the tape is at one
+    /// of its limits, or the allocator refused to grow it. Nothing was recorded, and the tape
+    /// can go on being used.
     #[cold]
     #[inline(never)]
     fn full(&self) -> ! {
         if self.len() >= MAX_NODES {
             tape_full()
-        } else {
+        } else if self.operand_len() + MAX_WORDS > MAX_OPERAND_WORDS {
             operands_full()
+        } else {
+            out_of_memory(self.len())
         }
     }
 
-    /// Grows every stream by as many nodes as the tape holds; returns `false`, growing
-    /// nothing, when the tape holds MAX_NODES nodes or is within a node of
-    /// MAX_OPERAND_WORDS operand words.
+    /// Grows every stream by as many nodes as the tape holds; returns `false` when the tape
+    /// holds MAX_NODES nodes, is within a node of MAX_OPERAND_WORDS operand words, or the
+    /// allocator refuses. A stream that did grow keeps its new room; nothing else changes.
     fn grow(&mut self) -> bool {
         let len = self.len();
         if len >= MAX_NODES || self.operand_len() + MAX_WORDS > MAX_OPERAND_WORDS {
@@ -250,22 +256,30 @@ impl Nodes {
         let nodes = len.max(64);
         // SAFETY: the first `len` codes and values, and `operand_len` operands, are
         // initialised.
-        unsafe {
-            self.values.reserve(len, nodes);
-            self.codes.reserve(len, nodes);
-            self.operands.reserve(self.operand_len(), MAX_WORDS * nodes);
-        }
+        let grown = unsafe {
+            self.values.try_reserve(len, nodes)
+                && self.codes.try_reserve(len, nodes)
+                && self
+                    .operands
+                    .try_reserve(self.operand_len(), MAX_WORDS * nodes)
+        };
         self.measure_room();
-        debug_assert!(self.room_until > len);
-        true
+        debug_assert!(!grown || self.room_until > len);
+        grown
     }
 
-    /// Notes where the next node's data starts, if that node is due a checkpoint.
-    fn note_checkpoint(&mut self) {
-        if self.len() == self.checkpoints.len() * CHECKPOINT_EVERY {
-            // The stream's length fits in a u32 (see `ends`).
-            self.checkpoints.push(self.operand_len() as u32);
+    /// Notes where the next node's data starts, if that node is due a checkpoint; returns
+    /// `false`, noting nothing, if the allocator refuses room for the note.
+    fn note_checkpoint(&mut self) -> bool {
+        if self.len() != self.checkpoints.len() * CHECKPOINT_EVERY {
+            return true;
         }
+        if self.checkpoints.try_reserve(1).is_err() {
+            return false;
+        }
+        // The stream's length fits in a u32 (see `ends`).
+        self.checkpoints.push(self.operand_len() as u32);
+        true
     }
 
     /// Sets `room_until`: up to that many nodes, fixed-layout nodes surely fit in every
@@ -286,6 +300,17 @@ impl Nodes {
         self.room_until = (len + room).min(next_checkpoint);
     }
 
+    /// Pushes operands of a sum or dot being recorded onto the scratch stack.
+    ///
+    /// # Panics
+    /// If the allocator refuses the room; nothing is pushed then.
+    pub(crate) fn push_scratch(&mut self, items: impl ExactSizeIterator<Item = u32>) {
+        if self.scratch.try_reserve(items.len()).is_err() {
+            out_of_memory(self.len());
+        }
+        self.scratch.extend(items);
+    }
+
     /// Appends a variadic node whose operands are `scratch[from..]`, and pops them off the
     /// scratch stack; returns its index and value.
     pub(crate) fn push_variadic_from_scratch(&mut self, op: Op, from: usize) -> (u32, f64) {
@@ -293,7 +318,9 @@ impl Nodes {
             unreachable!("{op:?} is not variadic")
         };
         let index = self.next_index();
-        self.note_checkpoint();
+        if !self.note_checkpoint() {
+            out_of_memory(self.len());
+        }
         let operands = &self.scratch[from..];
         debug_assert!(operands_come_first(op, operands, self.len()));
         let count = u32::try_from(operands.len() / per_item)
@@ -306,14 +333,18 @@ impl Nodes {
         }
         // SAFETY: the first `len` codes and values, and `operand_end` operands, are
         // initialised.
-        unsafe {
-            if len == self.codes.capacity().min(self.values.capacity()) {
-                self.codes.reserve(len, len.max(64));
-                self.values.reserve(len, len.max(64));
-            }
-            if words > self.operands.capacity() - operand_end {
-                self.operands.reserve(operand_end, words.max(operand_end));
-            }
+        let room = unsafe {
+            (len < self.codes.capacity().min(self.values.capacity())
+                || (self.codes.try_reserve(len, len.max(64))
+                    && self.values.try_reserve(len, len.max(64))))
+                && (words <= self.operands.capacity() - operand_end
+                    || self
+                        .operands
+                        .try_reserve(operand_end, words.max(operand_end)))
+        };
+        if !room {
+            self.measure_room();
+            out_of_memory(len);
         }
         // SAFETY: the reserves above left room for one more code and value and for `words`
         // operands; `scratch` is not the operand stream, so the copy cannot overlap.
@@ -361,6 +392,17 @@ fn tape_full() -> ! {
     panic!(
         "the tape is full: it holds {MAX_NODES} nodes, the most a u32 node index can address; \
          call Tape::clear between independent computations, or split the work across tapes"
+    )
+}
+
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn out_of_memory(len: usize) -> ! {
+    panic!(
+        "the tape could not grow past {len} nodes: the allocator refused the memory; nothing \
+         was recorded and the tape is still usable (call Tape::clear to free room, or record \
+         less on one tape)"
     )
 }
 

@@ -218,8 +218,8 @@ impl<'t> Run<'t> {
         // the tape's scratch stack itself, the way Tape::dot does, and records the same node.
         let (index, value) = self.tape.with_nodes(|n| {
             let from = n.scratch.len();
-            n.scratch.extend(a);
-            n.scratch.extend(b);
+            n.push_scratch(a);
+            n.push_scratch(b);
             n.push_variadic_from_scratch(Op::Dot, from)
         });
         Value::new(self.tape, index, value)

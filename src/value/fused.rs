@@ -31,14 +31,14 @@ impl Tape {
         // that records the same nodes for each item), three numbers describe them all and the
         // node is a `SumStride`; the first operand out of step moves them onto the scratch
         // stack, and the node is a plain `Sum`.
-        let from = self.with_nodes(|n| n.scratch.len());
-        let (mut first, mut step, mut n) = (0, 0, 0);
+        let frame = ScratchFrame::open(self);
+        let (mut first, mut step, mut n) = (0, 0, 0u32);
         // The index the next operand needs to keep the stride: none (u64::MAX) until two
         // operands have set it, or once one has broken it. Most operands take the first
         // branch below, which keeps the loop's state small: the iterator's `next` may call
         // out (the `tanh` in `xs.iter().map(|x| x.tanh()).sum()`), and the state goes to
-        // memory and back around each such call. Goal 1's benchmark recorded 5% slower with
-        // the state in an enum (measured).
+        // memory and back around each such call. The cheap-gradient benchmark
+        // (`benches/cheap_gradient.rs`) recorded 5% slower with the state in an enum.
         let mut next = u64::MAX;
         let mut listed = false;
         let mut total = 0.0;
@@ -49,12 +49,12 @@ impl Tape {
             let index = self.own(v);
             total += v.data();
             if u64::from(index) == next {
-                n += 1;
+                n = one_more_term(n);
                 next += u64::from(step);
                 continue;
             }
             if listed {
-                self.with_nodes(|nodes| nodes.scratch.push(index));
+                self.with_nodes(|nodes| nodes.push_scratch([index].into_iter()));
             } else if n == 0 {
                 (first, n) = (index, 1);
             } else if n == 1 && index >= first {
@@ -62,8 +62,8 @@ impl Tape {
                 next = u64::from(index) + u64::from(step);
             } else {
                 self.with_nodes(|nodes| {
-                    nodes.scratch.extend((0..n).map(|k| first + k * step));
-                    nodes.scratch.push(index);
+                    nodes.push_scratch((0..n).map(|k| first + k * step));
+                    nodes.push_scratch([index].into_iter());
                 });
                 (listed, next) = (true, u64::MAX);
             }
@@ -72,7 +72,7 @@ impl Tape {
             let index = self.record(Op::SumStride, &[first, step, n], &[], total);
             (index, total)
         } else {
-            self.with_nodes(|nodes| nodes.push_variadic_from_scratch(Op::Sum, from))
+            self.with_nodes(|nodes| nodes.push_variadic_from_scratch(Op::Sum, frame.from))
         };
         Value::new(self, index, value)
     }
@@ -100,12 +100,12 @@ impl Tape {
             a.len(),
             b.len()
         );
-        let from = self.with_nodes(|n| n.scratch.len());
+        let frame = ScratchFrame::open(self);
         for &v in a.iter().chain(b) {
             let index = self.own(v);
-            self.with_nodes(|n| n.scratch.push(index));
+            self.with_nodes(|n| n.push_scratch([index].into_iter()));
         }
-        let (index, value) = self.with_nodes(|n| n.push_variadic_from_scratch(Op::Dot, from));
+        let (index, value) = self.with_nodes(|n| n.push_variadic_from_scratch(Op::Dot, frame.from));
         Value::new(self, index, value)
     }
 
@@ -243,6 +243,46 @@ impl Tape {
     }
 }
 
+/// The part of the tape's scratch stack that one `sum` or `dot` fills with its operands
+/// (sums nest: the iterator of one may run another). Dropping it pops that part, whether the
+/// call returns or unwinds, so that a call that panics (a value of another tape, a panic in
+/// the user's iterator that the user catches) leaves nothing for an enclosing sum to take in.
+struct ScratchFrame<'t> {
+    tape: &'t Tape,
+    from: usize,
+}
+
+impl<'t> ScratchFrame<'t> {
+    fn open(tape: &'t Tape) -> Self {
+        let from = tape.with_nodes(|n| n.scratch.len());
+        ScratchFrame { tape, from }
+    }
+}
+
+impl Drop for ScratchFrame<'_> {
+    fn drop(&mut self) {
+        self.tape.with_nodes(|n| n.scratch.truncate(self.from));
+    }
+}
+
+/// `n + 1` for the count of a strided sum's terms, which is a `u32`.
+///
+/// # Panics
+/// Past `u32::MAX` terms, in release builds too.
+#[inline(always)]
+fn one_more_term(n: u32) -> u32 {
+    n.checked_add(1).unwrap_or_else(|| too_many_terms())
+}
+
+#[cold]
+#[inline(never)]
+fn too_many_terms() -> ! {
+    panic!(
+        "a sum takes at most {} terms (its count is a u32): split it into partial sums",
+        u32::MAX
+    )
+}
+
 /// What a [neuron](Tape::neuron) does to its weighted sum `z = w·x + b`; in a network, chosen
 /// per layer.
 ///
@@ -378,7 +418,20 @@ const EMPTY_PRODUCT: &str = "the product of no Values has no tape to live on: st
 
 #[cfg(test)]
 mod tests {
+    use super::one_more_term;
     use crate::Tape;
+
+    // Counting 2^32 terms would take minutes in a debug build: these check the count's rule.
+    #[test]
+    fn the_last_term_a_strided_sum_can_count_fits() {
+        assert_eq!(one_more_term(u32::MAX - 1), u32::MAX);
+    }
+
+    #[test]
+    #[should_panic(expected = "a sum takes at most 4294967295 terms")]
+    fn a_strided_sum_past_u32_terms_panics_instead_of_wrapping() {
+        one_more_term(u32::MAX);
+    }
     use crate::rules::Op;
 
     #[test]
