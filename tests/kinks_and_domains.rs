@@ -17,9 +17,12 @@
 //! the formula pair that differs.
 
 use std::f64::consts::{FRAC_PI_2, LN_2, LN_10, PI};
-use std::f64::{INFINITY as INF, NAN, NEG_INFINITY as NEG_INF};
 
 use tapegrad::{Activation, Tape, Value};
+
+const INF: f64 = f64::INFINITY;
+const NEG_INF: f64 = f64::NEG_INFINITY;
+const NAN: f64 = f64::NAN;
 
 /// The edge points every op is checked at.
 const POINTS: [f64; 11] = [
@@ -300,9 +303,7 @@ fn powers_and_roots_follow_their_closed_forms_at_the_edges() {
                 let y = x.cbrt();
                 -2.0 / (9.0 * (y * y * y * y * y))
             },
-        )
-        // The rule computes y⁻² / 3, the closed form 1 / (3 y²).
-        .ulps(2),
+        ),
     ]);
 }
 
@@ -317,8 +318,8 @@ fn exponentials_and_logarithms_follow_their_closed_forms_at_the_edges() {
             |x| LN_2 * x.exp2(),
             |x| LN_2 * LN_2 * x.exp2(),
         ),
-        // e^x twice; the rule computes exp_m1(x) + 1.
-        row("exp_m1", |x| x.exp_m1(), f64::exp_m1, f64::exp, f64::exp).ulps(2),
+        // e^x twice.
+        row("exp_m1", |x| x.exp_m1(), f64::exp_m1, f64::exp, f64::exp),
         // 1/x, -1/x², NaN for x < 0 (outside the real domain).
         row(
             "ln",
@@ -327,31 +328,28 @@ fn exponentials_and_logarithms_follow_their_closed_forms_at_the_edges() {
             |x| nan_below(x, 0.0, 1.0 / x),
             |x| nan_below(x, 0.0, -1.0 / (x * x)),
         ),
-        // 1/(x ln 2), -1/(x² ln 2); the rule divides by x ln 2 twice over.
+        // 1/(x ln 2), -1/(x² ln 2)
         row(
             "log2",
             |x| x.log2(),
             f64::log2,
             |x| nan_below(x, 0.0, 1.0 / (x * LN_2)),
             |x| nan_below(x, 0.0, -1.0 / (x * x * LN_2)),
-        )
-        .ulps(2),
+        ),
         row(
             "log10",
             |x| x.log10(),
             f64::log10,
             |x| nan_below(x, 0.0, 1.0 / (x * LN_10)),
             |x| nan_below(x, 0.0, -1.0 / (x * x * LN_10)),
-        )
-        .ulps(2),
+        ),
         row(
             "log(3)",
             |x| x.log(3.0),
             |x| x.log(3.0),
             |x| nan_below(x, 0.0, 1.0 / (x * 3f64.ln())),
             |x| nan_below(x, 0.0, -1.0 / (x * x * 3f64.ln())),
-        )
-        .ulps(2),
+        ),
         // 1/(1 + x), -1/(1 + x)², NaN for x < -1.
         row(
             "ln_1p",
@@ -450,7 +448,6 @@ fn hyperbolic_functions_follow_their_closed_forms_at_the_edges() {
                 -x / (h * h * h)
             },
         )
-        .ulps(2)
         .at(&[(INF, INF, 0.0, 0.0), (NEG_INF, NEG_INF, 0.0, 0.0)])
         .twice_at(&[(INF, NAN), (NEG_INF, NAN)]),
         // 1/√(x² - 1) = 1/(√(x - 1) √(x + 1)), -x/(x² - 1)^(3/2): NaN below 1, where acosh
@@ -465,7 +462,6 @@ fn hyperbolic_functions_follow_their_closed_forms_at_the_edges() {
                 -x / (r * r * r)
             },
         )
-        .ulps(2)
         .at(&[(INF, INF, 0.0, 0.0)]),
         // 1/(1 - x²), 2x/(1 - x²)², NaN for |x| > 1.
         row(
@@ -535,6 +531,7 @@ fn activations_follow_their_closed_forms_at_the_edges() {
             logistic,
             logistic_slope,
         )
+        // As for sigmoid: the closed forms go through tanh(x/2), the rule through e^-x.
         .ulps(4),
     ]);
 }
@@ -759,9 +756,7 @@ fn binary_operators_follow_their_closed_forms_at_the_edges() {
             |a, b| a / b,
             |a, b| [1.0 / b, -(a / b) / b],
             |a, b| [0.0, -(1.0 / b) / b, 2.0 * (a / b) / b / b],
-        )
-        // The rule's second partial in b multiplies by 1/b where this divides by b.
-        .ulps(2),
+        ),
         // a b + b: b, a + 1; 0, 1, 0
         binary(
             "a.mul_add(b, b)",
@@ -867,8 +862,7 @@ fn binary_functions_follow_their_closed_forms_at_the_edges() {
                     },
                 ]
             },
-        )
-        .ulps(4),
+        ),
     ];
     let found: Vec<String> = rows.iter().flat_map(BinaryRow::mismatches).collect();
     assert!(
@@ -920,6 +914,8 @@ fn fused_neurons_follow_their_activations_at_the_edges() {
                 ("d/db", d, b.grad()),
             ];
             for (what, want, got) in checks {
+                // The tanh and sigmoid closed forms (1/cosh², via tanh(x/2)) round differently
+                // from the rules' 1 - y² and y (1 - y): 4 ulps, at ±1.
                 if !agrees(want, got, 4, false) {
                     found.push(format!(
                         "{activation:?} at {x:e}: {what} {got:e}, want {want:e}"
