@@ -183,7 +183,7 @@
 //! | `atan2` | `(±0, ±0)` | as `f64` | `0` for both operands | same |
 //! | `atan2`, `asinh`, `acosh` | tiny or huge operands | as `f64` | the true slopes (`-1e300` for `b` at `(1e-300, 0)`; `1e-300` at `1e300`) | differs (6) |
 //! | `hypot` | `(±0, ±0)` | `0` | NaN (`0/0`) | same |
-//! | `tanh`, `sigmoid`, `softplus` | `x = ±1000` | finite | finite | same |
+//! | `tanh`, `sigmoid`, `softplus` | `x = ±1e300` | finite | finite | same |
 //!
 //! Why each difference:
 //!

@@ -147,6 +147,9 @@ fn clamp_on_a_bound_passes_no_gradient() {
     let [_, at_zero, ..] = observe_unary(|x| x.clamp(0.0, INF), 0.0);
     let [_, relu_at_zero, ..] = observe_unary(|x| x.relu(), 0.0);
     assert_eq!((at_zero, relu_at_zero), (0.0, 0.0));
+    // An infinite bound is a bound like any other.
+    let [value, at_infinity, ..] = observe_unary(|x| x.clamp(0.0, INF), INF);
+    assert_eq!((value, at_infinity), (INF, 0.0));
 }
 
 /// `acosh` has no real value below 1, and so no derivative there: NaN, also at and below -1
