@@ -11,8 +11,8 @@
 //! again. Where a derivative is zero by the op's form (a `relu` at rest, `floor` everywhere),
 //! the rule adds nothing at all, so no gradient path runs through it.
 //!
-//! What each rule does at kinks and domain edges (PyTorch's choices, except where the table
-//! says why not) is tabled in the crate docs, under "Kinks and domains".
+//! What each rule does at kinks and domain edges (PyTorch's choices) is tabled in the crate
+//! docs, under "Kinks and domains".
 
 use std::ops::{Add, Div, Mul, Sub};
 
