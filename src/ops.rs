@@ -996,7 +996,7 @@ fn power_below<S: Real>(a: S, n: i32) -> S {
 
 /// A power of two that brings the larger of `|a|` and `|b|` to about 1 (clamped to the
 /// exponents of normal numbers), so that squaring the scaled numbers neither under- nor
-/// overflows; 1 when both are 0, or one is infinite or NaN.
+/// overflows; 1 when both are 0 or one is infinite. (A NaN makes the rule NaN at any scale.)
 #[inline]
 fn power_of_two_scale(a: f64, b: f64) -> f64 {
     let big = a.abs().max(b.abs());
