@@ -393,4 +393,7 @@ impl Real for Value<'_> {
     fn pow(self, exponent: Self) -> Self {
         Value::pow(self, exponent)
     }
+    fn hypot_one(self) -> Self {
+        self.apply(Op::Hypot, &[self.tape.constant(1.0)], &[])
+    }
 }

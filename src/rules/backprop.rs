@@ -88,7 +88,7 @@ impl Op {
                 let ([a], [k]) = (node.operands(), node.constants());
                 let n = k as i32;
                 if n != 0 {
-                    sweep.add(a, g * k * sweep.value(a).powi(n - 1));
+                    sweep.add(a, g * k * power_below(sweep.value(a), n));
                 }
             }
             // y = a^b                   dy/da = b a^(b-1), dy/db = ln(a) y   (0 at a = 0, b >= 0)
@@ -107,8 +107,8 @@ impl Op {
             }
             // y = sqrt(a)               dy/da = 1 / (2 y)   (+inf at 0, NaN below)
             Sqrt => sweep.add(node.operand(), g * 0.5 / y),
-            // y = cbrt(a)               dy/da = 1 / (3 y²)
-            Cbrt => sweep.add(node.operand(), g / (3.0 * y * y)),
+            // y = cbrt(a)               dy/da = 1 / (3 y²) = y⁻² / 3   (0 at ±inf, as its slope)
+            Cbrt => sweep.add(node.operand(), g * y.powi(-2) / 3.0),
             // y = e^a                   dy/da = e^a = y
             Exp => sweep.add(node.operand(), g * y),
             // y = 2^a                   dy/da = ln(2) y
@@ -177,13 +177,19 @@ impl Op {
                 let va = sweep.value(a);
                 sweep.add(a, g / (1.0 + va * va));
             }
-            // y = atan2(a, b)           dy/da = b / (a² + b²), dy/db = -a / (a² + b²)
+            // y = atan2(a, b)           dy/da = b / (a² + b²), dy/db = -a / (a² + b²)   (0 at 0)
             Atan2 => {
                 let [a, b] = node.operands();
                 let (va, vb) = (sweep.value(a), sweep.value(b));
-                let r2 = va * va + vb * vb;
-                sweep.add(a, g * vb / r2);
-                sweep.add(b, -(g * va) / r2);
+                // With a and b scaled by a power of two (exact), a² + b² neither underflows
+                // for tiny operands nor overflows for huge ones.
+                let s = power_of_two_scale(va.data(), vb.data());
+                let (sa, sb) = (va * s, vb * s);
+                let r2 = sa * sa + sb * sb;
+                if r2.data() != 0.0 {
+                    sweep.add(a, g * sb / r2 * s);
+                    sweep.add(b, -(g * sa) / r2 * s);
+                }
             }
             // y = sinh(a)               dy/da = cosh(a)
             Sinh => {
@@ -197,17 +203,17 @@ impl Op {
             }
             // y = tanh(a)               dy/da = 1 - tanh(a)² = 1 - y²
             Tanh => sweep.add(node.operand(), g * (1.0 - y * y)),
-            // y = asinh(a)              dy/da = 1 / sqrt(a² + 1)
+            // y = asinh(a)              dy/da = 1 / sqrt(a² + 1) = 1 / hypot(a, 1)
             Asinh => {
                 let [a] = node.operands();
                 let va = sweep.value(a);
-                sweep.add(a, g / (va * va + 1.0).sqrt());
+                sweep.add(a, g / va.hypot_one());
             }
-            // y = acosh(a)              dy/da = 1 / sqrt(a² - 1)
+            // y = acosh(a)              dy/da = 1 / (sqrt(a - 1) sqrt(a + 1))   (NaN below 1)
             Acosh => {
                 let [a] = node.operands();
                 let va = sweep.value(a);
-                sweep.add(a, g / (va * va - 1.0).sqrt());
+                sweep.add(a, g / (va - 1.0).sqrt() / (va + 1.0).sqrt());
             }
             // y = atanh(a)              dy/da = 1 / (1 - a²)   (NaN for |a| > 1)
             Atanh => {
@@ -235,11 +241,14 @@ impl Op {
                     sweep.add(a, g * f64::NAN);
                 }
             }
-            // y = max(a, b)             dy/da = 1 where a wins, 1/2 each on a tie
+            // y = max(a, b)             dy/da = 1 where a wins, 1/2 each on a tie, NaN if both NaN
             Max | Min => {
                 let [a, b] = node.operands();
                 let (va, vb) = (sweep.value(a).data(), sweep.value(b).data());
-                if va == vb {
+                if va.is_nan() && vb.is_nan() {
+                    sweep.add(a, g * f64::NAN);
+                    sweep.add(b, g * f64::NAN);
+                } else if va == vb {
                     let half = g * 0.5;
                     sweep.add(a, half);
                     sweep.add(b, half);
@@ -249,13 +258,15 @@ impl Op {
                     sweep.add(b, g);
                 }
             }
-            // y = clamp(a, lo, hi)      dy/da = 1 for lo <= a <= hi, else 0
+            // y = clamp(a, lo, hi)      dy/da = 1 for lo < a < hi, else 0 (bounds too); NaN at NaN
             Clamp => {
                 let [a] = node.operands();
                 let va = sweep.value(a).data();
                 let [lo, hi] = node.constants();
-                if lo <= va && va <= hi {
+                if lo < va && va < hi {
                     sweep.add(a, g);
+                } else if va.is_nan() {
+                    sweep.add(a, g * f64::NAN);
                 }
             }
             // y = a * b + c             dy/da = b, dy/db = a, dy/dc = 1
@@ -266,17 +277,22 @@ impl Op {
                 sweep.add(b, g * va);
                 sweep.add(c, g);
             }
-            // y = max(a, 0)             dy/da = 1 for a > 0, else 0 (0 at a = 0)
+            // y = max(a, 0)             dy/da = 1 for a > 0, else 0 (0 at a = 0), NaN at NaN
             Relu => {
                 if y.data() > 0.0 {
                     sweep.add(node.operand(), g);
+                } else if y.data().is_nan() {
+                    sweep.add(node.operand(), g * f64::NAN);
                 }
             }
-            // y = a or k a              dy/da = 1 for a > 0, else k
+            // y = a or k a              dy/da = 1 for a > 0, else k, NaN at NaN
             LeakyRelu => {
                 let [a] = node.operands();
-                if sweep.value(a).data() > 0.0 {
+                let va = sweep.value(a).data();
+                if va > 0.0 {
                     sweep.add(a, g);
+                } else if va.is_nan() {
+                    sweep.add(a, g * f64::NAN);
                 } else {
                     sweep.add(a, g * node.constant());
                 }
@@ -313,10 +329,12 @@ impl Op {
             }
             // y = w·x + bias            dy/dw_i = x_i, dy/dx_i = w_i, dy/dbias = 1
             Affine => backprop_affine(g, node.operands(), sweep),
-            // y = relu(z), z = w·x + b  dy/dz = 1 for y > 0, else 0; then as Affine
+            // y = relu(z), z = w·x + b  dy/dz = 1 for y > 0, else 0, NaN at NaN; then as Affine
             AffineRelu => {
                 if y.data() > 0.0 {
                     backprop_affine(g, node.operands(), sweep);
+                } else if y.data().is_nan() {
+                    backprop_affine(g * f64::NAN, node.operands(), sweep);
                 }
             }
             // y = tanh(z), z = w·x + b  dy/dz = 1 - y²; then as Affine
@@ -410,6 +428,29 @@ fn backprop_affine<S: Real, W: Sweep<S>>(g: S, [w, x, n]: [u32; 3], sweep: &mut 
 /// type inference.
 fn minus_one(k: f64) -> f64 {
     k - 1.0
+}
+
+/// `a^(n-1)`, for every `i32` `n`: `i32::MIN - 1` is no `i32`, so that one power goes through
+/// `powf`, whose exponent `-2^31 - 1` is an exact `f64`.
+#[inline]
+fn power_below<S: Real>(a: S, n: i32) -> S {
+    match n.checked_sub(1) {
+        Some(m) => a.powi(m),
+        None => a.powf(f64::from(n) - 1.0),
+    }
+}
+
+/// A power of two that brings the larger of `|a|` and `|b|` to about 1 (clamped to the
+/// exponents of normal numbers), so that squaring the scaled numbers neither under- nor
+/// overflows; 1 when both are 0 or one is infinite. (A NaN makes the rule NaN at any scale.)
+#[inline]
+fn power_of_two_scale(a: f64, b: f64) -> f64 {
+    let big = a.abs().max(b.abs());
+    if big > 0.0 && big.is_finite() {
+        2f64.powi(-(big.log2().floor() as i32).clamp(-1022, 1023))
+    } else {
+        1.0
+    }
 }
 
 /// `derivative` inside the op's domain, NaN outside it (where the value is NaN too).

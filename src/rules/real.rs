@@ -37,6 +37,8 @@ pub(crate) trait Real:
     fn powf(self, exponent: f64) -> Self;
     fn powi(self, exponent: i32) -> Self;
     fn pow(self, exponent: Self) -> Self;
+    /// `sqrt(self² + 1)`, which does not overflow where the result does not (`f64::hypot`).
+    fn hypot_one(self) -> Self;
 }
 
 impl Real for f64 {
@@ -73,6 +75,9 @@ impl Real for f64 {
     fn pow(self, exponent: Self) -> Self {
         f64::powf(self, exponent)
     }
+    fn hypot_one(self) -> Self {
+        f64::hypot(self, 1.0)
+    }
 }
 
 impl Real for Value<'_> {
@@ -108,5 +113,8 @@ impl Real for Value<'_> {
     }
     fn pow(self, exponent: Self) -> Self {
         Value::pow(self, exponent)
+    }
+    fn hypot_one(self) -> Self {
+        Value::hypot(self, self.tape().constant(1.0))
     }
 }
