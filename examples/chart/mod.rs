@@ -20,6 +20,10 @@ pub const COLOURS: [&str; 6] = [
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
 ];
 
+/// Dash patterns, in order, so that curves that lie on top of each other still show: solid
+/// for the first three series, then dashed and dotted.
+const DASHES: [&str; 6] = ["none", "none", "none", "7 4", "2 3", "9 3 2 3"];
+
 /// One named curve: `(x, y)` points in order of `x`.
 pub struct Series {
     pub name: String,
@@ -152,6 +156,7 @@ impl LineChart {
         );
         for (k, (points, s)) in series.iter().zip(&self.series).enumerate() {
             let colour = COLOURS[k % COLOURS.len()];
+            let dash = DASHES[k % DASHES.len()];
             let y_of = |y: f64| if self.log_y { y.log10() } else { y };
             let mut path = String::new();
             for &(x, y) in thin(points, plot_w as usize) {
@@ -159,7 +164,8 @@ impl LineChart {
             }
             let _ = writeln!(
                 svg,
-                "<polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\"/>",
+                "<polyline points=\"{}\" fill=\"none\" stroke=\"{colour}\" stroke-width=\"2\" \
+                 stroke-dasharray=\"{dash}\"/>",
                 path.trim_end()
             );
             let ly = TOP + 10.0 + 20.0 * k as f64;
@@ -167,7 +173,7 @@ impl LineChart {
             let _ = writeln!(
                 svg,
                 "<line x1=\"{lx}\" y1=\"{ly}\" x2=\"{}\" y2=\"{ly}\" stroke=\"{colour}\" \
-                 stroke-width=\"3\"/><text x=\"{}\" y=\"{}\">{}</text>",
+                 stroke-width=\"3\" stroke-dasharray=\"{dash}\"/><text x=\"{}\" y=\"{}\">{}</text>",
                 lx + 22.0,
                 lx + 28.0,
                 ly + 4.0,
