@@ -4,7 +4,51 @@
 //!
 //! Run with `cargo run --release --example activations -- --curve activations.svg`.
 //!
-//! WHAT_THE_RUN_SHOWS
+//! # What the run shows
+//!
+//! Two moons of 100 points (noise 0.1), a 2-16-16-1 network with Xavier weights from seed 0
+//! (the same numbers for every activation), plain gradient descent at 0.5 for 2,000 steps on
+//! the mean cross-entropy:
+//!
+//! ```text
+//! activation  steps to fit  final loss 1st-layer grad    mean f'          dead hidden units
+//!                                            (step 0)      start      end    start      end
+//! sigmoid            never    0.050478        0.00395      0.238    0.217        0        0
+//! tanh                 267    0.000990        0.03087      0.884    0.721        0        0
+//! relu                 229    0.000573        0.01875      0.448    0.489        4        4
+//! leaky_relu           232    0.000578        0.01866      0.453    0.496        0        0
+//!
+//! loss after      100 steps  500 steps 1000 steps 1500 steps 2000 steps
+//! sigmoid          0.40005    0.28270    0.27692    0.17449    0.05048
+//! tanh             0.23541    0.00710    0.00254    0.00145    0.00099
+//! relu             0.21797    0.00461    0.00151    0.00085    0.00057
+//! leaky_relu       0.21866    0.00473    0.00152    0.00086    0.00058
+//! ```
+//!
+//! `mean f'` is the derivative of the hidden activation averaged over every hidden unit and
+//! training point: the share of a gradient that a hidden layer passes back, on average.
+//!
+//! - **Sigmoids shrink the gradient.** A sigmoid's derivative `s (1 - s)` is at most 0.25,
+//!   so each sigmoid layer passes back less than a quarter of the gradient it receives (0.238
+//!   on average here, at the start). Through two hidden layers, the first layer's gradient at
+//!   step 0 is 0.0040 (root mean square), eight times smaller than with tanh (0.031), whose
+//!   derivative `1 - y²` averages 0.88. The sigmoid network crawls along a plateau (loss
+//!   0.283 at step 500, 0.277 at step 1000) before it finds its way down, and after 2,000
+//!   steps it still misclassifies some training points (loss 0.050). Tanh, the same S shape
+//!   centred on 0 with four times the slope, fits every point by step 267.
+//! - **ReLUs pass all of a gradient or none of it.** Their derivative is 1 where a unit is
+//!   active and 0 where it is not (0.45 on average here), and it does not shrink as a unit
+//!   grows, so no layer saturates: ReLU fits first (step 229) and ends lowest (0.00057).
+//! - **Dead ReLUs.** 4 of the 32 ReLU units output 0 at every training point from the first
+//!   step: their derivative is 0 everywhere, so no gradient reaches their weights, and they
+//!   are still dead after 2,000 steps. The other 28 are enough for this data. Leaky ReLU
+//!   gives a resting unit a slope of 0.01 instead of 0, so none is dead; with the same first
+//!   weights it follows ReLU almost exactly (fits at step 232, loss 0.00058): the leak
+//!   matters when many units die, not here.
+//!
+//! With other seeds for the data and the weights (1, 2 and 3) the order was the same:
+//! sigmoid never fitted within 2,000 steps, ReLU and leaky ReLU fitted first (161 to 245
+//! steps), tanh in between (251 to 460).
 //!
 //! Option: `--curve FILE` writes the four loss curves in one SVG chart.
 //!
@@ -287,6 +331,22 @@ fn table(outcomes: &[Outcome]) -> String {
             o.dead_after
         );
     }
-    out.push('\n');
+    let checkpoints = [100, 500, 1000, 1500, STEPS];
+    let _ = write!(out, "\nloss after    ");
+    for step in checkpoints {
+        let _ = write!(out, " {:>10}", format!("{step} steps"));
+    }
+    for o in outcomes {
+        let _ = write!(out, "\n{:<13}", o.name);
+        for step in checkpoints {
+            match o.losses.get(step) {
+                Some(loss) => {
+                    let _ = write!(out, " {loss:>10.5}");
+                }
+                None => out += "          -",
+            }
+        }
+    }
+    out += "\n\n";
     out
 }

@@ -3,9 +3,59 @@
 //!
 //! Run with `cargo run --release --example overfitting -- --out overfitting.svg`.
 //!
-//! SETTINGS_DOC
+//! # The setting, and how it was chosen
 //!
-//! Options: `--out FILE` writes the decision boundaries of every setting side by side as an
+//! Two moons with noise 0.3, so that the classes overlap and no boundary can be right about
+//! every point; 30 training points from one seed and 1,000 test points from another, so that
+//! test accuracy is measured to about 1.3 points (one standard error). The large network is
+//! 2-32-32-1 with ReLU: 1,185 parameters for 30 points. Trained with Adam at 0.02 for 500
+//! steps on the mean cross-entropy, it ends with a training loss of 0.0005: it has memorised
+//! every training point, noise included: its boundary reaches out to the points that lie
+//! among the other class, and wanders where there are no points at all (see the picture).
+//!
+//! The noise and the 30 points were picked first, as a set where the classes overlap and the
+//! network has forty times more parameters than points. A first version (2-64-64-1, 2,000
+//! steps at 0.01, eight times the data for "more data") showed the same picture in 12 s of CPU
+//! time; the network was halved, the steps quartered at twice the rate, and "more data" made
+//! four times the data (120 points), which kept the lesson (gap 0.23, every remedy above the
+//! unregularised test accuracy) in 0.4 s. The remedies' strengths were picked once, before
+//! seeing any result, and not tuned: L2 and L1 at 1e-3 times the sum over all parameters,
+//! dropout 0.3 on both hidden layers, a 2-4-1 network.
+//!
+//! # What the run gives
+//!
+//! ```text
+//! setting    what changes                       train acc  test acc train loss  test loss
+//! none       2-32-32-1, nothing else                1.000     0.772     0.0005     2.1523
+//! l2         + 1e-3 x sum p^2                       1.000     0.829     0.0336     0.4049
+//! l1         + 1e-3 x sum |p|                       1.000     0.809     0.0142     0.7403
+//! dropout    dropout 0.3 on hidden layers           0.967     0.854     0.0623     1.2604
+//! smaller    2-4-1 network                          0.800     0.858     0.3741     0.3706
+//! more_data  120 training points                    1.000     0.884     0.0012     1.0972
+//! ```
+//!
+//! - Unregularised, the network gets every training point right and 77% of the test points:
+//!   a gap of 0.23. With `--curve`, its test loss is lowest at step 10 (0.33) and climbs to
+//!   2.15 while its training loss falls to 0.0005: stopping early is one more remedy.
+//! - Every remedy raises test accuracy here, more data most (0.884), then the smaller
+//!   network, which cannot fit the noise (it gets only 80% of the training points, and 86%
+//!   of the test points).
+//! - Test loss tells another story than test accuracy: cross-entropy punishes confident
+//!   mistakes, and a network that has memorised its points is confident everywhere. L2 keeps
+//!   the weights, and with them the confidence, small: its test loss (0.40) is a fifth of the
+//!   unregularised one. With more data the network still trains to near-zero loss, and its
+//!   few mistakes are confident ones (test loss 1.10).
+//!
+//! # One draw is not the rule
+//!
+//! 30 points are a small sample, and how much each remedy helps depends on which 30. Over
+//! five draws (`--seed` 1, 4, 7, 10, 13) the unregularised gap was 0.11 to 0.23; more data
+//! raised test accuracy in all five (by 0.005 to 0.112), and so did the smaller network (by
+//! 0.002 to 0.086); L2, L1 and dropout at these strengths moved it by -0.022 to +0.082,
+//! helping in two or three of the five. The default draw, seed 1, is one where every remedy
+//! helps. Try others with `--seed N`.
+//!
+//! Options: `--seed N` draws other training points and first weights; `--out FILE` writes the decision boundaries of every setting side by side as an
 //! SVG picture (training points filled, every third test point hollow); `--curve FILE` writes the
 //! unregularised network's training and test loss over the steps.
 //!
@@ -167,6 +217,16 @@ fn main() -> ExitCode {
         println!("wrote {path}");
     }
     if let (Some(path), Some((train_losses, test_losses))) = (&curve, curves) {
+        let (best_step, best) = test_losses
+            .iter()
+            .copied()
+            .fold((0.0, f64::INFINITY), |a, b| if b.1 < a.1 { b } else { a });
+        println!(
+            "unregularised: test loss lowest at step {best_step} ({best:.4}), {:.4} at the end; \
+             training loss {:.4} at the end\n",
+            test_losses[test_losses.len() - 1].1,
+            train_losses[train_losses.len() - 1].1
+        );
         let mut chart = chart::LineChart::new(
             "The unregularised network: training loss falls, test loss turns up",
             "step",
@@ -194,7 +254,7 @@ pub fn test_points() -> Dataset {
 
 /// Trains one setting, with training points and first weights drawn from `seed`, and measures
 /// it on its training points and on `test`. With `curves`, also returns the training and test
-/// loss every 10 steps.
+/// loss every 10 steps and after the last.
 #[allow(clippy::type_complexity)]
 pub fn run(
     setting: Setting,
@@ -240,6 +300,10 @@ pub fn run(
         total.backward();
         params.grads_into(&mut grads);
         adam.step(model.parameters_mut(), &grads);
+    }
+    if curves {
+        train_curve.push((STEPS as f64, mean_loss(&model, &train)));
+        test_curve.push((STEPS as f64, mean_loss(&model, test)));
     }
     let result = Outcome {
         setting,
