@@ -39,9 +39,10 @@
 //! - **ReLUs pass all of a gradient or none of it.** Their derivative is 1 where a unit is
 //!   active and 0 where it is not (0.45 on average here), and it does not shrink as a unit
 //!   grows, so no layer saturates: ReLU fits first (step 229) and ends lowest (0.00057).
-//! - **Dead ReLUs.** 4 of the 32 ReLU units output 0 at every training point from the first
-//!   step: their derivative is 0 everywhere, so no gradient reaches their weights, and they
-//!   are still dead after 2,000 steps. The other 28 are enough for this data. Leaky ReLU
+//! - **Dead ReLUs.** 4 of the 32 ReLU units output 0 at every training point before the
+//!   first step: their derivative is 0 everywhere, so no gradient reaches their weights while
+//!   they stay so, and 4 units are still dead after 2,000 steps. The others are enough for
+//!   this data. Leaky ReLU
 //!   gives a resting unit a slope of 0.01 instead of 0, so none is dead; with the same first
 //!   weights it follows ReLU almost exactly (fits at step 232, loss 0.00058): the leak
 //!   matters when many units die, not here.

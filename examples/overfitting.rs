@@ -348,8 +348,7 @@ fn table(results: &[Outcome], seed: u64) -> String {
         "two moons, noise {NOISE}: {TRAIN_POINTS} training points, {TEST_POINTS} test points, \
          Adam {LEARNING_RATE}, {STEPS} steps, seed {}\n\n\
          {:<10} {:<34} {:>9} {:>9} {:>10} {:>10}\n",
-        seed,
-        "setting", "what changes", "train acc", "test acc", "train loss", "test loss"
+        seed, "setting", "what changes", "train acc", "test acc", "train loss", "test loss"
     );
     for r in results {
         let _ = writeln!(

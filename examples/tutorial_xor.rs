@@ -160,14 +160,14 @@ pub fn run() -> Outcome {
     );
     let mut hand_gradient_error: f64 = 0.0;
     let mut closed_form_error: f64 = 0.0;
-    for j in 0..2 {
-        hand_gradient_error = hand_gradient_error.max((hand(j) - tape_grad[j]).abs());
-        closed_form_error = closed_form_error.max((closed_form(j) - tape_grad[j]).abs());
+    // The first two parameters are the weights w1 and w2; the third is the bias.
+    for (j, &tape) in tape_grad[..2].iter().enumerate() {
+        hand_gradient_error = hand_gradient_error.max((hand(j) - tape).abs());
+        closed_form_error = closed_form_error.max((closed_form(j) - tape).abs());
         let _ = writeln!(
             out,
-            "  w{}          {:>15.6}   {:>11.6}   {:>15.6}",
+            "  w{}          {tape:>15.6}   {:>11.6}   {:>15.6}",
             j + 1,
-            tape_grad[j],
             closed_form(j),
             hand(j)
         );

@@ -98,7 +98,11 @@ fn tutorial_xor_shows_the_hand_gradient_wrong_and_xor_needing_a_hidden_layer() {
     let numbers = numbers(
         &outcome.summary,
         "tutorial_xor",
-        &["hand_gradient_error", "no_hidden_accuracy", "hidden_accuracy"],
+        &[
+            "hand_gradient_error",
+            "no_hidden_accuracy",
+            "hidden_accuracy",
+        ],
     );
     // The tutorial's formula X^T((2Ŷ-1)(1-Ŷ))/n is not the loss's gradient...
     assert!(numbers[0] > 1e-3, "{}", outcome.summary);
@@ -125,7 +129,9 @@ fn overfitting_shows_a_gap_that_a_remedy_narrows() {
     let mut unregularised_test = f64::NAN;
     let mut best_remedy_test: f64 = 0.0;
     for setting in Setting::ALL {
-        let summary = overfitting_example::run(setting, overfitting_example::SEED, &test, false).0.summary();
+        let summary = overfitting_example::run(setting, overfitting_example::SEED, &test, false)
+            .0
+            .summary();
         let fields = fields(&summary, "overfitting");
         assert_eq!(fields.iter().map(|(k, _)| *k).collect::<Vec<_>>(), keys);
         assert_eq!(fields[0].1, setting.name());
@@ -162,6 +168,9 @@ fn every_activation_trains_the_same_way_twice_from_the_same_seed() {
             fields[1].1 == "never" || fields[1].1.parse::<usize>().unwrap() < 100,
             "{summary}"
         );
-        assert!(fields[2].1.parse::<f64>().unwrap() < first.losses[0], "{summary}");
+        assert!(
+            fields[2].1.parse::<f64>().unwrap() < first.losses[0],
+            "{summary}"
+        );
     }
 }

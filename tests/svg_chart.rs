@@ -67,7 +67,10 @@ fn ticks_are_one_two_or_five_times_a_power_of_ten_and_cover_the_range() {
     );
     // A single value gets a unit-wide range around it.
     let ticks = nice_ticks(3.2, 3.2, 6);
-    assert!(ticks[0] <= 2.7 && *ticks.last().unwrap() >= 3.7, "{ticks:?}");
+    assert!(
+        ticks[0] <= 2.7 && *ticks.last().unwrap() >= 3.7,
+        "{ticks:?}"
+    );
 }
 
 #[test]
@@ -105,7 +108,10 @@ fn points_land_where_the_ticks_say() {
 #[test]
 fn a_log_axis_spans_whole_decades_and_drops_what_it_cannot_place() {
     let mut chart = LineChart::new("t", "step", "loss").with_log_y();
-    chart.add("loss", [(0.0, 1.0), (1.0, 0.0), (2.0, 0.01), (3.0, f64::NAN)]);
+    chart.add(
+        "loss",
+        [(0.0, 1.0), (1.0, 0.0), (2.0, 0.01), (3.0, f64::NAN)],
+    );
     let svg = chart.to_svg();
     assert!(svg.contains("(log scale)"));
     // Decades 0.01, 0.1 and 1: the first point at the top, the last kept one at the bottom.
