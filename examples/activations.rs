@@ -150,12 +150,7 @@ fn main() -> ExitCode {
         )
         .with_log_y();
         for outcome in &outcomes {
-            let points = outcome
-                .losses
-                .iter()
-                .enumerate()
-                .map(|(k, &l)| (k as f64, l));
-            chart.add(outcome.name, points);
+            chart.add_steps(outcome.name, &outcome.losses);
         }
         if let Err(err) = std::fs::write(&path, chart.to_svg()) {
             eprintln!("activations: cannot write {path}: {err}");

@@ -191,11 +191,11 @@ fn main() -> ExitCode {
         match (arg.as_str(), args.next()) {
             ("--out", Some(file)) => out = Some(file),
             ("--curve", Some(file)) => curve = Some(file),
-            ("--seed", Some(n)) if n.parse::<u64>().is_ok() => seed = n.parse().unwrap_or(SEED),
-            _ => {
-                eprintln!("usage: overfitting [--out FILE.svg] [--curve FILE.svg] [--seed N]");
-                return ExitCode::from(2);
-            }
+            ("--seed", Some(n)) => match n.parse() {
+                Ok(n) => seed = n,
+                Err(_) => return usage(&format!("`{n}` is not a whole number")),
+            },
+            (other, _) => return usage(&format!("unknown argument or missing value: `{other}`")),
         }
     }
     let test = test_points();
@@ -245,6 +245,13 @@ fn main() -> ExitCode {
         println!("{}", result.summary());
     }
     ExitCode::SUCCESS
+}
+
+fn usage(problem: &str) -> ExitCode {
+    eprintln!(
+        "overfitting: {problem}\nusage: overfitting [--out FILE.svg] [--curve FILE.svg] [--seed N]"
+    );
+    ExitCode::from(2)
 }
 
 /// The test points, the same for every setting.

@@ -99,19 +99,8 @@ fn main() -> ExitCode {
             "loss",
         )
         .with_log_y();
-        let steps = |losses: &[f64]| {
-            let points: Vec<(f64, f64)> = losses
-                .iter()
-                .enumerate()
-                .map(|(k, &l)| (k as f64, l))
-                .collect();
-            points
-        };
-        chart.add("no hidden layer", steps(&outcome.no_hidden_losses));
-        chart.add(
-            &format!("{HIDDEN} hidden sigmoids"),
-            steps(&outcome.hidden_losses),
-        );
+        chart.add_steps("no hidden layer", &outcome.no_hidden_losses);
+        chart.add_steps(&format!("{HIDDEN} hidden sigmoids"), &outcome.hidden_losses);
         if let Err(err) = std::fs::write(&path, chart.to_svg()) {
             eprintln!("tutorial_xor: cannot write {path}: {err}");
             return ExitCode::FAILURE;

@@ -69,6 +69,11 @@ impl LineChart {
         });
     }
 
+    /// Adds a curve of one value a step: `values[k]` at `x = k`.
+    pub fn add_steps(&mut self, name: &str, values: &[f64]) {
+        self.add(name, values.iter().enumerate().map(|(k, &v)| (k as f64, v)));
+    }
+
     /// The chart as an SVG document. Points that are not finite (a loss that blew up) are
     /// left out, and so are `y <= 0` on a log axis; a chart with no point left draws its
     /// axes over `[0, 1]`.
@@ -188,10 +193,7 @@ impl LineChart {
 /// A chart of one loss curve, one point a step, on a log axis.
 pub fn loss_curve(title: &str, losses: &[f64]) -> String {
     let mut chart = LineChart::new(title, "step", "loss").with_log_y();
-    chart.add(
-        "training loss",
-        losses.iter().enumerate().map(|(k, &l)| (k as f64, l)),
-    );
+    chart.add_steps("training loss", losses);
     chart.to_svg()
 }
 
