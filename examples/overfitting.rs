@@ -423,7 +423,10 @@ fn boundaries_svg(results: &[Outcome], test: &Dataset) -> String {
                     let x = x0 + (i as f64 + 0.5) * cw / scale;
                     let p = 1.0 / (1.0 + (-r.model.predict(&[x, y])[0]).exp());
                     let strength = ((2.0 * p - 1.0).abs() * 4.0).ceil() / 4.0;
-                    shade(if p > 0.5 { RED } else { BLUE }, 0.1 + 0.5 * strength)
+                    chart::shade(
+                        if p > 0.5 { chart::RED } else { chart::BLUE },
+                        0.1 + 0.5 * strength,
+                    )
                 })
                 .collect();
             let mut i = 0;
@@ -446,7 +449,7 @@ fn boundaries_svg(results: &[Outcome], test: &Dataset) -> String {
         }
         // Every third test point: enough to see where the boundary errs, in a smaller file.
         for (x, label) in test.iter().step_by(3) {
-            let colour = shade(if label > 0.0 { RED } else { BLUE }, 1.0);
+            let colour = chart::shade(if label > 0.0 { chart::RED } else { chart::BLUE }, 1.0);
             let _ = writeln!(
                 svg,
                 "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2\" fill=\"none\" stroke=\"{colour}\"/>",
@@ -455,7 +458,7 @@ fn boundaries_svg(results: &[Outcome], test: &Dataset) -> String {
             );
         }
         for (x, label) in r.train.iter() {
-            let colour = shade(if label > 0.0 { RED } else { BLUE }, 1.0);
+            let colour = chart::shade(if label > 0.0 { chart::RED } else { chart::BLUE }, 1.0);
             let _ = writeln!(
                 svg,
                 "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4\" fill=\"{colour}\" stroke=\"black\"/>",
@@ -489,13 +492,4 @@ fn bounds(data: &Dataset) -> (f64, f64, f64, f64) {
         y1 = y1.max(x[1]);
     }
     (x0 - 0.1, x1 + 0.1, y0 - 0.1, y1 + 0.1)
-}
-
-const RED: [f64; 3] = [214.0, 39.0, 40.0];
-const BLUE: [f64; 3] = [31.0, 119.0, 180.0];
-
-/// `colour` mixed with white: all of it at `amount` 1, none at 0.
-fn shade(colour: [f64; 3], amount: f64) -> String {
-    let [r, g, b] = colour.map(|c| (255.0 - amount * (255.0 - c)).round() as u8);
-    format!("#{r:02x}{g:02x}{b:02x}")
 }

@@ -156,3 +156,11 @@ fn a_chart_without_data_still_draws_its_axes() {
     assert!(is_well_formed(&svg), "{svg}");
     assert_eq!(polylines(&svg), [Vec::<(f64, f64)>::new()]);
 }
+
+#[test]
+fn shades_mix_a_colour_with_white() {
+    assert_eq!(chart::shade(chart::RED, 1.0), "#d62728");
+    assert_eq!(chart::shade(chart::BLUE, 0.0), "#ffffff");
+    // Halfway from 255 to 31 is 143, to 119 is 187, to 180 is 217.5 (rounds up).
+    assert_eq!(chart::shade(chart::BLUE, 0.5), "#8fbbda");
+}

@@ -20,6 +20,16 @@ pub const COLOURS: [&str; 6] = [
     "#1f77b4", "#d62728", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b",
 ];
 
+/// Two classes' colours as RGB, red for +1 and blue for -1 (the `moons` example's).
+pub const RED: [f64; 3] = [214.0, 39.0, 40.0];
+pub const BLUE: [f64; 3] = [31.0, 119.0, 180.0];
+
+/// `colour` mixed with white, as an SVG colour: all of it at `amount` 1, none at 0.
+pub fn shade(colour: [f64; 3], amount: f64) -> String {
+    let [r, g, b] = colour.map(|c| (255.0 - amount * (255.0 - c)).round() as u8);
+    format!("#{r:02x}{g:02x}{b:02x}")
+}
+
 /// Dash patterns, in order, so that curves that lie on top of each other still show: solid
 /// for the first three series, then dashed and dotted.
 const DASHES: [&str; 6] = ["none", "none", "none", "7 4", "2 3", "9 3 2 3"];
