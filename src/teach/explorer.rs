@@ -23,7 +23,7 @@ const SCRIPT: &str = include_str!("explorer/page.js");
 const CHAR_WIDTH: f64 = 7.3;
 const LINE_HEIGHT: f64 = 15.0;
 /// Padding inside a value's box.
-const PAD: f64 = 7.0;
+const PAD: f64 = 6.0;
 
 impl<'t> Value<'t> {
     /// A web page that shows backpropagation happen on the graph behind this value: the
@@ -385,8 +385,10 @@ fn table(html: &mut String, trace: &Trace, passes: &[Vec<Pass>]) {
         for (k, pass) in list.iter().enumerate() {
             let _ = writeln!(
                 html,
-                "<tr data-step=\"{s}\">{}<td class=\"swept\">{}</td><td class=\"num swept\">{}</td>\
+                "<tr data-step=\"{s}\"{}>{}<td class=\"swept\">{}</td><td class=\"num swept\">{}</td>\
                  <td class=\"num swept\">{}</td></tr>",
+                // Rows after a node's first hold only what it passes on.
+                if k == 0 { "" } else { " class=\"more\"" },
                 if k == 0 { &first } else { blank },
                 escape_html(&tag(pass.to)),
                 pass.local,

@@ -164,6 +164,10 @@ test("micrograd's expression steps through to its published gradients", async ()
   const second = data.steps.findIndex((s) => s.passes.some((p) => p.to === a && p.nth === 2));
   assert.ok(second > 0);
   await stepThrough(page, data, async (state) => {
+    if (state === 12) {
+      await page.waitForTimeout(700);
+      await page.screenshot({ path: path.join(screenshots, 'explorer-forward.png') });
+    }
     if (state === data.nodes.length + 1 + second) {
       const got = await shown(page);
       assert.match(got.explain, /#0 a: .* \(2nd of \d+ contributions\)/);

@@ -20,7 +20,7 @@
 //! Graphs here have tens to a few hundred vertices: every pass is quadratic at worst.
 
 /// Horizontal room between two vertices of a layer.
-const GAP_X: f64 = 22.0;
+const GAP_X: f64 = 16.0;
 /// Vertical room between two layers.
 const GAP_Y: f64 = 30.0;
 /// The width a bend takes in a layer.
@@ -30,7 +30,7 @@ const ORDER_SWEEPS: usize = 24;
 /// Rounds of the positioning pass.
 const POSITION_ROUNDS: usize = 40;
 /// Room around the drawing.
-const MARGIN: f64 = 16.0;
+const MARGIN: f64 = 10.0;
 
 /// A vertex to draw: its size, and whether, as a source, it stays in the top layer.
 #[derive(Clone, Copy, Debug)]

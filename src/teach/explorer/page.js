@@ -37,8 +37,9 @@
   }
 
   // A label with a white box on an SVG path: at its middle if there is room, else at the
-  // first of a few other points along it where it covers no label placed before it.
-  function labelOn(path, parts, cls, placed) {
+  // first of a few other points along it that covers no box, oval or label (`shapes`, then
+  // `placed`); failing that, the first that covers no label; failing that, the middle.
+  function labelOn(path, parts, cls, shapes, placed) {
     const g = document.createElementNS(NS, 'g');
     g.setAttribute('class', cls);
     const box = document.createElementNS(NS, 'rect');
@@ -56,23 +57,18 @@
     const w = size.width + 8;
     const h = size.height + 4;
     const length = path.getTotalLength();
-    const overlaps = function (x, y) {
-      return placed.some(function (r) {
-        return x < r.x + r.w && r.x < x + w && y < r.y + r.h && r.y < y + h;
-      });
-    };
-    let spot = null;
-    for (const at of [0.5, 0.35, 0.65, 0.2, 0.8]) {
+    const spots = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].map(function (at) {
       const p = path.getPointAtLength(length * at);
-      const candidate = { x: p.x - w / 2, y: p.y - h / 2 };
-      if (!overlaps(candidate.x, candidate.y)) { spot = candidate; break; }
-    }
-    if (spot === null) {
-      // Crowded: stack it below the middle, clear of the others.
-      const p = path.getPointAtLength(length / 2);
-      spot = { x: p.x - w / 2, y: p.y - h / 2 };
-      while (overlaps(spot.x, spot.y)) spot.y += h + 2;
-    }
+      return { x: p.x - w / 2, y: p.y - h / 2 };
+    });
+    const clear = function (rects) {
+      return function (spot) {
+        return !rects.some(function (r) {
+          return spot.x < r.x + r.w && r.x < spot.x + w && spot.y < r.y + r.h && r.y < spot.y + h;
+        });
+      };
+    };
+    const spot = spots.find(clear(shapes.concat(placed))) || spots.find(clear(placed)) || spots[0];
     placed.push({ x: spot.x, y: spot.y, w: w, h: h });
     box.setAttribute('x', spot.x);
     box.setAttribute('y', spot.y);
@@ -80,6 +76,32 @@
     box.setAttribute('height', h);
     text.setAttribute('x', spot.x + 4);
     text.setAttribute('y', spot.y + h / 2 + 4);
+  }
+
+  // Scrolls the graph so that `indices` (the current node first) are in view, or at least
+  // the current node when they do not all fit.
+  function bringIntoView(indices) {
+    const pane = el('graph-pane');
+    const boxes = indices.map(function (i) { return el('n' + i).querySelector('rect').getBBox(); });
+    const margin = 24;
+    const axis = function (start, size, view, scroll) {
+      const from = Math.min.apply(null, boxes.map(start)) - margin;
+      const to = Math.max.apply(null, boxes.map(function (b) { return start(b) + size(b); })) + margin;
+      if (to - from > view) {
+        const first = boxes[0];
+        return start(first) + size(first) / 2 - view / 2;
+      }
+      if (from < scroll) return from;
+      if (to > scroll + view) return to - view;
+      return scroll;
+    };
+    pane.scrollTo({
+      left: axis(function (b) { return b.x; }, function (b) { return b.width; },
+        pane.clientWidth, pane.scrollLeft),
+      top: axis(function (b) { return b.y; }, function (b) { return b.height; },
+        pane.clientHeight, pane.scrollTop),
+      behavior: 'smooth',
+    });
   }
 
   function render() {
@@ -135,16 +157,25 @@
     });
 
     labels.textContent = '';
+    // What the labels had better not cover: the boxes and ovals on the tape.
+    const shapes = [];
     const placed = [];
+    if (step) {
+      document.querySelectorAll('.node:not(.hidden) rect, .op:not(.hidden) ellipse')
+        .forEach(function (shape) {
+          const r = shape.getBBox();
+          shapes.push({ x: r.x, y: r.y, w: r.width, h: r.height });
+        });
+    }
     if (step) {
       step.passes.forEach(function (p) {
         labelOn(el('e' + step.node + '-' + p.edge), [
           ['local ' + p.local + '  '], ['adds ' + p.adds, 'adds']
-        ], 'edge-label', placed);
+        ], 'edge-label', shapes, placed);
       });
       if (step.note && byIndex.get(step.node).kind === 'computed') {
         labelOn(el('r' + step.node), [['skipped: ' + step.note.replace(/[()]/g, '')]],
-          'skip-label', placed);
+          'skip-label', shapes, placed);
       }
     }
 
@@ -160,7 +191,9 @@
     el('step').disabled = el('end').disabled = state === last;
 
     if (current !== null) {
-      el('n' + current).scrollIntoView({ block: 'center', inline: 'center', behavior: 'smooth' });
+      // The current node with the nodes it reads (forward) or passes to (backward).
+      const near = forward ? byIndex.get(current).operands : Array.from(receiving);
+      bringIntoView([current].concat(near));
     }
   }
 
@@ -194,7 +227,7 @@
     const d = byIndex.get(current);
     if (d.rule) rule.textContent = d.rule;
     if (forward) {
-      add(explain, 'h2', 'Forward: ' + d.tag);
+      add(explain, 'h2', 'Forward: ' + d.tag + (d.kind === 'computed' ? ', op ' + d.op : ''));
       const p = add(explain, 'p');
       if (d.kind === 'input') {
         p.textContent = 'An input, with data ' + d.value + '.';
@@ -207,7 +240,7 @@
       add(explain, 'p', 'Every grad is 0 until the backward sweep.');
       return;
     }
-    add(explain, 'h2', 'Backward: ' + d.tag);
+    add(explain, 'h2', 'Backward: ' + d.tag + (d.kind === 'computed' ? ', op ' + d.op : ''));
     const up = add(explain, 'p');
     up.appendChild(document.createTextNode('Upstream gradient d ' + data.outputTag + ' / d ' +
       d.tag + ' = '));
