@@ -155,8 +155,8 @@ fn page(trace: &Trace) -> String {
         passes.push(list);
     }
 
-    let (vertices, edges, op_vertex) = graph_shape(&shown);
-    let drawing = layout::draw(&vertices, &edges);
+    let shape = graph_shape(&shown);
+    let drawing = layout::draw(&shape.vertices, &shape.edges);
 
     let mut html = String::with_capacity(64 * 1024);
     let title = format!("backprop explorer: {}", output.tag());
@@ -178,7 +178,7 @@ fn page(trace: &Trace) -> String {
          <span id=\"counter\"></span></div>\n<div id=\"phase\"></div>\n</header>\n<main>\n",
         escape_html(&title)
     );
-    svg(&mut html, &shown, &drawing, &op_vertex);
+    svg(&mut html, &shown, &drawing, &shape.op_vertex);
     html.push_str("<aside>\n<section id=\"explain\"></section>\n<div id=\"rule\"></div>\n");
     table(&mut html, trace, &passes);
     html.push_str("</aside>\n</main>\n<script type=\"application/json\" id=\"tapegrad-data\">");
@@ -190,10 +190,17 @@ fn page(trace: &Trace) -> String {
     html
 }
 
+/// What the layout gets, and where each node's operation went in it.
+struct Shape {
+    vertices: Vec<Vertex>,
+    edges: Vec<(usize, usize)>,
+    /// The operation vertex of each node (`None` for leaves).
+    op_vertex: Vec<Option<usize>>,
+}
+
 /// The vertices and edges to lay out: a box per value (vertex `k` for the `k`-th node), then
 /// a small vertex per operation; each operand feeds its operation, which feeds its value.
-/// Also returns the operation vertex of each node (`None` for leaves).
-fn graph_shape(shown: &[Shown]) -> (Vec<Vertex>, Vec<(usize, usize)>, Vec<Option<usize>>) {
+fn graph_shape(shown: &[Shown]) -> Shape {
     let mut vertices: Vec<Vertex> = shown
         .iter()
         .map(|s| {
@@ -226,7 +233,11 @@ fn graph_shape(shown: &[Shown]) -> (Vec<Vertex>, Vec<(usize, usize)>, Vec<Option
         }
         edges.push((op, k));
     }
-    (vertices, edges, op_vertex)
+    Shape {
+        vertices,
+        edges,
+        op_vertex,
+    }
 }
 
 /// The graph as SVG: edges first (under the boxes), then operations, then values.
