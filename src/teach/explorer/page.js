@@ -36,18 +36,21 @@
     return k + suffix;
   }
 
-  // A label with a white box on an SVG path: at its middle if there is room, else at the
-  // first of a few other points along it that covers no box, oval or label (`shapes`, then
-  // `placed`); failing that, the first that covers no label; failing that, the middle.
-  function labelOn(path, parts, cls, shapes, placed) {
+  // A label of one or more lines in a white box, on an SVG path: at its middle if there is
+  // room, else at the first of a few other spots on or beside it that covers no box, oval or
+  // label (`shapes`, then `placed`); failing that, the first that covers no label; failing
+  // that, stacked below the middle, clear of the other labels.
+  function labelOn(path, lines, cls, shapes, placed) {
     const g = document.createElementNS(NS, 'g');
     g.setAttribute('class', cls);
     const box = document.createElementNS(NS, 'rect');
     const text = document.createElementNS(NS, 'text');
-    parts.forEach(function (part) {
+    lines.forEach(function (line, i) {
       const span = document.createElementNS(NS, 'tspan');
-      span.textContent = part[0];
-      if (part[1]) span.setAttribute('class', part[1]);
+      span.textContent = line[0];
+      if (line[1]) span.setAttribute('class', line[1]);
+      span.setAttribute('x', 4);
+      span.setAttribute(i === 0 ? 'y' : 'dy', i === 0 ? 13 : 14);
       text.appendChild(span);
     });
     g.appendChild(box);
@@ -56,10 +59,19 @@
     const size = text.getBBox();
     const w = size.width + 8;
     const h = size.height + 4;
+    box.setAttribute('width', w);
+    box.setAttribute('height', h);
     const length = path.getTotalLength();
-    const spots = [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].map(function (at) {
-      const p = path.getPointAtLength(length * at);
-      return { x: p.x - w / 2, y: p.y - h / 2 };
+    // Points along the path, then the same points moved sideways, away from the path's end
+    // (where the edges of one node converge).
+    const end = path.getPointAtLength(length);
+    const spots = [];
+    [0, 0.5, 1].forEach(function (shift) {
+      [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].forEach(function (at) {
+        const p = path.getPointAtLength(length * at);
+        const away = p.x < end.x ? -1 : 1;
+        spots.push({ x: p.x - w / 2 + away * shift * w, y: p.y - h / 2 });
+      });
     });
     const clear = function (rects) {
       return function (spot) {
@@ -68,14 +80,13 @@
         });
       };
     };
-    const spot = spots.find(clear(shapes.concat(placed))) || spots.find(clear(placed)) || spots[0];
+    let spot = spots.find(clear(shapes.concat(placed))) || spots.find(clear(placed));
+    if (!spot) {
+      spot = { x: spots[0].x, y: spots[0].y };
+      while (!clear(placed)(spot)) spot.y += h + 2;
+    }
     placed.push({ x: spot.x, y: spot.y, w: w, h: h });
-    box.setAttribute('x', spot.x);
-    box.setAttribute('y', spot.y);
-    box.setAttribute('width', w);
-    box.setAttribute('height', h);
-    text.setAttribute('x', spot.x + 4);
-    text.setAttribute('y', spot.y + h / 2 + 4);
+    g.setAttribute('transform', 'translate(' + spot.x + ',' + spot.y + ')');
   }
 
   // Scrolls the graph so that `indices` (the current node first) are in view, or at least
