@@ -41,6 +41,9 @@ impl<'t> Value<'t> {
     /// the way the trace prints them. Like `backward_trace`, this runs
     /// [`backward`](Value::backward): afterwards the tape holds its gradients.
     ///
+    /// Meant for graphs of tens to a few hundred nodes, which a learner can follow: the
+    /// layout's cost grows with the number of nodes times the graph's depth.
+    ///
     /// ```
     /// let tape = tapegrad::Tape::new();
     /// let a = tape.named("a", 3.0);

@@ -17,7 +17,8 @@
 //!    placement is the least-squares one under those constraints (pooling adjacent
 //!    violators), so a chain of vertices ends up straight when nothing else pulls on it.
 //!
-//! Graphs here have tens to a few hundred vertices: every pass is quadratic at worst.
+//! Graphs here have tens to a few hundred vertices. The cost grows with the number of
+//! bends, which is the sum of the edges' spans: up to the graph's size times its depth.
 
 /// Horizontal room between two vertices of a layer.
 const GAP_X: f64 = 16.0;
@@ -94,10 +95,10 @@ pub(crate) fn draw(vertices: &[Vertex], edges: &[(usize, usize)]) -> Drawing {
             let (first, last) = (chain[0], chain[chain.len() - 1]);
             let (fx, fy) = center(first);
             let (lx, ly) = center(last);
-            let mut path = vec![(fx, fy + grid.height[first] / 2.0)];
-            path.extend(chain[1..chain.len() - 1].iter().map(|&b| center(b)));
-            path.push((lx, ly - grid.height[last] / 2.0));
-            path
+            let mut points = vec![(fx, fy + grid.height[first] / 2.0)];
+            points.extend(chain[1..chain.len() - 1].iter().map(|&b| center(b)));
+            points.push((lx, ly - grid.height[last] / 2.0));
+            straighten(&points)
         })
         .collect();
     let width = (0..grid.width.len())
@@ -110,6 +111,22 @@ pub(crate) fn draw(vertices: &[Vertex], edges: &[(usize, usize)]) -> Drawing {
         width,
         height: layer_top[layer_count] - GAP_Y + MARGIN,
     }
+}
+
+/// `points` without the bends that lie on the straight line from the last point kept to the
+/// next one (within a pixel): a long edge's bends mostly line up, and add nothing then.
+fn straighten(points: &[(f64, f64)]) -> Vec<(f64, f64)> {
+    let mut kept = vec![points[0]];
+    for i in 1..points.len() - 1 {
+        let (a, p, b) = (kept[kept.len() - 1], points[i], points[i + 1]);
+        let (dx, dy) = (b.0 - a.0, b.1 - a.1);
+        let off_line = (dx * (p.1 - a.1) - dy * (p.0 - a.0)).abs() / dx.hypot(dy).max(1e-9);
+        if off_line >= 1.0 {
+            kept.push(p);
+        }
+    }
+    kept.push(points[points.len() - 1]);
+    kept
 }
 
 /// Pass 1: each vertex's layer.
@@ -213,8 +230,15 @@ impl Grid {
 
     /// Pass 3: reorders each layer to cut crossings, keeping the best order seen.
     fn order(&mut self) {
+        // Each point's position within its layer, kept up to date as layers are reordered.
+        let mut position = vec![0; self.layer.len()];
+        for layer in &self.layers {
+            for (i, &v) in layer.iter().enumerate() {
+                position[v] = i;
+            }
+        }
         let mut best = self.layers.clone();
-        let mut fewest = self.crossings();
+        let mut fewest = self.crossings(&position);
         for sweep in 0..ORDER_SWEEPS {
             let downwards = sweep % 2 == 0;
             let range: Vec<usize> = if downwards {
@@ -224,7 +248,8 @@ impl Grid {
             };
             for l in range {
                 let reference = if downwards { l - 1 } else { l + 1 };
-                let position = self.positions_in(reference);
+                // Spread over the reference layer's width, for points it does not pull.
+                let scale = self.layers[reference].len() as f64 / self.layers[l].len() as f64;
                 let mut keyed: Vec<(f64, usize)> = self.layers[l]
                     .iter()
                     .enumerate()
@@ -236,10 +261,9 @@ impl Grid {
                         };
                         let key = if neighbours.is_empty() {
                             // No pull from that side: stay where it is.
-                            i as f64 * position.len().max(1) as f64
-                                / self.layers[l].len().max(1) as f64
+                            i as f64 * scale
                         } else {
-                            neighbours.iter().map(|&u| position[u]).sum::<f64>()
+                            neighbours.iter().map(|&u| position[u] as f64).sum::<f64>()
                                 / neighbours.len() as f64
                         };
                         (key, v)
@@ -248,8 +272,11 @@ impl Grid {
                 // A stable sort keeps ties in their current order.
                 keyed.sort_by(|a, b| a.0.total_cmp(&b.0));
                 self.layers[l] = keyed.into_iter().map(|(_, v)| v).collect();
+                for (i, &v) in self.layers[l].iter().enumerate() {
+                    position[v] = i;
+                }
             }
-            let crossings = self.crossings();
+            let crossings = self.crossings(&position);
             if crossings < fewest {
                 fewest = crossings;
                 best = self.layers.clone();
@@ -258,29 +285,35 @@ impl Grid {
         self.layers = best;
     }
 
-    /// The position of every point of layer `l` within it, indexed by point.
-    fn positions_in(&self, l: usize) -> Vec<f64> {
-        let mut position = vec![0.0; self.layer.len()];
-        for (i, &v) in self.layers[l].iter().enumerate() {
-            position[v] = i as f64;
-        }
-        position
-    }
-
-    /// Edge crossings between adjacent layers.
-    fn crossings(&self) -> usize {
+    /// Edge crossings between adjacent layers, given each point's position in its layer.
+    ///
+    /// Two edges cross when their upper ends and their lower ends come in opposite orders:
+    /// with the edges sorted by upper end (then lower end), that is an inversion among the
+    /// lower ends, counted with a Fenwick tree in `E log V` per pair of layers.
+    fn crossings(&self, position: &[usize]) -> usize {
         let mut total = 0;
         for l in 1..self.layers.len() {
-            let above = self.positions_in(l - 1);
-            let mut edges: Vec<(f64, usize)> = Vec::new();
-            for (i, &v) in self.layers[l].iter().enumerate() {
-                edges.extend(self.up[v].iter().map(|&u| (above[u], i)));
+            let mut edges: Vec<(usize, usize)> = Vec::new();
+            for &v in &self.layers[l] {
+                edges.extend(self.up[v].iter().map(|&u| (position[u], position[v])));
             }
-            for (k, &(a1, b1)) in edges.iter().enumerate() {
-                for &(a2, b2) in &edges[k + 1..] {
-                    if (a1 < a2 && b1 > b2) || (a1 > a2 && b1 < b2) {
-                        total += 1;
-                    }
+            edges.sort_unstable();
+            // seen[i] counts the edges so far whose lower end is at position i - 1.
+            let mut seen = vec![0usize; self.layers[l].len() + 1];
+            for (k, &(_, lower)) in edges.iter().enumerate() {
+                // Edges so far with a lower end at or left of this one's...
+                let mut at_or_left = 0;
+                let mut i = lower + 1;
+                while i > 0 {
+                    at_or_left += seen[i];
+                    i &= i - 1;
+                }
+                // ...and the others cross it.
+                total += k - at_or_left;
+                let mut i = lower + 1;
+                while i < seen.len() {
+                    seen[i] += 1;
+                    i += i & i.wrapping_neg();
                 }
             }
         }
@@ -369,7 +402,7 @@ impl Grid {
 
 #[cfg(test)]
 mod tests {
-    use super::{Vertex, draw};
+    use super::{Grid, Vertex, draw};
 
     fn boxes(n: usize) -> Vec<Vertex> {
         vec![
@@ -420,6 +453,42 @@ mod tests {
         // 0 -> 1 -> 2 -> 3, and 4 -> 3.
         let d = draw(&vertices, &[(0, 1), (1, 2), (2, 3), (4, 3)]);
         assert_eq!(d.centers[4].1, d.centers[2].1);
+    }
+
+    #[test]
+    fn crossings_are_counted_pair_by_pair() {
+        // Two layers of three, six edges between them, against a count of every pair.
+        let all = [(0, 5), (1, 4), (2, 3), (0, 3), (1, 5), (0, 4)];
+        let mut grid = Grid::new(&boxes(6), &[0, 0, 0, 1, 1, 1]);
+        for &(a, b) in &all {
+            grid.chain(a, b);
+        }
+        let position = [0, 1, 2, 0, 1, 2];
+        let brute = (0..all.len())
+            .flat_map(|i| (i + 1..all.len()).map(move |j| (i, j)))
+            .filter(|&(i, j)| {
+                let ((a1, b1), (a2, b2)) = (all[i], all[j]);
+                let (a1, b1, a2, b2) = (position[a1], position[b1], position[a2], position[b2]);
+                (a1 < a2 && b1 > b2) || (a1 > a2 && b1 < b2)
+            })
+            .count();
+        assert_eq!(grid.crossings(&position), brute);
+        assert!(brute > 3);
+    }
+
+    #[test]
+    fn bends_on_a_straight_line_are_dropped() {
+        let points = [
+            (0.0, 0.0),
+            (1.0, 10.0),
+            (2.0, 20.0),
+            (10.0, 30.0),
+            (10.0, 40.0),
+        ];
+        assert_eq!(
+            super::straighten(&points),
+            [(0.0, 0.0), (2.0, 20.0), (10.0, 30.0), (10.0, 40.0)]
+        );
     }
 
     #[test]
