@@ -215,14 +215,23 @@ test('the 2-2-1 network steps through to the gradients of its loss', async () =>
   await page.close();
 });
 
-test('play runs the sweep to the end by itself', async () => {
+test('space plays and pauses, and play runs the sweep to the end by itself', async () => {
   const { page, data } = await open('neuron.html');
-  await page.keyboard.press('End');
-  await page.keyboard.press('Home');
-  assert.equal((await shown(page)).counter, `step 0 / ${2 * data.nodes.length}`);
+  const last = 2 * data.nodes.length;
+  await page.click('#end');
+  assert.equal((await shown(page)).counter, `step ${last} / ${last}`);
+  await page.click('#start');
+  assert.equal((await shown(page)).counter, `step 0 / ${last}`);
+  // With the step button focused, space plays: it does not press the button too.
+  await page.click('#step');
+  await page.keyboard.press(' ');
+  assert.equal(await page.textContent('#play'), 'pause');
+  assert.equal((await shown(page)).counter, `step 1 / ${last}`);
+  await page.keyboard.press(' ');
+  assert.equal(await page.textContent('#play'), 'play');
   await page.click('#play');
-  await page.waitForFunction((last) => document.getElementById('counter').textContent === `step ${last} / ${last}`,
-    2 * data.nodes.length, { timeout: 60000 });
+  await page.waitForFunction((end) => document.getElementById('counter').textContent === `step ${end} / ${end}`,
+    last, { timeout: 60000 });
   assert.equal(await page.textContent('#play'), 'play');
   await page.close();
 });
