@@ -225,6 +225,22 @@
     if (first) first.scrollIntoView({ block: 'nearest' });
   }
 
+  // The op as a formula of its operands' names: `#3 + #4`, `#22 e + 1`, `10 / #23 f`,
+  // `(#22 e)^2`, `tanh(#8 n)`.
+  function formula(d) {
+    const args = d.operands.map(tag);
+    const wrap = function (t) { return t.indexOf(' ') >= 0 ? '(' + t + ')' : t; };
+    if (/^[-+*/]$/.test(d.op) && args.length === 2) return args[0] + ' ' + d.op + ' ' + args[1];
+    if (/^[-+*/] /.test(d.op)) return args[0] + ' ' + d.op;
+    if (/ [-+*/]$/.test(d.op)) return d.op + ' ' + args[0];
+    if (d.op[0] === '^') return wrap(args[0]) + d.op;
+    return d.op + '(' + args.join(', ') + ')';
+  }
+
+  function heading(d) {
+    return d.kind === 'computed' ? d.tag + ' = ' + formula(d) : d.tag + ' (' + d.kind + ')';
+  }
+
   function describe(forward, current, step, swept) {
     explain.textContent = '';
     const rule = el('rule');
@@ -238,20 +254,21 @@
     const d = byIndex.get(current);
     if (d.rule) rule.textContent = d.rule;
     if (forward) {
-      add(explain, 'h2', 'Forward: ' + d.tag + (d.kind === 'computed' ? ', op ' + d.op : ''));
+      add(explain, 'h2', 'Forward: ' + heading(d));
       const p = add(explain, 'p');
       if (d.kind === 'input') {
         p.textContent = 'An input, with data ' + d.value + '.';
       } else if (d.kind === 'constant') {
         p.textContent = 'A constant, with data ' + d.value + '.';
       } else {
-        p.textContent = 'The op ' + d.op + ' on ' + d.operands.map(tag).join(', ') +
-          ' gives data ' + d.value + '.';
+        p.textContent = 'The tape records the op ' + d.op + ' with its operand' +
+          (d.operands.length === 1 ? ' ' : 's ') + d.operands.map(tag).join(', ') +
+          '; its data is ' + d.value + '.';
       }
       add(explain, 'p', 'Every grad is 0 until the backward sweep.');
       return;
     }
-    add(explain, 'h2', 'Backward: ' + d.tag + (d.kind === 'computed' ? ', op ' + d.op : ''));
+    add(explain, 'h2', 'Backward: ' + heading(d));
     const up = add(explain, 'p');
     up.appendChild(document.createTextNode('Upstream gradient d ' + data.outputTag + ' / d ' +
       d.tag + ' = '));
