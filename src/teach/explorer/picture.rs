@@ -76,6 +76,7 @@ pub(super) fn svg(
         "<div id=\"graph-pane\"><svg id=\"graph\" width=\"{w}\" height=\"{h}\" \
          viewBox=\"0 0 {w} {h}\" role=\"img\" aria-label=\"the graph\">\n<g id=\"edges\">"
     );
+    // The paths come in the order graph_shape gave the edges: operands, then the result.
     let mut paths = drawing.paths.iter();
     for s in shown {
         if s.node.kind != Kind::Computed {
