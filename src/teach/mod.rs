@@ -34,6 +34,7 @@
 //! derivatives because every rule is linear in the upstream gradient, and once with the real
 //! upstream gradient, which gives exactly what `backward` adds.
 
+mod explorer;
 mod gradcheck;
 mod graph;
 mod trace;

@@ -169,6 +169,21 @@ impl Step {
     }
 }
 
+impl Step {
+    /// Why the step passes nothing on, as the table says it (`None` when it passes something).
+    pub(super) fn passes_nothing(&self) -> Option<&'static str> {
+        if !self.contributions.is_empty() {
+            return None;
+        }
+        Some(match self.node.kind {
+            Kind::Input => "(input: the sweep ends here)",
+            Kind::Constant => "(constant: the sweep ends here)",
+            Kind::Computed if self.node.grad == 0.0 => "(upstream is 0: passes nothing)",
+            Kind::Computed => "(adds nothing)",
+        })
+    }
+}
+
 impl Contribution {
     /// The operand that receives it (its position on the tape).
     ///
@@ -339,13 +354,8 @@ impl fmt::Display for Trace {
                 .iter()
                 .map(|c| Passes::To([tag(c.operand), number(c.local), number(c.adds)]));
             let mut passes: Vec<Passes> = passes.collect();
-            if passes.is_empty() {
-                passes.push(Passes::Nothing(match node.kind {
-                    Kind::Input => "(input: the sweep ends here)",
-                    Kind::Constant => "(constant: the sweep ends here)",
-                    Kind::Computed if node.grad == 0.0 => "(upstream is 0: passes nothing)",
-                    Kind::Computed => "(adds nothing)",
-                }));
+            if let Some(note) = step.passes_nothing() {
+                passes.push(Passes::Nothing(note));
             }
             for pass in passes {
                 rows.push(Row {
