@@ -211,7 +211,8 @@ impl Mlp {
     ///
     /// let mlp = Mlp::new(1, &[(1, Activation::Identity)], Init::Xavier, 0);
     /// let text = mlp.to_text_with_optimizer(&Adam::new(0.01).with_weight_decay(1e-4));
-    /// assert!(text.contains("\noptimizer adam\nlearning_rate 0.01\n"));
+    /// assert!(text.contains("\noptimizer adam\n"));
+    /// assert!(text.contains("\nlearning_rate 0.01\nbeta1 0.9\n"));
     /// assert!(text.contains("\nmoments layer1.neuron1.b 0.0 0.0\nend\n"));
     /// // Still a model file.
     /// assert_eq!(Mlp::from_text(&text)?, mlp);
