@@ -197,7 +197,9 @@ fn adam_from_record(record: Record) -> Adam {
         steps,
         m,
         v,
-        ..Adam::new(settings[0]).with_betas(settings[1], settings[2]).with_eps(settings[3])
+        ..Adam::new(settings[0])
+            .with_betas(settings[1], settings[2])
+            .with_eps(settings[3])
     }
 }
 
@@ -402,8 +404,7 @@ impl Parser<'_> {
         for name in parameter_names(mlp) {
             let name = name.to_string();
             let expected = || {
-                let values: Vec<String> =
-                    layout.values.iter().map(|v| format!("<{v}>")).collect();
+                let values: Vec<String> = layout.values.iter().map(|v| format!("<{v}>")).collect();
                 format!("`{} {name} {}`", layout.label, values.join(" "))
             };
             let line = self.expect(expected)?;

@@ -321,7 +321,10 @@ impl<'a> Parser<'a> {
     }
 
     /// The next line that is not blank or a comment, or an error if the file ends here.
-    pub(super) fn expect(&mut self, expected: impl FnOnce() -> String) -> Result<&'a str, LoadError> {
+    pub(super) fn expect(
+        &mut self,
+        expected: impl FnOnce() -> String,
+    ) -> Result<&'a str, LoadError> {
         match self.next()? {
             Some(line) => Ok(line),
             None => {
