@@ -141,13 +141,13 @@ impl sealed::State for Adam {
     const LAYOUT: &'static Layout = &ADAM;
 
     fn to_record(&self) -> Record {
-        adam_record(self, self.weight_decay)
+        adam_record(self, self.coupled_weight_decay)
     }
 
     fn from_record(record: Record) -> Self {
-        let weight_decay = record.settings[4];
+        let coupled_weight_decay = record.settings[4];
         Adam {
-            weight_decay,
+            coupled_weight_decay,
             ..adam_from_record(record)
         }
     }

@@ -183,7 +183,7 @@ pub struct Adam {
     pub(super) beta2: f64,
     pub(super) eps: f64,
     /// Added to the gradient, times the parameter (PyTorch's `Adam`).
-    pub(super) weight_decay: f64,
+    pub(super) coupled_weight_decay: f64,
     /// Shrinks the parameter by `learning_rate` times this before the update, apart from the
     /// gradient (PyTorch's `AdamW`); only [`AdamW`](super::AdamW) sets it.
     pub(super) decoupled_weight_decay: f64,
@@ -207,7 +207,7 @@ impl Adam {
             beta1: 0.9,
             beta2: 0.999,
             eps: 1e-8,
-            weight_decay: 0.0,
+            coupled_weight_decay: 0.0,
             decoupled_weight_decay: 0.0,
             steps: 0,
             m: Vec::new(),
@@ -253,7 +253,7 @@ impl Adam {
     /// ```
     pub fn with_weight_decay(self, weight_decay: f64) -> Self {
         Adam {
-            weight_decay,
+            coupled_weight_decay: weight_decay,
             ..self
         }
     }
@@ -301,8 +301,8 @@ impl Optimizer for Adam {
         for_each_matched(params, state, |p, (&g, (m, v))| {
             // PyTorch skips the term when there is no decay, which keeps an infinite
             // parameter's gradient from becoming NaN (0 * inf).
-            let g = if self.weight_decay != 0.0 {
-                g + self.weight_decay * *p
+            let g = if self.coupled_weight_decay != 0.0 {
+                g + self.coupled_weight_decay * *p
             } else {
                 g
             };
