@@ -68,7 +68,9 @@ impl Mlp {
         out
     }
 
-    /// Reads a model written by [`to_text`](Mlp::to_text).
+    /// Reads a model written by [`to_text`](Mlp::to_text). A file that also holds an
+    /// optimizer's state ([`to_text_with_optimizer`](Mlp::to_text_with_optimizer)) reads as
+    /// the model alone, once the state is checked.
     ///
     /// ```
     /// use tapegrad::nn::{LoadProblem, Mlp};
