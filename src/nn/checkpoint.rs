@@ -66,6 +66,14 @@ pub struct Layout {
     values: &'static [&'static str],
 }
 
+impl Layout {
+    /// A parameter's numbers as they are named in comments and messages: `<m> <v>`.
+    fn placeholders(&self) -> String {
+        let names: Vec<String> = self.values.iter().map(|v| format!("<{v}>")).collect();
+        names.join(" ")
+    }
+}
+
 /// An optimizer's settings, step count and per-parameter numbers (`state[k][p]` is number
 /// `k` of parameter `p`), as the file holds them. (`pub` as [`Layout`] is.)
 pub struct Record {
@@ -239,7 +247,6 @@ impl Mlp {
         let mut out = self.to_text();
         out.truncate(out.len() - "end\n".len());
         out += &format!("optimizer {}\n", layout.kind);
-        let values: Vec<String> = layout.values.iter().map(|v| format!("<{v}>")).collect();
         out += &format!(
             "# its settings{}, then for each parameter: {} <name> {}\n",
             if layout.counts_steps {
@@ -248,7 +255,7 @@ impl Mlp {
                 ""
             },
             layout.label,
-            values.join(" ")
+            layout.placeholders()
         );
         for (name, value) in layout.settings.iter().zip(&record.settings) {
             out += &format!("{name} {value:?}\n");
@@ -400,13 +407,12 @@ impl Parser<'_> {
             0
         };
         let count = mlp.parameter_count();
-        let mut state = vec![Vec::with_capacity(count); layout.values.len()];
+        let mut state: Vec<Vec<f64>> = (layout.values.iter())
+            .map(|_| Vec::with_capacity(count))
+            .collect();
         for name in parameter_names(mlp) {
             let name = name.to_string();
-            let expected = || {
-                let values: Vec<String> = layout.values.iter().map(|v| format!("<{v}>")).collect();
-                format!("`{} {name} {}`", layout.label, values.join(" "))
-            };
+            let expected = || format!("`{} {name} {}`", layout.label, layout.placeholders());
             let line = self.expect(expected)?;
             match words(line).as_slice() {
                 [label, found, numbers @ ..]
