@@ -78,8 +78,10 @@
 //!   [`Tape::affine`] and [`Tape::neuron`] (a whole neuron, activation included, in one node).
 //! - Higher derivatives: [`Value::gradient`] returns the gradient as values on the same tape.
 //!
-//! Every derivative rule sits in one file, `src/ops.rs`: the chain-rule table, one arm per
-//! operation with its formula in a comment. Read it to see backpropagation happen.
+//! Every derivative rule sits in one file, `src/rules/backprop.rs`: the chain-rule table, one
+//! arm per operation with its formula in a comment. Read it beside the plain tape
+//! ([`plain`]), whose backward pass is one loop over that table, to see backpropagation
+//! happen.
 //!
 //! # Higher derivatives
 //!

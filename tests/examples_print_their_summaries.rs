@@ -25,6 +25,10 @@ mod overfitting_example;
 #[path = "../examples/activations.rs"]
 mod activations_example;
 
+#[allow(dead_code)]
+#[path = "../examples/classifier.rs"]
+mod classifier_example;
+
 /// The `key=value` pairs of a summary line that starts with `name:`.
 fn fields<'a>(line: &'a str, name: &str) -> Vec<(&'a str, &'a str)> {
     let rest = line
@@ -173,4 +177,77 @@ fn every_activation_trains_the_same_way_twice_from_the_same_seed() {
             "{summary}"
         );
     }
+}
+
+/// A fresh directory under the system's temporary one, for an example's files.
+fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tapegrad-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn classifier_example_stops_early_and_saves_its_best_model() {
+    use tapegrad::nn::{AdamW, Mlp};
+
+    let dir = scratch_dir("classifier-example");
+    let summary = classifier_example::train_classifier(&dir, |_| {}).unwrap();
+    let fields = fields(&summary, "classifier");
+    let keys: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+    assert_eq!(keys, ["epochs", "best_epoch", "test_accuracy"]);
+    let epochs: usize = fields[0].1.parse().unwrap();
+    let best_epoch: usize = fields[1].1.parse().unwrap();
+    let test_accuracy: f64 = fields[2].1.parse().unwrap();
+    // Training stops 15 epochs after the best validation loss, before its 150 epochs are up.
+    assert_eq!(epochs, best_epoch + 15, "{summary}");
+    assert!(epochs < 150, "{summary}");
+    // Three spiral arms: a linear classifier gets a third to a half right.
+    assert!(test_accuracy >= 0.9, "{summary}");
+
+    let csv = classifier_example::read_csv(&dir.join("classifier.csv")).unwrap();
+    assert_eq!((csv.len(), csv.dims(), csv.class_count()), (600, 2, 3));
+    let (model, opt) = Mlp::load_with_optimizer::<AdamW>(dir.join("classifier-model.txt")).unwrap();
+    assert!(model.accuracy(&csv) >= 0.9);
+    assert!(opt.steps() > 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn classifier_example_names_the_line_of_a_bad_csv_row() {
+    let dir = scratch_dir("classifier-csv");
+    let path = dir.join("bad.csv");
+    let error_for = |text: &str| {
+        std::fs::write(&path, text).unwrap();
+        match classifier_example::read_csv(&path) {
+            Err(classifier_example::Error::Csv { line, problem }) => (line, problem),
+            other => panic!("expected a CSV error for {text:?}, got {other:?}"),
+        }
+    };
+    assert_eq!(
+        error_for("x,y\n"),
+        (1, "expected the header `x,y,class`, found `x,y`".into())
+    );
+    assert_eq!(error_for(""), (1, "the file is empty".into()));
+    let header = "x,y,class\n0.5,0.25,1\n";
+    assert_eq!(
+        error_for(&format!("{header}0.5,0.25\n")),
+        (3, "expected 3 fields, found 2".into())
+    );
+    assert_eq!(
+        error_for(&format!("{header}\n0.5,abc,1\n")),
+        (4, "`abc` is not a finite number".into())
+    );
+    assert_eq!(
+        error_for(&format!("{header}0.5,inf,1\n")),
+        (3, "`inf` is not a finite number".into())
+    );
+    assert_eq!(
+        error_for(&format!("{header}0.5,0.5,3\n")),
+        (3, "`3` is not a class (0 to 2)".into())
+    );
+    assert!(matches!(
+        classifier_example::read_csv(&dir.join("missing.csv")),
+        Err(classifier_example::Error::Io(_))
+    ));
+    std::fs::remove_dir_all(&dir).unwrap();
 }

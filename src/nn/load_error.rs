@@ -152,6 +152,23 @@ pub enum LoadProblem {
         /// The line found.
         found: String,
     },
+    /// The optimizer's name is unknown.
+    Optimizer {
+        /// The text found.
+        text: String,
+    },
+    /// The file holds the state of another optimizer than the one asked for.
+    OptimizerKind {
+        /// The optimizer asked for, e.g. `adamw`.
+        expected: String,
+        /// The optimizer in the file.
+        found: String,
+    },
+    /// An optimizer's step count is not a whole number from 0 up.
+    Steps {
+        /// The text found.
+        text: String,
+    },
 }
 
 /// A sentence saying what is wrong.
@@ -194,6 +211,17 @@ impl fmt::Display for LoadProblem {
             }
             LoadProblem::AfterEnd { found } => {
                 write!(f, "unexpected line after `end`: `{found}`")
+            }
+            LoadProblem::Optimizer { text } => {
+                write!(f, "unknown optimizer `{text}`: expected sgd, adam or adamw")
+            }
+            LoadProblem::OptimizerKind { expected, found } => write!(
+                f,
+                "the file holds the state of an `{found}` optimizer, not of the `{expected}` \
+                 asked for"
+            ),
+            LoadProblem::Steps { text } => {
+                write!(f, "`{text}` is not a step count (a whole number from 0 up)")
             }
         }
     }

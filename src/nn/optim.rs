@@ -81,10 +81,10 @@ pub trait Optimizer {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Sgd {
-    learning_rate: f64,
-    momentum: f64,
-    weight_decay: f64,
-    velocity: Vec<f64>,
+    pub(super) learning_rate: f64,
+    pub(super) momentum: f64,
+    pub(super) weight_decay: f64,
+    pub(super) velocity: Vec<f64>,
 }
 
 impl Sgd {
@@ -160,6 +160,10 @@ impl Optimizer for Sgd {
 /// p = p - learning_rate / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 /// ```
 ///
+/// With [`with_weight_decay`](Adam::with_weight_decay), `weight_decay * p` is first added to
+/// the gradient, as PyTorch's `Adam(weight_decay=...)` does; [`AdamW`](super::AdamW) decays
+/// the parameters apart from the gradient instead.
+///
 /// Each parameter gets a step size of its own, about `learning_rate` in the direction of its
 /// recent gradients, whatever their scale.
 ///
@@ -174,13 +178,18 @@ impl Optimizer for Sgd {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Adam {
-    learning_rate: f64,
-    beta1: f64,
-    beta2: f64,
-    eps: f64,
-    steps: u64,
-    m: Vec<f64>,
-    v: Vec<f64>,
+    pub(super) learning_rate: f64,
+    pub(super) beta1: f64,
+    pub(super) beta2: f64,
+    pub(super) eps: f64,
+    /// Added to the gradient, times the parameter (PyTorch's `Adam`).
+    pub(super) coupled_weight_decay: f64,
+    /// Shrinks the parameter by `learning_rate` times this before the update, apart from the
+    /// gradient (PyTorch's `AdamW`); only [`AdamW`](super::AdamW) sets it.
+    pub(super) decoupled_weight_decay: f64,
+    pub(super) steps: u64,
+    pub(super) m: Vec<f64>,
+    pub(super) v: Vec<f64>,
 }
 
 impl Adam {
@@ -198,6 +207,8 @@ impl Adam {
             beta1: 0.9,
             beta2: 0.999,
             eps: 1e-8,
+            coupled_weight_decay: 0.0,
+            decoupled_weight_decay: 0.0,
             steps: 0,
             m: Vec::new(),
             v: Vec::new(),
@@ -226,6 +237,40 @@ impl Adam {
     pub fn with_eps(self, eps: f64) -> Self {
         Adam { eps, ..self }
     }
+
+    /// The same optimizer with weight decay coupled to the gradient, as PyTorch's
+    /// `Adam(weight_decay=...)`: `weight_decay * p` is added to each gradient before the
+    /// moment estimates see it, as an L2 penalty of `weight_decay / 2 * p²` would. (Adam then
+    /// rescales the decay with the gradient; [`AdamW`](super::AdamW) keeps it apart.)
+    ///
+    /// ```
+    /// use tapegrad::nn::{Adam, Optimizer};
+    ///
+    /// // A zero gradient: the first step moves by the learning rate against the decay term.
+    /// let mut p = [2.0];
+    /// Adam::new(0.1).with_weight_decay(0.5).step(&mut p, &[0.0]);
+    /// assert!((p[0] - 1.9).abs() < 1e-8);
+    /// ```
+    pub fn with_weight_decay(self, weight_decay: f64) -> Self {
+        Adam {
+            coupled_weight_decay: weight_decay,
+            ..self
+        }
+    }
+
+    /// How many steps the optimizer has taken: `t` in the bias corrections, and the step
+    /// number a [`Schedule`](super::Schedule) continues from after loading.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Adam, Optimizer};
+    ///
+    /// let mut adam = Adam::default();
+    /// adam.step(&mut [0.0], &[1.0]);
+    /// assert_eq!(adam.steps(), 1);
+    /// ```
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
 }
 
 /// `Adam::new(1e-3)`: PyTorch's defaults.
@@ -250,8 +295,18 @@ impl Optimizer for Adam {
         let t = self.steps as f64;
         let step_size = self.learning_rate / (1.0 - self.beta1.powf(t));
         let correction2_sqrt = (1.0 - self.beta2.powf(t)).sqrt();
+        // 1 exactly without decoupled decay, so that plain Adam's parameters are untouched.
+        let shrink = 1.0 - self.learning_rate * self.decoupled_weight_decay;
         let state = grads.iter().zip(self.m.iter_mut().zip(&mut self.v));
         for_each_matched(params, state, |p, (&g, (m, v))| {
+            // PyTorch skips the term when there is no decay, which keeps an infinite
+            // parameter's gradient from becoming NaN (0 * inf).
+            let g = if self.coupled_weight_decay != 0.0 {
+                g + self.coupled_weight_decay * *p
+            } else {
+                g
+            };
+            *p *= shrink;
             *m = self.beta1 * *m + (1.0 - self.beta1) * g;
             *v = self.beta2 * *v + (1.0 - self.beta2) * g * g;
             let denominator = v.sqrt() / correction2_sqrt + self.eps;

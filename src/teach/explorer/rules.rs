@@ -1,13 +1,27 @@
 //! The chain rule of each op in one line of math, for the explorer's rule panel.
 //!
 //! Each line is the comment of the op's arm in the rule table (`Op::backprop` in
-//! `src/ops.rs`), word for word; the test below holds them to it. They are keyed by the op as
+//! `src/rules/backprop.rs`), read from that file when the crate is built: this file only says
+//! which line is whose, by the line's start (`y = cbrt(a)`). They are keyed by the op as
 //! [`Node::op`](super::super::Node::op) prints it, which folds a node's constants into the
 //! name (`* 3`, `10 /`, `^2`), so the key's shape tells apart ops that share a name.
 
 /// The rule-table line of the op that [`Node::op`](super::super::Node::op) prints as `op`;
 /// `None` for the leaves (`var`, `const`), whose sweep ends without a rule.
 pub(crate) fn rule(op: &str) -> Option<&'static str> {
+    let start = line_start(op)?;
+    // The line's formula for `y`, up to the gap before its derivatives.
+    let head = start.split("  ").next().unwrap_or(start);
+    include_str!("../../rules/backprop.rs")
+        .lines()
+        .filter_map(|l| l.trim_start().strip_prefix("// "))
+        .find(|l| {
+            l.starts_with(head) && (l.len() == head.len() || l[head.len()..].starts_with("  "))
+        })
+}
+
+/// The start of the rule-table line of `op` (see [`rule`]).
+fn line_start(op: &str) -> Option<&'static str> {
     if let Some(exponent) = op.strip_prefix('^') {
         // `powi` and `powf` print the same; an integer exponent reads as `powi`'s line.
         let integer = exponent.parse::<f64>().is_ok_and(|k| k.fract() == 0.0);
@@ -107,7 +121,7 @@ mod tests {
 
     /// The rule table's comment lines, without their `// `.
     fn table_lines() -> Vec<&'static str> {
-        include_str!("../../ops.rs")
+        include_str!("../../rules/backprop.rs")
             .lines()
             .filter_map(|l| l.trim_start().strip_prefix("// "))
             .collect()
