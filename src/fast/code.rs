@@ -13,8 +13,11 @@ use crate::rules::{Layout, Op};
 pub(crate) struct Shape {
     /// Operand words stored (a chained node stores none).
     pub(crate) words: u8,
-    /// For a variadic op, the words per item; 0 for a fixed layout.
+    /// For a variadic op, the operand words per item; 0 for a fixed layout.
     pub(crate) per_item: u8,
+    /// For a variadic op, all the words per item: its operands and its constants (two words
+    /// each); 0 for a fixed layout.
+    pub(crate) item_words: u8,
     /// All the words of a node with a fixed layout, `words + 2 * constants`; `VARIADIC` for a
     /// variadic op, whose words must be counted.
     pub(crate) stride: u8,
@@ -81,6 +84,7 @@ static SHAPES: [Shape; 256] = {
     let mut table = [Shape {
         words: 0,
         per_item: 0,
+        item_words: 0,
         stride: 0,
     }; 256];
     let mut i = 0;
@@ -89,14 +93,16 @@ static SHAPES: [Shape; 256] = {
         let constants = op.constants() as u8;
         let (words, per_item) = match op.layout() {
             Layout::Fixed(words) => (words as u8, 0),
-            Layout::Variadic { per_item } => {
-                assert!(constants == 0, "a variadic op stores no constants");
-                (0, per_item as u8)
-            }
+            Layout::Variadic { per_item } => (0, per_item as u8),
         };
         let shape = Shape {
             words,
             per_item,
+            item_words: if per_item == 0 {
+                0
+            } else {
+                per_item + 2 * constants
+            },
             stride: if per_item == 0 {
                 words + 2 * constants
             } else {

@@ -47,8 +47,8 @@ impl Nodes {
             (fixed_span(shape, start), end)
         } else {
             let count = self.operands()[start] as usize;
-            let end = start + 2 + shape.per_item as usize * count;
-            (variadic_span(start, end), end)
+            let end = start + 2 + shape.item_words as usize * count;
+            (variadic_span(shape, start, end), end)
         }
     }
 
@@ -76,7 +76,7 @@ fn span_before(code: Code, operands: &[u32], end: usize) -> (usize, Span) {
         (start, fixed_span(shape, start))
     } else {
         let start = variadic_start(shape, operands[end - 1], end);
-        (start, variadic_span(start, end))
+        (start, variadic_span(shape, start, end))
     }
 }
 
@@ -97,11 +97,11 @@ pub(super) fn start_before(code: Code, operands: &[u32], end: usize) -> usize {
     }
 }
 
-/// A variadic node's data is its item count, its items, and its item count again, so that
-/// the stream can be walked both ways.
+/// A variadic node's data is its item count, its items' operands, their constants, and its
+/// item count again, so that the stream can be walked both ways.
 #[inline(always)]
 fn variadic_start(shape: Shape, count: u32, end: usize) -> usize {
-    end - 2 - shape.per_item as usize * count as usize
+    end - 2 - shape.item_words as usize * count as usize
 }
 
 /// The span of a fixed-layout node whose data starts at `start`: its operands, then its
@@ -115,11 +115,15 @@ fn fixed_span(shape: Shape, start: usize) -> Span {
     }
 }
 
-/// The span of a variadic node whose data lies in `start..end`: its items, and no constants.
-pub(super) fn variadic_span(start: usize, end: usize) -> Span {
+/// The span of a variadic node whose data lies in `start..end`: its items' operands, then
+/// their constants.
+#[inline(always)]
+pub(super) fn variadic_span(shape: Shape, start: usize, end: usize) -> Span {
+    let count = (end - start - 2) / shape.item_words as usize;
+    let middle = start + 1 + shape.per_item as usize * count;
     Span {
-        operands: start + 1..end - 1,
-        constants: end..end,
+        operands: start + 1..middle,
+        constants: middle..end - 1,
     }
 }
 

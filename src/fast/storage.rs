@@ -314,20 +314,43 @@ impl Nodes {
     /// Appends a variadic node whose operands are `scratch[from..]`, and pops them off the
     /// scratch stack; returns its index and value.
     pub(crate) fn push_variadic_from_scratch(&mut self, op: Op, from: usize) -> (u32, f64) {
+        let scratch = std::mem::take(&mut self.scratch);
+        let value = op.eval_fused(&scratch[from..], self.values());
+        // The scratch stack goes back whatever happens; a panic leaves the caller's frame to
+        // pop its part (see `Tape::sum`).
+        let pushed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            self.push_variadic(op, &scratch[from..], &[], value)
+        }));
+        self.scratch = scratch;
+        self.scratch.truncate(from);
+        match pushed {
+            Ok(index) => (index, value),
+            Err(panic) => std::panic::resume_unwind(panic),
+        }
+    }
+
+    /// Appends a variadic node with `operands` and, for an op with constants per item (a
+    /// statement's partials), `constants`; returns its index.
+    pub(crate) fn push_variadic(
+        &mut self,
+        op: Op,
+        operands: &[u32],
+        constants: &[f64],
+        value: f64,
+    ) -> u32 {
         let Layout::Variadic { per_item } = op.layout() else {
             unreachable!("{op:?} is not variadic")
         };
+        debug_assert_eq!(constants.len(), operands.len() / per_item * op.constants());
         let index = self.next_index();
         if !self.note_checkpoint() {
             out_of_memory(self.len());
         }
-        let operands = &self.scratch[from..];
         debug_assert!(operands_come_first(op, operands, self.len()));
         let count = u32::try_from(operands.len() / per_item)
-            .expect("a fused node takes at most u32::MAX operands");
-        let value = op.eval_fused(operands, self.values());
+            .unwrap_or_else(|_| panic!("a fused node takes at most {} items", u32::MAX));
         let (len, operand_end) = (self.len(), self.operand_len());
-        let words = operands.len() + 2;
+        let words = operands.len() + 2 * constants.len() + 2;
         if words > MAX_OPERAND_WORDS - operand_end {
             operands_full();
         }
@@ -347,19 +370,23 @@ impl Nodes {
             out_of_memory(len);
         }
         // SAFETY: the reserves above left room for one more code and value and for `words`
-        // operands; `scratch` is not the operand stream, so the copy cannot overlap.
+        // operands; `operands` and `constants` are not the operand stream, so the copies
+        // cannot overlap.
         unsafe {
             self.codes.write(len, Code::new(op, false));
             self.values.write(len, value);
             let slots = self.operands.slot(operand_end);
             slots.write(count);
             std::ptr::copy_nonoverlapping(operands.as_ptr(), slots.add(1), operands.len());
+            let constant_slots = slots.add(1 + operands.len());
+            for (j, &k) in constants.iter().enumerate() {
+                constant_slots.add(2 * j).cast::<f64>().write_unaligned(k);
+            }
             slots.add(words - 1).write(count);
         }
         self.ends += 1 + ((words as u64) << 32);
-        self.scratch.truncate(from);
         self.measure_room();
-        (index, value)
+        index
     }
 
     #[inline(always)]

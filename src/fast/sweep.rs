@@ -186,7 +186,21 @@ impl NodeData for InStreams<'_> {
         // SAFETY: a variadic node's items lie inside its data (see above).
         unsafe {
             self.operands
-                .get_unchecked(variadic_span(self.start, self.end).operands)
+                .get_unchecked(variadic_span(self.code.shape(), self.start, self.end).operands)
+        }
+    }
+    #[inline(always)]
+    fn item_constant(&self, i: usize) -> f64 {
+        let constants = variadic_span(self.code.shape(), self.start, self.end).constants;
+        debug_assert!(constants.start + 2 * i + 2 <= constants.end);
+        // SAFETY: a variadic node's item constants lie inside its data, two words each (see
+        // above); they may not be 8-byte aligned.
+        unsafe {
+            self.operands
+                .as_ptr()
+                .add(constants.start + 2 * i)
+                .cast::<f64>()
+                .read_unaligned()
         }
     }
 }

@@ -142,6 +142,18 @@ impl Tape {
         Value::new(self, index, value)
     }
 
+    /// Records a statement on `operands` whose value and partial derivatives the caller
+    /// computed.
+    pub(crate) fn record_statement(
+        &self,
+        operands: &[u32],
+        partials: &[f64],
+        value: f64,
+    ) -> Value<'_> {
+        let index = self.push(Op::Statement, operands, partials, value);
+        Value::new(self, index, value)
+    }
+
     fn push(&self, op: Op, operands: &[u32], constants: &[f64], value: f64) -> u32 {
         let mut nodes = self.inner.borrow_mut();
         let index = u32::try_from(nodes.ops.len()).expect("a tape holds at most u32::MAX nodes");
@@ -218,5 +230,8 @@ impl NodeData for Node {
     }
     fn items(&self) -> &[u32] {
         &self.operands
+    }
+    fn item_constant(&self, i: usize) -> f64 {
+        self.constants[i]
     }
 }

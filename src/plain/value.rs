@@ -360,6 +360,7 @@ impl<'t> Neg for Value<'t> {
 
 /// The rules run on plain values too, for `gradient`.
 impl Real for Value<'_> {
+    const RECORDS: bool = true;
     fn data(self) -> f64 {
         self.data
     }

@@ -341,6 +341,17 @@ impl Op {
             AffineTanh => backprop_affine(g * (1.0 - y * y), node.operands(), sweep),
             // y = sigmoid(z)            dy/dz = y (1 - y); then as Affine
             AffineSigmoid => backprop_affine(g * y * (1.0 - y), node.operands(), sweep),
+            // y = f(a_1, ..., a_n)      dy/da_i = p_i, the partials recorded with the node
+            Statement => {
+                // Recorded on values, these would be constants: the partials' own derivatives
+                // are not on the tape, so a second derivative would come out silently wrong.
+                if S::RECORDS {
+                    statement_has_no_second_derivative();
+                }
+                for (i, &a) in node.items().iter().enumerate() {
+                    sweep.add(a, g * node.item_constant(i));
+                }
+            }
         }
     }
 }
@@ -353,8 +364,11 @@ pub(crate) trait NodeData {
     fn operands<const N: usize>(&self) -> [u32; N];
     /// The `N` constants stored with the node.
     fn constants<const N: usize>(&self) -> [f64; N];
-    /// A variadic op's operand words: `Sum`'s terms, `Dot`'s `a` then `b`.
+    /// A variadic op's operand words: `Sum`'s terms, `Dot`'s `a` then `b`, a statement's
+    /// inputs.
     fn items(&self) -> &[u32];
+    /// The constant of a variadic op's item `i`: a statement's partial `p_i`.
+    fn item_constant(&self, i: usize) -> f64;
 
     /// The operand of a one-operand op.
     #[inline(always)]
@@ -385,6 +399,9 @@ impl NodeData for Copied<'_> {
     }
     fn items(&self) -> &[u32] {
         self.words
+    }
+    fn item_constant(&self, i: usize) -> f64 {
+        self.constants[i]
     }
 }
 
@@ -422,6 +439,16 @@ fn backprop_affine<S: Real, W: Sweep<S>>(g: S, [w, x, n]: [u32; 3], sweep: &mut 
     sweep.add_scaled_run(w, x, n, g);
     sweep.add_scaled_run(x, w, n, g);
     sweep.add(w + n, g);
+}
+
+#[cold]
+#[inline(never)]
+fn statement_has_no_second_derivative() -> ! {
+    panic!(
+        "gradient cannot differentiate through a statement (Tape::statement): it stores its \
+         partial derivatives as numbers, not as values on the tape; record the statement op by \
+         op for higher derivatives"
+    )
 }
 
 /// `k - 1`, written outside `backprop`: there, the bound `f64: Sub<S>` hides `f64 - f64` from

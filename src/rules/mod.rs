@@ -164,6 +164,10 @@ pub(crate) enum Op {
     AffineTanh,
     /// `sigmoid(w·x + b)`, one node.
     AffineSigmoid,
+    /// `f(a_1, ..., a_n)` for a whole statement `f`, one node: its value and its partial
+    /// derivatives `p_i = df/da_i` are computed when it is recorded (`Tape::statement`) and
+    /// stored with it, one constant an operand.
+    Statement,
 }
 
 /// How a node's operands are laid out in the tape's operand stream.
@@ -171,14 +175,15 @@ pub(crate) enum Op {
 pub(crate) enum Layout {
     /// This many operand words.
     Fixed(usize),
-    /// `[n, operands, n]`, with `per_item * n` operands; the count at both ends lets the stream
+    /// `[n, operands, constants, n]`, with `per_item * n` operands and
+    /// [`constants`](Op::constants) constants an item; the count at both ends lets the stream
     /// be read from either end.
     Variadic { per_item: usize },
 }
 
 impl Op {
     /// Every op, in declaration order (`ALL[i] as usize == i`).
-    pub(crate) const ALL: [Op; 61] = {
+    pub(crate) const ALL: [Op; 62] = {
         use Op::*;
         [
             Var,
@@ -242,6 +247,7 @@ impl Op {
             AffineRelu,
             AffineTanh,
             AffineSigmoid,
+            Statement,
         ]
     };
 
@@ -252,6 +258,7 @@ impl Op {
             Var | Const => Layout::Fixed(0),
             Sum => Layout::Variadic { per_item: 1 },
             Dot => Layout::Variadic { per_item: 2 },
+            Statement => Layout::Variadic { per_item: 1 },
             SumStride | Affine | AffineRelu | AffineTanh | AffineSigmoid => Layout::Fixed(3),
             Add | Sub | Mul | Div | Pow | Atan2 | Hypot | Max | Min => Layout::Fixed(2),
             MulAdd => Layout::Fixed(3),
@@ -259,12 +266,12 @@ impl Op {
         }
     }
 
-    /// How many `f64` constants the node stores.
+    /// How many `f64` constants the node stores (for a variadic op, an item).
     pub(crate) const fn constants(self) -> usize {
         use Op::*;
         match self {
             AddConst | ConstSub | MulConst | DivConst | ConstDiv | Powf | Powi | Log
-            | LeakyRelu => 1,
+            | LeakyRelu | Statement => 1,
             Clamp => 2,
             _ => 0,
         }
@@ -367,6 +374,7 @@ impl Op {
             AffineRelu => "affine+relu",
             AffineTanh => "affine+tanh",
             AffineSigmoid => "affine+sigmoid",
+            Statement => "statement",
         }
     }
 }

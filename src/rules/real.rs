@@ -25,6 +25,8 @@ pub(crate) trait Real:
     + Mul<f64, Output = Self>
     + Div<f64, Output = Self>
 {
+    /// Whether the rules record what they compute (on a `Value`), or only compute (`f64`).
+    const RECORDS: bool;
     /// The plain number, for decisions at kinks (`relu` asks whether its input is positive).
     fn data(self) -> f64;
     fn ln(self) -> Self;
@@ -42,6 +44,7 @@ pub(crate) trait Real:
 }
 
 impl Real for f64 {
+    const RECORDS: bool = false;
     fn data(self) -> f64 {
         self
     }
@@ -81,6 +84,7 @@ impl Real for f64 {
 }
 
 impl Real for Value<'_> {
+    const RECORDS: bool = true;
     fn data(self) -> f64 {
         Value::data(self)
     }
