@@ -187,21 +187,31 @@ mod derivatives;
 mod every_op_higher_order_tests;
 #[cfg(test)]
 mod every_op_tests;
+mod forward;
 mod functions;
 mod fused;
 mod gradient;
 pub mod nn;
 #[cfg(test)]
 mod op_sampling;
+mod operand;
 mod operators;
 mod ops;
+mod piecewise;
+mod porting;
 mod real;
+mod ref_operators;
+mod scalar;
+mod scalar_impls;
 mod tape;
 pub mod teach;
 mod value;
 
 pub use derivatives::{hessian, hessian_vector_product, jacobian, value_and_gradient};
+pub use forward::{Dual, jacobian_forward, jvp, value_and_gradient_forward};
 pub use fused::Activation;
+pub use operand::{IntoOperand, Operand};
+pub use scalar::Scalar;
 pub use tape::Tape;
 pub use teach::gradcheck;
 pub use value::Value;
