@@ -19,6 +19,8 @@
 mod dual;
 mod dual_functions;
 mod dual_piecewise;
+#[cfg(test)]
+mod every_op_tests;
 
 pub use dual::Dual;
 

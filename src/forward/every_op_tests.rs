@@ -1,0 +1,133 @@
+//! Every op of the chain-rule table on dual numbers against `backward`, at random points: the
+//! tangent seeded on one operand must equal that operand's gradient.
+//!
+//! The list of ops comes from `Op::ALL` (and the `match` below has no catch-all), so an op
+//! added to the table without a dual form fails to compile here.
+//!
+//! Where the dual rule does the same arithmetic as the backward rule (the partial derivative
+//! from the same formula, times a tangent of 1), the two agree to the bit. Where the
+//! arithmetic differs, the tolerance is stated with its reason in [`tolerance`].
+
+use proptest::prelude::*;
+
+use crate::op_sampling::{domain, record_op, sample_point};
+use crate::ops::Op;
+use crate::{Dual, Tape};
+
+/// `op` on dual numbers, with the same operand order and constants as the tape's node.
+fn on_duals(op: Op, x: &[Dual], k: &[f64]) -> Dual {
+    use Op::*;
+    let affine = || x[0] * x[3] + x[1] * x[4] + x[2];
+    match op {
+        Var | Const => unreachable!("leaves are not sampled"),
+        Add => x[0] + x[1],
+        Sub => x[0] - x[1],
+        Mul => x[0] * x[1],
+        Div => x[0] / x[1],
+        AddConst => x[0] + k[0],
+        ConstSub => k[0] - x[0],
+        MulConst => x[0] * k[0],
+        DivConst => x[0] / k[0],
+        ConstDiv => k[0] / x[0],
+        Neg => -x[0],
+        Recip => x[0].recip(),
+        Powf => x[0].powf(k[0]),
+        Powi => x[0].powi(k[0] as i32),
+        Pow => x[0].pow(x[1]),
+        Sqrt => x[0].sqrt(),
+        Cbrt => x[0].cbrt(),
+        Exp => x[0].exp(),
+        Exp2 => x[0].exp2(),
+        ExpM1 => x[0].exp_m1(),
+        Ln => x[0].ln(),
+        Log2 => x[0].log2(),
+        Log10 => x[0].log10(),
+        Log => x[0].log(k[0]),
+        Ln1p => x[0].ln_1p(),
+        Sin => x[0].sin(),
+        Cos => x[0].cos(),
+        Tan => x[0].tan(),
+        Asin => x[0].asin(),
+        Acos => x[0].acos(),
+        Atan => x[0].atan(),
+        Atan2 => x[0].atan2(x[1]),
+        Sinh => x[0].sinh(),
+        Cosh => x[0].cosh(),
+        Tanh => x[0].tanh(),
+        Asinh => x[0].asinh(),
+        Acosh => x[0].acosh(),
+        Atanh => x[0].atanh(),
+        Hypot => x[0].hypot(x[1]),
+        Abs => x[0].abs(),
+        Max => x[0].max(x[1]),
+        Min => x[0].min(x[1]),
+        Clamp => x[0].clamp(k[0], k[1]),
+        MulAdd => x[0].mul_add(x[1], x[2]),
+        Relu => x[0].relu(),
+        LeakyRelu => x[0].leaky_relu(k[0]),
+        Sigmoid => x[0].sigmoid(),
+        Softplus => x[0].softplus(),
+        Signum => x[0].signum(),
+        Floor => x[0].floor(),
+        Ceil => x[0].ceil(),
+        Round => x[0].round(),
+        Trunc => x[0].trunc(),
+        // `record_op` sums the leaves in the order 2, 0, 1 for `Sum`, in order for `SumStride`.
+        Sum => x[2] + x[0] + x[1],
+        SumStride => x[0] + x[1] + x[2],
+        Dot => x[0] * x[3] + x[1] * x[4] + x[2] * x[5],
+        Affine => affine(),
+        AffineRelu => affine().relu(),
+        AffineTanh => affine().tanh(),
+        AffineSigmoid => affine().sigmoid(),
+    }
+}
+
+/// How far the tangent may be from the gradient, relative to the gradient's size.
+fn tolerance(op: Op) -> f64 {
+    match op {
+        // The dual rule divides by hypot(a, b) twice, so that tiny operands cannot underflow;
+        // the backward rule divides by a² + b² once: a few roundings apart.
+        Op::Atan2 => 4.0 * f64::EPSILON,
+        _ => 0.0,
+    }
+}
+
+fn check_op(op: Op, unit: &[f64]) -> Result<(), TestCaseError> {
+    let (x, constants) = sample_point(op, unit);
+    let tape = Tape::new();
+    let (leaves, y) = record_op(&tape, op, &x, &constants);
+    y.backward();
+    for j in 0..x.len() {
+        let seeded: Vec<Dual> = (0..x.len())
+            .map(|i| Dual::new(x[i], if i == j { 1.0 } else { 0.0 }))
+            .collect();
+        let dual = on_duals(op, &seeded, &constants);
+        let grad = leaves[j].grad();
+        let allowed = tolerance(op) * grad.abs();
+        prop_assert!(
+            (dual.tangent() - grad).abs() <= allowed,
+            "{op:?} at {x:?}: tangent by operand {j} {}, backward's gradient {grad}",
+            dual.tangent()
+        );
+        let value_allowed = tolerance(op) * y.data().abs();
+        prop_assert!(
+            (dual.value() - y.data()).abs() <= value_allowed,
+            "{op:?} at {x:?}: dual value {}, recorded value {}",
+            dual.value(),
+            y.data()
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn every_op_tangent_equals_backward_gradient(unit in prop::collection::vec(0.0..1.0f64, 6)) {
+        for op in Op::ALL.into_iter().filter(|op| domain(*op).is_some()) {
+            check_op(op, &unit)?;
+        }
+    }
+}
