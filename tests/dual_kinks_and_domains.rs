@@ -5,7 +5,8 @@
 //! not read from the implementation.
 
 use std::f64::consts::{FRAC_PI_2, PI};
-use std::f64::{INFINITY as INF, NAN};
+const INF: f64 = f64::INFINITY;
+const NAN: f64 = f64::NAN;
 
 use tapegrad::Dual;
 

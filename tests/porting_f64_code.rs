@@ -21,6 +21,7 @@ fn closures_over_references_compile_and_record_as_on_values() {
 }
 
 #[test]
+#[allow(clippy::op_ref)] // the references are what this test is about
 fn every_operator_takes_references_on_either_side() {
     let tape = Tape::new();
     let (a, b) = (tape.var(6.0), tape.var(2.0));

@@ -98,12 +98,12 @@ fn check_op(op: Op, unit: &[f64]) -> Result<(), TestCaseError> {
     let tape = Tape::new();
     let (leaves, y) = record_op(&tape, op, &x, &constants);
     y.backward();
-    for j in 0..x.len() {
+    for (j, leaf) in leaves.iter().enumerate() {
         let seeded: Vec<Dual> = (0..x.len())
             .map(|i| Dual::new(x[i], if i == j { 1.0 } else { 0.0 }))
             .collect();
         let dual = on_duals(op, &seeded, &constants);
-        let grad = leaves[j].grad();
+        let grad = leaf.grad();
         let allowed = tolerance(op) * grad.abs();
         prop_assert!(
             (dual.tangent() - grad).abs() <= allowed,
