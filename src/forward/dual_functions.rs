@@ -321,7 +321,8 @@ impl Dual {
 
     /// The angle of the point `(other, self)`, as [`f64::atan2`] (`self` is the y
     /// coordinate); `other` is a dual or a number. The partials `x / r²` and `-y / r²`
-    /// (`r = hypot(y, x)`) are computed without underflow, and are both 0 at the origin.
+    /// (`r² = x² + y²`) are computed without underflow or overflow, and are both 0 at the
+    /// origin.
     ///
     /// ```
     /// use tapegrad::Dual;
@@ -332,13 +333,7 @@ impl Dual {
     pub fn atan2(self, other: impl IntoOperand<Dual>) -> Dual {
         let other = dual(other);
         let (y, x) = (self.value, other.value);
-        let r = y.hypot(x);
-        // x / r² as (x / r) / r, which neither underflows nor overflows for tiny or huge r.
-        let (by_y, by_x) = if r == 0.0 {
-            (0.0, 0.0)
-        } else {
-            ((x / r) / r, -(y / r) / r)
-        };
+        let (by_y, by_x) = atan2_partials(y, x);
         let tangent = along(self.tangent, by_y) + along(other.tangent, by_x);
         Dual::new(y.atan2(x), tangent)
     }
@@ -429,6 +424,27 @@ impl Dual {
     pub fn to_radians(self) -> Dual {
         self * (std::f64::consts::PI / 180.0)
     }
+}
+
+/// The partial derivatives of `atan2(y, x)` by `y` and by `x`: `x / r²` and `-y / r²`.
+///
+/// Where `r² = x² + y²` is a normal number, directly (the backward rule's arithmetic). Where
+/// it underflows or overflows, both coordinates are first divided by the larger magnitude
+/// `m`: `x / r² = (x/m) / (m ((x/m)² + (y/m)²))`, so `(1e-300, 0)` gives `(0, -1e300)`,
+/// not NaN. At the origin both are 0.
+#[inline]
+fn atan2_partials(y: f64, x: f64) -> (f64, f64) {
+    let r2 = x * x + y * y;
+    if r2.is_normal() {
+        return (x / r2, -y / r2);
+    }
+    let m = x.abs().max(y.abs());
+    if m == 0.0 {
+        return (0.0, 0.0);
+    }
+    let (xs, ys) = (x / m, y / m);
+    let scaled = m * (xs * xs + ys * ys);
+    (xs / scaled, -ys / scaled)
 }
 
 /// An operand as a dual: a number is a constant (tangent 0).
