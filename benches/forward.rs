@@ -45,12 +45,12 @@ fn gradient(c: &mut Criterion) {
     for n in [1, 10, 100, 1000] {
         let x = point(n);
         let (forward, reverse) = (
-            value_and_gradient_forward(|v| f(v), &x),
+            value_and_gradient_forward(f, &x),
             value_and_gradient(|v| f(v), &x),
         );
         assert_eq!(forward.0, reverse.0);
         group.bench_with_input(BenchmarkId::new("forward", n), &x, |b, x| {
-            b.iter(|| value_and_gradient_forward(|v| f(v), black_box(x)))
+            b.iter(|| value_and_gradient_forward(f, black_box(x)))
         });
         group.bench_with_input(BenchmarkId::new("reverse", n), &x, |b, x| {
             b.iter(|| value_and_gradient(|v| f(v), black_box(x)))
