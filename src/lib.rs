@@ -238,6 +238,7 @@ mod scalar;
 mod scalar_impls;
 mod tape;
 pub mod teach;
+mod trigonometry;
 mod value;
 
 pub use derivatives::{hessian, hessian_vector_product, jacobian, value_and_gradient};

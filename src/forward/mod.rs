@@ -19,6 +19,7 @@
 mod dual;
 mod dual_functions;
 mod dual_piecewise;
+mod dual_trigonometry;
 #[cfg(test)]
 mod every_op_tests;
 
