@@ -58,7 +58,8 @@ use crate::operand::IntoOperand;
 ///
 /// Where generic code needs a constant of its own type (an accumulator, a `fold`'s start),
 /// [`lift`](Scalar::lift) makes one beside an existing value: on `x`'s tape for a `Value`,
-/// with tangent 0 for a `Dual`, the number itself for an `f64`.
+/// with tangent 0 for a `Dual`, the number itself for an `f64`. (`iter.sum()` works on every
+/// type too, but a sum of no `Value`s panics: it has no tape to live on.)
 ///
 /// ```
 /// use tapegrad::Scalar;
