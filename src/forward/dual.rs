@@ -17,7 +17,9 @@ use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssi
 /// The rules at kinks and domain edges are those of [`Value`](crate::Value) (see the crate
 /// docs' table). One rule is forward mode's own: a zero tangent carries nothing, so an operand
 /// that does not move along the direction contributes 0 even where its partial derivative is
-/// infinite or NaN (`x + y.sqrt()` at `y = 0` along `x` has tangent 1).
+/// infinite or NaN (`x + y.sqrt()` at `y = 0` along `x` has tangent 1). A NaN tangent times
+/// a zero derivative stays NaN, though: `x.ln() * 0.0` at `x = -1` has a NaN tangent, as
+/// [`Value::gradient`](crate::Value::gradient) gives, where `backward` gives 0.
 ///
 /// Comparisons (`<`, `==`, ...) compare the values, as for `Value`, so code with branches
 /// ports unchanged.
