@@ -10,7 +10,7 @@
 //! Each program is drawn from a seed: leaves with ordinary and extreme numbers, every op of
 //! `Op::ALL` (fused sums, strided sums, dots and neurons included), operands that are often
 //! the node just before (chained), dead branches longer than the checkpoint spacing (runs of
-//! zero gradients), enough nodes to grow the tape through several doublings, `clear` and reuse
+//! zero gradients), statements (one node whose partials come from forward mode), enough nodes to grow the tape through several doublings, `clear` and reuse
 //! of both tapes, `backward` from the output and from an intermediate node, the backward
 //! trace, and `gradient` followed by `backward` (second derivatives).
 //!
@@ -21,8 +21,9 @@
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
+use crate::forward::value_and_partials;
 use crate::rules::{Layout, Op};
-use crate::{Activation, Tape, Value, plain};
+use crate::{Activation, Dual, Tape, Value, plain};
 
 /// A value recorded on both tapes, by the same operation on the same operands.
 #[derive(Clone, Copy)]
@@ -213,6 +214,28 @@ impl<'f, 'p> Programs<'f, 'p> {
         self.keep(Pair { fast, plain })
     }
 
+    /// A statement on operands from the pool: one node, its partials from forward mode.
+    fn statement(&mut self) -> Pair<'f, 'p> {
+        let n = self.rng.random_range(0..4);
+        let inputs: Vec<_> = (0..n).map(|_| self.operand()).collect();
+        let k = self.number();
+        let body = move |v: &[Dual]| {
+            v.iter()
+                .fold(Dual::constant(k), |acc, &x| (acc * x + x.sin()).tanh())
+        };
+        let fast_inputs: Vec<_> = inputs.iter().map(|p| p.fast).collect();
+        let fast = self.fast.statement(&fast_inputs, body);
+        let mut x: Vec<Dual> = inputs
+            .iter()
+            .map(|p| Dual::constant(p.plain.data()))
+            .collect();
+        let mut partials = vec![0.0; n];
+        let value = value_and_partials(&body, &mut x, &mut partials);
+        let indices: Vec<u32> = inputs.iter().map(|p| p.plain.index() as u32).collect();
+        let plain = self.plain.record_statement(&indices, &partials, value);
+        self.keep(Pair { fast, plain })
+    }
+
     /// A chain of ops that nothing later uses: a run of zero gradients for the sweep to skip,
     /// longer than the fast tape's checkpoint spacing.
     fn dead_branch(&mut self) {
@@ -246,10 +269,17 @@ impl<'f, 'p> Programs<'f, 'p> {
                     self.neuron();
                 }
                 15..17 => self.dead_branch(),
+                17..19 => {
+                    self.statement();
+                }
                 _ => {
                     let element_wise: Vec<Op> = Op::ALL
                         .into_iter()
-                        .filter(|op| !op.is_fused() && !matches!(op, Op::Var | Op::Const))
+                        .filter(|op| {
+                            matches!(op.layout(), Layout::Fixed(_))
+                                && !op.is_fused()
+                                && !matches!(op, Op::Var | Op::Const)
+                        })
                         .collect();
                     let op = element_wise[self.rng.random_range(0..element_wise.len())];
                     self.element_wise(op);
@@ -331,7 +361,9 @@ fn run_program(seed: u64, fast: &mut Tape, plain: &mut plain::Tape) {
         }
     }
 
-    if rng.random_bool(0.5) {
+    let has_statement = all.iter().any(|p| p.fast.op() == Op::Statement);
+    // `gradient` refuses statements (their partials are numbers, not values).
+    if !has_statement && rng.random_bool(0.5) {
         let wrt: Vec<Pair> = (0..3)
             .map(|_| all[rng.random_range(0..all.len())])
             .collect();

@@ -77,6 +77,11 @@
 //! - Fused nodes for long expressions: [`Tape::sum`] (also `iter.sum()`), [`Tape::dot`],
 //!   [`Tape::affine`] and [`Tape::neuron`] (a whole neuron, activation included, in one node).
 //! - Higher derivatives: [`Value::gradient`] returns the gradient as values on the same tape.
+//! - Forward mode: [`Dual`] numbers carry a value and a tangent, with every method of `Value`
+//!   and the same rules at kinks; [`jvp`], [`value_and_gradient_forward`] and
+//!   [`jacobian_forward`] do the bookkeeping.
+//! - [`Scalar`], the trait `f64`, `Value` and `Dual` share: a function written once evaluates,
+//!   records, or carries a tangent.
 //!
 //! Every derivative rule sits in one file, `src/rules/backprop.rs`: the chain-rule table, one
 //! arm per operation with its formula in a comment. Read it beside the plain tape
@@ -119,6 +124,34 @@
 //! One difference from `backward`: `gradient` cannot skip a node whose incoming gradient is
 //! zero, since the derivatives of that zero need not be, so an unused NaN (see below) does
 //! reach its results: for `x.ln() * 0.0` at `x = -1`, `backward` gives 0 and `gradient` NaN.
+//!
+//! # One function, three number types
+//!
+//! Write a function for any [`Scalar`] and run it on `f64` to evaluate it, on `Value`s for
+//! gradients and Hessians (reverse mode), or on [`Dual`]s for derivatives along a direction
+//! (forward mode). Constants go on the right of an operator in generic code (`x - 1.0`), and
+//! two-operand methods take numbers (`x.max(0.0)`); [`Scalar::lift`] makes a constant of the
+//! same type where one is needed, say to start a sum.
+//!
+//! ```
+//! use tapegrad::{Dual, Scalar, hessian, jvp, value_and_gradient};
+//!
+//! fn rosenbrock<S: Scalar>(x: S, y: S) -> S {
+//!     (x - 1.0) * (x - 1.0) + (y - x * x) * (y - x * x) * 100.0
+//! }
+//! let f = rosenbrock(0.5, 2.0);
+//! let (value, grad) = value_and_gradient(|v| rosenbrock(v[0], v[1]), &[0.5, 2.0]);
+//! let h = hessian(|v| rosenbrock(v[0], v[1]), &[0.5, 2.0]);
+//! let (_, along_x) = jvp(|v: &[Dual]| rosenbrock(v[0], v[1]), &[0.5, 2.0], &[1.0, 0.0]);
+//! assert_eq!((f, value), (306.5, 306.5));
+//! assert_eq!((grad[0], along_x), (-351.0, -351.0));
+//! assert_eq!(h[1], [-200.0, 200.0]);
+//! ```
+//!
+//! Forward mode costs one run of the function per input for a gradient, reverse mode one
+//! recording and one backward sweep whatever the number of inputs: forward wins for a few
+//! inputs, for a Jacobian with more outputs than inputs, and for a single directional
+//! derivative; reverse for gradients of many inputs.
 //!
 //! # Seeing backprop happen
 //!
@@ -233,11 +266,16 @@ pub mod teach;
 #[cfg(test)]
 mod engines_agree_tests;
 mod fast;
+mod forward;
 pub mod plain;
 mod rules;
+mod scalar;
 mod value;
 
 pub use fast::Tape;
+pub use forward::{Dual, jacobian_forward, jvp, value_and_gradient_forward};
+pub use scalar::Scalar;
+pub use scalar::operand::{IntoOperand, Operand};
 pub use teach::gradcheck;
 pub use value::Value;
 pub use value::derivatives::{hessian, hessian_vector_product, jacobian, value_and_gradient};

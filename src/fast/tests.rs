@@ -5,6 +5,15 @@ use super::*;
 
 // Filling four billion nodes would take 100 GB, so these check the index rule directly.
 #[test]
+#[should_panic(expected = "gradient cannot differentiate through a statement")]
+fn gradient_through_a_statement_panics_rather_than_treat_its_partials_as_constants() {
+    let tape = Tape::new();
+    let x = tape.var(0.5);
+    let y = tape.statement(&[x], |v| v[0] * v[0]);
+    y.gradient(&[x]);
+}
+
+#[test]
 fn last_index_fits() {
     assert_eq!(node_index(MAX_NODES - 1), u32::MAX - 1);
 }

@@ -143,7 +143,8 @@ impl Tape {
     }
 
     /// Records a statement on `operands` whose value and partial derivatives the caller
-    /// computed.
+    /// computed (the fast tape's `Tape::statement`, which the tests hold this tape against).
+    #[cfg(test)]
     pub(crate) fn record_statement(
         &self,
         operands: &[u32],

@@ -103,7 +103,11 @@ fn partial_names_list_the_variables_in_order() {
 }
 
 fn differentiable_ops() -> impl Iterator<Item = Op> {
-    Op::ALL.into_iter().filter(|op| domain(*op).is_some())
+    // A statement stores its partials as numbers: `gradient` refuses it (tested in
+    // `fast::tests`).
+    Op::ALL
+        .into_iter()
+        .filter(|op| domain(*op).is_some() && *op != Op::Statement)
 }
 
 proptest! {

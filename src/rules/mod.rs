@@ -27,7 +27,7 @@ mod every_op_tests;
 pub(crate) mod op_sampling;
 
 pub(crate) use backprop::{Copied, NodeData, Sweep};
-pub(crate) use eval::{fixed, sigmoid};
+pub(crate) use eval::{fixed, leaky_relu, relu, sigmoid, softplus};
 pub(crate) use real::Real;
 
 use eval::stride;

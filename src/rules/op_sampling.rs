@@ -52,6 +52,8 @@ pub(crate) fn domain(op: Op) -> Option<Domain> {
         Sum | SumStride => d(&[any; 3], &[]),
         Dot => d(&[any; 6], &[]),
         Affine | AffineRelu | AffineTanh | AffineSigmoid => d(&[any; 5], &[]),
+        // `statement_body` on two inputs.
+        Statement => d(&[any; 2], &[]),
     }
 }
 
@@ -100,6 +102,11 @@ pub(crate) fn sample_point(op: Op, unit: &[f64]) -> (Vec<f64>, Vec<f64>) {
     (x, constants)
 }
 
+/// What the per-op tests record as one statement: a few ops of several kinds.
+pub(crate) fn statement_body<S: crate::Scalar>(a: S, b: S) -> S {
+    (a * b + a.sin()) * (b * 0.5).tanh() + a * a
+}
+
 /// Records `op` alone on new leaves holding `x` (created in order, so runs for `Affine`) and
 /// returns the leaves and the node.
 pub(crate) fn record_op<'t>(
@@ -118,6 +125,7 @@ pub(crate) fn record_op<'t>(
         (Op::SumStride, _) => tape.sum(leaves.iter().copied()),
         (Op::Sum, _) => tape.sum([leaves[2], leaves[0], leaves[1]]),
         (Op::Dot, _) => tape.dot(&leaves[..3], &leaves[3..]),
+        (Op::Statement, _) => tape.statement(&leaves, |v| statement_body(v[0], v[1])),
         (_, Layout::Fixed(_)) => {
             let operands: Vec<u32> = (0..x.len() as u32).collect();
             let value = op.eval(x, constants);

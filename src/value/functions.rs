@@ -1,10 +1,13 @@
-//! The methods of `f64`, on `Value`: same names, same values, one node each.
+//! The smooth methods of `f64`, on `Value`: same names, same values, one node each.
 //!
 //! Each method computes its value exactly as the `f64` method of the same name does, so code
 //! ports by changing types. The derivative rules, and what happens at kinks and outside a
-//! function's domain, are in the table of [`crate::rules`].
+//! function's domain, are in the table of [`crate::rules`]. Trigonometry is in
+//! `trigonometry.rs`; the piecewise methods (`abs`, `max`, rounding) and the activations in
+//! `piecewise.rs`.
 
 use crate::rules::Op;
+use crate::scalar::operand::{IntoOperand, Operand};
 use crate::value::Value;
 
 /// Powers and roots.
@@ -39,8 +42,8 @@ impl<'t> Value<'t> {
         self.unary(Op::Powi, &[f64::from(exponent)])
     }
 
-    /// `self` to the power `exponent`, where both are values: `d/dx x^y = y x^(y-1)`,
-    /// `d/dy x^y = ln(x) x^y`.
+    /// `self` to the power `exponent`, a value or a number: `d/dx x^y = y x^(y-1)`,
+    /// `d/dy x^y = ln(x) x^y`. With a number it is [`powf`](Value::powf).
     ///
     /// ```
     /// let tape = tapegrad::Tape::new();
@@ -50,14 +53,18 @@ impl<'t> Value<'t> {
     /// assert_eq!(z.data(), 8.0);
     /// assert_eq!(x.grad(), 12.0);
     /// assert_eq!(y.grad(), 8.0 * 2f64.ln());
+    /// assert_eq!(x.pow(3.0).data(), 8.0);
     /// ```
     ///
     /// # Panics
     /// If `exponent` belongs to another tape.
     #[track_caller]
     #[inline]
-    pub fn pow(self, exponent: Value<'t>) -> Self {
-        self.binary(Op::Pow, exponent)
+    pub fn pow(self, exponent: impl IntoOperand<Value<'t>>) -> Self {
+        match exponent.into_operand() {
+            Operand::Same(exponent) => self.binary(Op::Pow, exponent),
+            Operand::Number(k) => self.powf(k),
+        }
     }
 
     /// Square root; its derivative is `+inf` at 0, and the value and derivative are NaN below.
@@ -105,7 +112,8 @@ impl<'t> Value<'t> {
         self.unary(Op::Recip, &[])
     }
 
-    /// `self * a + b` with a single rounding, as [`f64::mul_add`].
+    /// `self * a + b` with a single rounding, as [`f64::mul_add`]; `a` and `b` are values or
+    /// numbers.
     ///
     /// ```
     /// let tape = tapegrad::Tape::new();
@@ -114,17 +122,19 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert_eq!(y.data(), 7.0);
     /// assert_eq!((x.grad(), a.grad(), b.grad()), (3.0, 2.0, 1.0));
+    /// assert_eq!(x.mul_add(3.0, 1.0).data(), 7.0);
     /// ```
     ///
     /// # Panics
     /// If `a` or `b` belongs to another tape.
     #[track_caller]
     #[inline]
-    pub fn mul_add(self, a: Value<'t>, b: Value<'t>) -> Self {
+    pub fn mul_add(self, a: impl IntoOperand<Value<'t>>, b: impl IntoOperand<Value<'t>>) -> Self {
+        let (a, b) = (self.operand_value(a), self.operand_value(b));
         self.ternary(Op::MulAdd, a, b)
     }
 
-    /// `sqrt(self² + other²)` without overflow.
+    /// `sqrt(self² + other²)` without overflow; `other` is a value or a number.
     ///
     /// ```
     /// let tape = tapegrad::Tape::new();
@@ -133,14 +143,26 @@ impl<'t> Value<'t> {
     /// r.backward();
     /// assert_eq!(r.data(), 5.0);
     /// assert_eq!((x.grad(), y.grad()), (0.6, 0.8));
+    /// assert_eq!(x.hypot(4.0).data(), 5.0);
     /// ```
     ///
     /// # Panics
     /// If `other` belongs to another tape.
     #[track_caller]
     #[inline]
-    pub fn hypot(self, other: Value<'t>) -> Self {
-        self.binary(Op::Hypot, other)
+    pub fn hypot(self, other: impl IntoOperand<Value<'t>>) -> Self {
+        self.binary(Op::Hypot, self.operand_value(other))
+    }
+
+    /// A two-operand method's operand as a value: a number becomes a constant leaf, since the
+    /// chain-rule table has no form of these ops that stores the number in the node.
+    #[inline]
+    #[track_caller]
+    pub(crate) fn operand_value(self, operand: impl IntoOperand<Value<'t>>) -> Value<'t> {
+        match operand.into_operand() {
+            Operand::Same(value) => value,
+            Operand::Number(k) => self.tape().constant(k),
+        }
     }
 }
 
@@ -262,437 +284,5 @@ impl Value<'_> {
     #[inline]
     pub fn log(self, base: f64) -> Self {
         self.unary(Op::Log, &[base])
-    }
-}
-
-/// Trigonometric and hyperbolic functions.
-impl<'t> Value<'t> {
-    /// Sine.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(0.0);
-    /// let y = x.sin();
-    /// y.backward();
-    /// assert_eq!((y.data(), x.grad()), (0.0, 1.0));
-    /// ```
-    #[inline]
-    pub fn sin(self) -> Self {
-        self.unary(Op::Sin, &[])
-    }
-
-    /// Cosine.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(0.0);
-    /// let y = x.cos();
-    /// y.backward();
-    /// assert_eq!((y.data(), x.grad()), (1.0, 0.0));
-    /// ```
-    #[inline]
-    pub fn cos(self) -> Self {
-        self.unary(Op::Cos, &[])
-    }
-
-    /// Sine and cosine, as [`f64::sin_cos`] (two nodes).
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let (s, c) = tape.var(0.5).sin_cos();
-    /// assert_eq!((s.data(), c.data()), 0.5f64.sin_cos());
-    /// ```
-    #[inline]
-    pub fn sin_cos(self) -> (Self, Self) {
-        (self.sin(), self.cos())
-    }
-
-    /// Tangent.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(0.0);
-    /// let y = x.tan();
-    /// y.backward();
-    /// assert_eq!(x.grad(), 1.0);
-    /// ```
-    #[inline]
-    pub fn tan(self) -> Self {
-        self.unary(Op::Tan, &[])
-    }
-
-    /// Arcsine; NaN outside `[-1, 1]`.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(0.6);
-    /// let y = x.asin();
-    /// y.backward();
-    /// assert!((x.grad() - 1.25).abs() < 1e-15); // 1 / sqrt(1 - 0.36)
-    /// ```
-    #[inline]
-    pub fn asin(self) -> Self {
-        self.unary(Op::Asin, &[])
-    }
-
-    /// Arccosine; NaN outside `[-1, 1]`.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(0.6);
-    /// let y = x.acos();
-    /// y.backward();
-    /// assert!((x.grad() + 1.25).abs() < 1e-15);
-    /// ```
-    #[inline]
-    pub fn acos(self) -> Self {
-        self.unary(Op::Acos, &[])
-    }
-
-    /// Arctangent.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(1.0);
-    /// let y = x.atan();
-    /// y.backward();
-    /// assert_eq!(x.grad(), 0.5);
-    /// ```
-    #[inline]
-    pub fn atan(self) -> Self {
-        self.unary(Op::Atan, &[])
-    }
-
-    /// The angle of the point `(other, self)`, as [`f64::atan2`] (`self` is the y coordinate).
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let (y, x) = (tape.var(1.0), tape.var(1.0));
-    /// let angle = y.atan2(x);
-    /// angle.backward();
-    /// assert_eq!(angle.data(), std::f64::consts::FRAC_PI_4);
-    /// assert_eq!((y.grad(), x.grad()), (0.5, -0.5));
-    /// ```
-    ///
-    /// # Panics
-    /// If `other` belongs to another tape.
-    #[track_caller]
-    #[inline]
-    pub fn atan2(self, other: Value<'t>) -> Self {
-        self.binary(Op::Atan2, other)
-    }
-
-    /// Hyperbolic sine.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(0.0);
-    /// let y = x.sinh();
-    /// y.backward();
-    /// assert_eq!(x.grad(), 1.0);
-    /// ```
-    #[inline]
-    pub fn sinh(self) -> Self {
-        self.unary(Op::Sinh, &[])
-    }
-
-    /// Hyperbolic cosine.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(0.0);
-    /// let y = x.cosh();
-    /// y.backward();
-    /// assert_eq!((y.data(), x.grad()), (1.0, 0.0));
-    /// ```
-    #[inline]
-    pub fn cosh(self) -> Self {
-        self.unary(Op::Cosh, &[])
-    }
-
-    /// Hyperbolic tangent; finite, with a finite derivative, for any input.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(0.5);
-    /// let y = x.tanh();
-    /// y.backward();
-    /// assert_eq!(x.grad(), 1.0 - 0.5f64.tanh().powi(2));
-    /// ```
-    #[inline]
-    pub fn tanh(self) -> Self {
-        self.unary(Op::Tanh, &[])
-    }
-
-    /// Inverse hyperbolic sine.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(0.0);
-    /// let y = x.asinh();
-    /// y.backward();
-    /// assert_eq!(x.grad(), 1.0);
-    /// ```
-    #[inline]
-    pub fn asinh(self) -> Self {
-        self.unary(Op::Asinh, &[])
-    }
-
-    /// Inverse hyperbolic cosine; NaN below 1.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(2.0);
-    /// let y = x.acosh();
-    /// y.backward();
-    /// assert_eq!(x.grad(), 1.0 / 3f64.sqrt());
-    /// ```
-    #[inline]
-    pub fn acosh(self) -> Self {
-        self.unary(Op::Acosh, &[])
-    }
-
-    /// Inverse hyperbolic tangent; NaN outside `[-1, 1]`.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(0.5);
-    /// let y = x.atanh();
-    /// y.backward();
-    /// assert_eq!(x.grad(), 1.0 / 0.75);
-    /// ```
-    #[inline]
-    pub fn atanh(self) -> Self {
-        self.unary(Op::Atanh, &[])
-    }
-
-    /// Converts radians to degrees (a product with a constant).
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(std::f64::consts::PI);
-    /// assert_eq!(x.to_degrees().data(), 180.0);
-    /// ```
-    #[inline]
-    pub fn to_degrees(self) -> Self {
-        self * (180.0 / std::f64::consts::PI)
-    }
-
-    /// Converts degrees to radians (a product with a constant).
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(180.0);
-    /// assert_eq!(x.to_radians().data(), 180f64.to_radians());
-    /// ```
-    #[inline]
-    pub fn to_radians(self) -> Self {
-        self * (std::f64::consts::PI / 180.0)
-    }
-}
-
-/// Absolute value, extremes and rounding.
-impl<'t> Value<'t> {
-    /// Absolute value; its derivative is the sign, and 0 at 0.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(-3.0);
-    /// let y = x.abs();
-    /// y.backward();
-    /// assert_eq!((y.data(), x.grad()), (3.0, -1.0));
-    /// ```
-    #[inline]
-    pub fn abs(self) -> Self {
-        self.unary(Op::Abs, &[])
-    }
-
-    /// The larger of two values, as [`f64::max`] (a NaN operand loses). The gradient goes to
-    /// the larger one, half to each on a tie.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let (a, b) = (tape.var(1.0), tape.var(2.0));
-    /// let y = a.max(b);
-    /// y.backward();
-    /// assert_eq!((y.data(), a.grad(), b.grad()), (2.0, 0.0, 1.0));
-    /// ```
-    ///
-    /// # Panics
-    /// If `other` belongs to another tape.
-    #[track_caller]
-    #[inline]
-    pub fn max(self, other: Value<'t>) -> Self {
-        self.binary(Op::Max, other)
-    }
-
-    /// The smaller of two values, as [`f64::min`]; ties split the gradient like
-    /// [`max`](Value::max).
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let (a, b) = (tape.var(1.0), tape.var(1.0));
-    /// let y = a.min(b);
-    /// y.backward();
-    /// assert_eq!((a.grad(), b.grad()), (0.5, 0.5));
-    /// ```
-    ///
-    /// # Panics
-    /// If `other` belongs to another tape.
-    #[track_caller]
-    #[inline]
-    pub fn min(self, other: Value<'t>) -> Self {
-        self.binary(Op::Min, other)
-    }
-
-    /// Holds the value to `[min, max]`, as [`f64::clamp`]; the derivative is 1 inside
-    /// (bounds included) and 0 outside.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(5.0);
-    /// let y = x.clamp(-1.0, 1.0);
-    /// y.backward();
-    /// assert_eq!((y.data(), x.grad()), (1.0, 0.0));
-    /// ```
-    ///
-    /// # Panics
-    /// If `min > max` or either is NaN, as `f64::clamp` does.
-    #[inline]
-    pub fn clamp(self, min: f64, max: f64) -> Self {
-        assert!(
-            min <= max,
-            "clamp needs min <= max, got min = {min}, max = {max}"
-        );
-        self.unary(Op::Clamp, &[min, max])
-    }
-
-    /// The sign, as [`f64::signum`]; derivative 0.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// assert_eq!(tape.var(-2.5).signum().data(), -1.0);
-    /// ```
-    #[inline]
-    pub fn signum(self) -> Self {
-        self.unary(Op::Signum, &[])
-    }
-
-    /// Rounds down; derivative 0.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// assert_eq!(tape.var(2.7).floor().data(), 2.0);
-    /// ```
-    #[inline]
-    pub fn floor(self) -> Self {
-        self.unary(Op::Floor, &[])
-    }
-
-    /// Rounds up; derivative 0.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// assert_eq!(tape.var(2.2).ceil().data(), 3.0);
-    /// ```
-    #[inline]
-    pub fn ceil(self) -> Self {
-        self.unary(Op::Ceil, &[])
-    }
-
-    /// Rounds half away from zero; derivative 0.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// assert_eq!(tape.var(2.5).round().data(), 3.0);
-    /// ```
-    #[inline]
-    pub fn round(self) -> Self {
-        self.unary(Op::Round, &[])
-    }
-
-    /// Drops the fractional part; derivative 0.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// assert_eq!(tape.var(-2.7).trunc().data(), -2.0);
-    /// ```
-    #[inline]
-    pub fn trunc(self) -> Self {
-        self.unary(Op::Trunc, &[])
-    }
-
-    /// The fractional part, `self - self.trunc()` (two nodes); derivative 1.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(2.75);
-    /// let y = x.fract();
-    /// y.backward();
-    /// assert_eq!((y.data(), x.grad()), (0.75, 1.0));
-    /// ```
-    #[inline]
-    pub fn fract(self) -> Self {
-        self - self.trunc()
-    }
-}
-
-/// Activations from neural networks, as micrograd and PyTorch define them.
-impl Value<'_> {
-    /// `max(self, 0)`; derivative 0 at 0.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(0.0);
-    /// let y = x.relu();
-    /// y.backward();
-    /// assert_eq!((y.data(), x.grad()), (0.0, 0.0));
-    /// ```
-    #[inline]
-    pub fn relu(self) -> Self {
-        self.unary(Op::Relu, &[])
-    }
-
-    /// `self` where positive, `slope * self` elsewhere.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(-2.0);
-    /// let y = x.leaky_relu(0.01);
-    /// y.backward();
-    /// assert_eq!((y.data(), x.grad()), (-0.02, 0.01));
-    /// ```
-    #[inline]
-    pub fn leaky_relu(self, slope: f64) -> Self {
-        self.unary(Op::LeakyRelu, &[slope])
-    }
-
-    /// The logistic function `1 / (1 + e^-self)`, computed without overflow: finite, with a
-    /// finite derivative, for any input.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(0.0);
-    /// let y = x.sigmoid();
-    /// y.backward();
-    /// assert_eq!((y.data(), x.grad()), (0.5, 0.25));
-    /// ```
-    #[inline]
-    pub fn sigmoid(self) -> Self {
-        self.unary(Op::Sigmoid, &[])
-    }
-
-    /// `ln(1 + e^self)`, computed without overflow; its derivative is the sigmoid.
-    ///
-    /// ```
-    /// let tape = tapegrad::Tape::new();
-    /// let x = tape.var(1000.0);
-    /// let y = x.softplus();
-    /// y.backward();
-    /// assert_eq!((y.data(), x.grad()), (1000.0, 1.0));
-    /// ```
-    #[inline]
-    pub fn softplus(self) -> Self {
-        self.unary(Op::Softplus, &[])
     }
 }

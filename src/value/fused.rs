@@ -224,7 +224,7 @@ impl Tape {
     /// The index of `v`, after checking it lives on this tape.
     #[track_caller]
     #[inline]
-    fn own(&self, v: Value<'_>) -> u32 {
+    pub(crate) fn own(&self, v: Value<'_>) -> u32 {
         if !std::ptr::eq(self, v.tape()) {
             crate::value::mixed_tapes();
         }

@@ -17,6 +17,11 @@ mod functions;
 pub(crate) mod fused;
 mod gradient;
 mod operators;
+mod piecewise;
+mod porting;
+mod ref_operators;
+mod statement;
+mod trigonometry;
 
 /// A scalar recorded on a [`Tape`]: a small `Copy` handle (a tape reference, a node index, and
 /// the number itself).

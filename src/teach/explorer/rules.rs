@@ -92,6 +92,9 @@ fn line_start(op: &str) -> Option<&'static str> {
         "relu" => "y = max(a, 0)             dy/da = 1 for a > 0, else 0 (0 at a = 0)",
         "sigmoid" => "y = 1 / (1 + e^-a)        dy/da = y (1 - y)",
         "softplus" => "y = ln(1 + e^a)           dy/da = sigmoid(a)",
+        "statement" => {
+            "y = f(a_1, ..., a_n)      dy/da_i = p_i, the partials recorded with the node"
+        }
         "signum" | "floor" | "ceil" | "round" | "trunc" => {
             "Piecewise constant: dy/da = 0 wherever it is defined."
         }
