@@ -278,7 +278,7 @@ impl<'f, 'p> Programs<'f, 'p> {
                         .filter(|op| {
                             matches!(op.layout(), Layout::Fixed(_))
                                 && !op.is_fused()
-                                && !matches!(op, Op::Var | Op::Const)
+                                && !matches!(op, Op::Var | Op::Const | Op::UnaryStatement)
                         })
                         .collect();
                     let op = element_wise[self.rng.random_range(0..element_wise.len())];

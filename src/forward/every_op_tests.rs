@@ -78,6 +78,7 @@ fn on_duals(op: Op, x: &[Dual], k: &[f64]) -> Dual {
         Sum => x[2] + x[0] + x[1],
         SumStride => x[0] + x[1] + x[2],
         Statement => crate::rules::op_sampling::statement_body(x[0], x[1]),
+        UnaryStatement => crate::rules::op_sampling::statement_body(x[0], x[0]),
         Dot => x[0] * x[3] + x[1] * x[4] + x[2] * x[5],
         Affine => affine(),
         AffineRelu => affine().relu(),

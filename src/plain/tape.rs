@@ -151,7 +151,11 @@ impl Tape {
         partials: &[f64],
         value: f64,
     ) -> Value<'_> {
-        let index = self.push(Op::Statement, operands, partials, value);
+        let op = match operands.len() {
+            1 => Op::UnaryStatement,
+            _ => Op::Statement,
+        };
+        let index = self.push(op, operands, partials, value);
         Value::new(self, index, value)
     }
 

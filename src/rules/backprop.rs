@@ -341,6 +341,13 @@ impl Op {
             AffineTanh => backprop_affine(g * (1.0 - y * y), node.operands(), sweep),
             // y = sigmoid(z)            dy/dz = y (1 - y); then as Affine
             AffineSigmoid => backprop_affine(g * y * (1.0 - y), node.operands(), sweep),
+            // y = f(a)                  dy/da = p, the derivative recorded with the node
+            UnaryStatement => {
+                if S::RECORDS {
+                    statement_has_no_second_derivative();
+                }
+                sweep.add(node.operand(), g * node.constant());
+            }
             // y = f(a_1, ..., a_n)      dy/da_i = p_i, the partials recorded with the node
             Statement => {
                 // Recorded on values, these would be constants: the partials' own derivatives

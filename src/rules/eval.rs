@@ -14,7 +14,9 @@ impl Op {
         let x = |i: usize| x[i];
         match self {
             Var | Const => unreachable!("a leaf's value is given, not computed"),
-            Statement => unreachable!("a statement's value is computed when it is recorded"),
+            Statement | UnaryStatement => {
+                unreachable!("a statement's value is computed when it is recorded")
+            }
             Sum | SumStride | Dot | Affine | AffineRelu | AffineTanh | AffineSigmoid => {
                 unreachable!("fused ops read their operands with eval_fused")
             }

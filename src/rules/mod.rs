@@ -168,6 +168,9 @@ pub(crate) enum Op {
     /// derivatives `p_i = df/da_i` are computed when it is recorded (`Tape::statement`) and
     /// stored with it, one constant an operand.
     Statement,
+    /// A statement of one input, `f(a)`: its derivative `p = df/da` is its one constant, so it
+    /// is stored as compactly as `a * k`.
+    UnaryStatement,
 }
 
 /// How a node's operands are laid out in the tape's operand stream.
@@ -183,7 +186,7 @@ pub(crate) enum Layout {
 
 impl Op {
     /// Every op, in declaration order (`ALL[i] as usize == i`).
-    pub(crate) const ALL: [Op; 62] = {
+    pub(crate) const ALL: [Op; 63] = {
         use Op::*;
         [
             Var,
@@ -248,6 +251,7 @@ impl Op {
             AffineTanh,
             AffineSigmoid,
             Statement,
+            UnaryStatement,
         ]
     };
 
@@ -271,7 +275,7 @@ impl Op {
         use Op::*;
         match self {
             AddConst | ConstSub | MulConst | DivConst | ConstDiv | Powf | Powi | Log
-            | LeakyRelu | Statement => 1,
+            | LeakyRelu | Statement | UnaryStatement => 1,
             Clamp => 2,
             _ => 0,
         }
@@ -374,7 +378,7 @@ impl Op {
             AffineRelu => "affine+relu",
             AffineTanh => "affine+tanh",
             AffineSigmoid => "affine+sigmoid",
-            Statement => "statement",
+            Statement | UnaryStatement => "statement",
         }
     }
 }

@@ -54,6 +54,7 @@ pub(crate) fn domain(op: Op) -> Option<Domain> {
         Affine | AffineRelu | AffineTanh | AffineSigmoid => d(&[any; 5], &[]),
         // `statement_body` on two inputs.
         Statement => d(&[any; 2], &[]),
+        UnaryStatement => d(&[any], &[]),
     }
 }
 
@@ -126,6 +127,7 @@ pub(crate) fn record_op<'t>(
         (Op::Sum, _) => tape.sum([leaves[2], leaves[0], leaves[1]]),
         (Op::Dot, _) => tape.dot(&leaves[..3], &leaves[3..]),
         (Op::Statement, _) => tape.statement(&leaves, |v| statement_body(v[0], v[1])),
+        (Op::UnaryStatement, _) => tape.statement(&leaves, |v| statement_body(v[0], v[0])),
         (_, Layout::Fixed(_)) => {
             let operands: Vec<u32> = (0..x.len() as u32).collect();
             let value = op.eval(x, constants);

@@ -47,6 +47,14 @@ impl Tape {
     /// statement op by op where higher derivatives are needed.
     #[track_caller]
     pub fn statement<'t>(&'t self, inputs: &[Value<'t>], f: impl Fn(&[Dual]) -> Dual) -> Value<'t> {
+        if let [input] = *inputs {
+            // One input: a fixed-layout node, recorded on the fast path as `x * k` is.
+            let a = self.own(input);
+            let y = f(&[Dual::new(input.data(), 1.0)]);
+            let (value, derivative) = (y.value(), y.tangent());
+            let index = self.record(Op::UnaryStatement, &[a], &[derivative], value);
+            return Value::new(self, index, value);
+        }
         let operands: SmallVec<[u32; 4]> = inputs.iter().map(|&v| self.own(v)).collect();
         let mut x: SmallVec<[Dual; 4]> = inputs.iter().map(|v| Dual::constant(v.data())).collect();
         let mut partials: SmallVec<[f64; 4]> = SmallVec::from_elem(0.0, inputs.len());
