@@ -107,7 +107,7 @@ impl<'f, 'p> Programs<'f, 'p> {
         let k = self.constants(op);
         let fast = match operands[..] {
             [a] => a.fast.unary(op, &k),
-            [a, b] => a.fast.binary(op, b.fast),
+            [a, b] => a.fast.binary_with(op, b.fast, &k),
             [a, b, c] => a.fast.ternary(op, b.fast, c.fast),
             _ => unreachable!("no element-wise op takes {arity} operands"),
         };
@@ -361,7 +361,8 @@ fn run_program(seed: u64, fast: &mut Tape, plain: &mut plain::Tape) {
         }
     }
 
-    let has_statement = all.iter().any(|p| p.fast.op() == Op::Statement);
+    let has_statement =
+        (all.iter()).any(|p| matches!(p.fast.op(), Op::Statement | Op::UnaryStatement));
     // `gradient` refuses statements (their partials are numbers, not values).
     if !has_statement && rng.random_bool(0.5) {
         let wrt: Vec<Pair> = (0..3)

@@ -277,6 +277,53 @@ impl Op {
                 sweep.add(b, g * va);
                 sweep.add(c, g);
             }
+            // y = max(a, k), min(a, k)  dy/da = 1 where a wins, 1/2 on a tie, NaN if both NaN
+            MaxConst | MinConst => {
+                let ([a], [k]) = (node.operands(), node.constants());
+                let va = sweep.value(a).data();
+                if va.is_nan() && k.is_nan() {
+                    sweep.add(a, g * f64::NAN);
+                } else if va == k {
+                    sweep.add(a, g * 0.5);
+                } else if va == y.data() {
+                    sweep.add(a, g);
+                }
+            }
+            // y = atan2(a, k)           dy/da = k / (a² + k²)   (0 at 0, scaled as atan2's)
+            Atan2Const => {
+                let ([a], [k]) = (node.operands(), node.constants());
+                let va = sweep.value(a);
+                let s = power_of_two_scale(va.data(), k);
+                let sa = va * s;
+                let (sk, sk2) = scaled_and_squared(k, s);
+                let r2 = sa * sa + sk2;
+                if r2.data() != 0.0 {
+                    sweep.add(a, g * sk / r2 * s);
+                }
+            }
+            // y = sqrt(a² + k²)         dy/da = a/y
+            HypotConst => {
+                let [a] = node.operands();
+                sweep.add(a, g * sweep.value(a) / y);
+            }
+            // y = a * b + k             dy/da = b, dy/db = a
+            MulAddConst => {
+                let [a, b] = node.operands();
+                let (va, vb) = (sweep.value(a), sweep.value(b));
+                sweep.add(a, g * vb);
+                sweep.add(b, g * va);
+            }
+            // y = a * k + b             dy/da = k, dy/db = 1
+            MulConstAdd => {
+                let ([a, b], [k]) = (node.operands(), node.constants());
+                sweep.add(a, g * k);
+                sweep.add(b, g);
+            }
+            // y = a * k + k2            dy/da = k
+            MulConstAddConst => {
+                let ([a], [k, _]) = (node.operands(), node.constants());
+                sweep.add(a, g * k);
+            }
             // y = max(a, 0)             dy/da = 1 for a > 0, else 0 (0 at a = 0), NaN at NaN
             Relu => {
                 if y.data() > 0.0 {
@@ -456,6 +503,12 @@ fn statement_has_no_second_derivative() -> ! {
          partial derivatives as numbers, not as values on the tape; record the statement op by \
          op for higher derivatives"
     )
+}
+
+/// `k s` and its square, written outside `backprop` (see `minus_one`).
+fn scaled_and_squared(k: f64, s: f64) -> (f64, f64) {
+    let sk = k * s;
+    (sk, sk * sk)
 }
 
 /// `k - 1`, written outside `backprop`: there, the bound `f64: Sub<S>` hides `f64 - f64` from

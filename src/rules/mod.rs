@@ -128,6 +128,20 @@ pub(crate) enum Op {
     Clamp,
     /// `a * b + c` with one rounding
     MulAdd,
+    /// `max(a, k)`
+    MaxConst,
+    /// `min(a, k)`
+    MinConst,
+    /// `atan2(a, k)`
+    Atan2Const,
+    /// `sqrt(a^2 + k^2)`
+    HypotConst,
+    /// `a * b + k` with one rounding
+    MulAddConst,
+    /// `a * k + b` with one rounding
+    MulConstAdd,
+    /// `a * k + k2` with one rounding (constants `[k, k2]`)
+    MulConstAddConst,
     /// `max(a, 0)`
     Relu,
     /// `a` if positive, else `k * a`
@@ -186,7 +200,7 @@ pub(crate) enum Layout {
 
 impl Op {
     /// Every op, in declaration order (`ALL[i] as usize == i`).
-    pub(crate) const ALL: [Op; 63] = {
+    pub(crate) const ALL: [Op; 70] = {
         use Op::*;
         [
             Var,
@@ -234,6 +248,13 @@ impl Op {
             Min,
             Clamp,
             MulAdd,
+            MaxConst,
+            MinConst,
+            Atan2Const,
+            HypotConst,
+            MulAddConst,
+            MulConstAdd,
+            MulConstAddConst,
             Relu,
             LeakyRelu,
             Sigmoid,
@@ -266,6 +287,7 @@ impl Op {
             SumStride | Affine | AffineRelu | AffineTanh | AffineSigmoid => Layout::Fixed(3),
             Add | Sub | Mul | Div | Pow | Atan2 | Hypot | Max | Min => Layout::Fixed(2),
             MulAdd => Layout::Fixed(3),
+            MulAddConst | MulConstAdd => Layout::Fixed(2),
             _ => Layout::Fixed(1),
         }
     }
@@ -275,8 +297,9 @@ impl Op {
         use Op::*;
         match self {
             AddConst | ConstSub | MulConst | DivConst | ConstDiv | Powf | Powi | Log
-            | LeakyRelu | Statement | UnaryStatement => 1,
-            Clamp => 2,
+            | LeakyRelu | Statement | UnaryStatement | MaxConst | MinConst | Atan2Const
+            | HypotConst | MulAddConst | MulConstAdd => 1,
+            Clamp | MulConstAddConst => 2,
             _ => 0,
         }
     }
@@ -362,7 +385,11 @@ impl Op {
             Max => "max",
             Min => "min",
             Clamp => "clamp",
-            MulAdd => "mul_add",
+            MulAdd | MulAddConst | MulConstAdd | MulConstAddConst => "mul_add",
+            MaxConst => "max",
+            MinConst => "min",
+            Atan2Const => "atan2",
+            HypotConst => "hypot",
             Relu => "relu",
             LeakyRelu => "leaky_relu",
             Sigmoid => "sigmoid",

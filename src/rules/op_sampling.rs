@@ -48,6 +48,11 @@ pub(crate) fn domain(op: Op) -> Option<Domain> {
         Asin | Acos | Atanh => d(&[unit], &[]),
         Acosh => d(&[(1.1, 5.0)], &[]),
         MulAdd => d(&[any, any, any], &[]),
+        MaxConst | MinConst => d(&[any], &[0.3]),
+        Atan2Const => d(&[any], &[-0.7]),
+        HypotConst => d(&[any], &[1.2]),
+        MulAddConst | MulConstAdd => d(&[any, any], &[0.8]),
+        MulConstAddConst => d(&[any], &[-1.3, 0.6]),
         // Three items; the Affine ops' are two weights, a bias and two inputs.
         Sum | SumStride => d(&[any; 3], &[]),
         Dot => d(&[any; 6], &[]),

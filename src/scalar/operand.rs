@@ -3,9 +3,9 @@
 //! `f64` code writes `x.max(0.0)` and `y.atan2(x)` alike; so can code on [`Value`](crate::Value)
 //! and [`Dual`](crate::Dual). Their two-operand methods (`max`, `min`, `atan2`, `hypot`, `pow`
 //! and both operands of `mul_add`) take any `impl IntoOperand<Self>`: a value of their own
-//! type, or an `f64`. A `Dual` treats the number as a constant (tangent 0). On a `Value`,
-//! `pow` with a number records one `powf` node; the others record the number as a constant
-//! leaf beside their node, which gives the derivatives of the same op with a constant.
+//! type, or an `f64`. A `Dual` treats the number as a constant (tangent 0). On a `Value`, the
+//! number is stored in the op's node, as `x * 0.5` stores `0.5`: `x.max(0.0)` is one node,
+//! with no leaf for the number (`pow` with a number records `powf`).
 
 /// What a two-operand method was given: a value of its own type `S`, or a plain number.
 #[derive(Clone, Copy, Debug, PartialEq)]

@@ -130,8 +130,12 @@ impl<'t> Value<'t> {
     #[track_caller]
     #[inline]
     pub fn mul_add(self, a: impl IntoOperand<Value<'t>>, b: impl IntoOperand<Value<'t>>) -> Self {
-        let (a, b) = (self.operand_value(a), self.operand_value(b));
-        self.ternary(Op::MulAdd, a, b)
+        match (a.into_operand(), b.into_operand()) {
+            (Operand::Same(a), Operand::Same(b)) => self.ternary(Op::MulAdd, a, b),
+            (Operand::Same(a), Operand::Number(k)) => self.binary_with(Op::MulAddConst, a, &[k]),
+            (Operand::Number(k), Operand::Same(b)) => self.binary_with(Op::MulConstAdd, b, &[k]),
+            (Operand::Number(k), Operand::Number(k2)) => self.unary(Op::MulConstAddConst, &[k, k2]),
+        }
     }
 
     /// `sqrt(self² + other²)` without overflow; `other` is a value or a number.
@@ -151,17 +155,9 @@ impl<'t> Value<'t> {
     #[track_caller]
     #[inline]
     pub fn hypot(self, other: impl IntoOperand<Value<'t>>) -> Self {
-        self.binary(Op::Hypot, self.operand_value(other))
-    }
-
-    /// A two-operand method's operand as a value: a number becomes a constant leaf, since the
-    /// chain-rule table has no form of these ops that stores the number in the node.
-    #[inline]
-    #[track_caller]
-    pub(crate) fn operand_value(self, operand: impl IntoOperand<Value<'t>>) -> Value<'t> {
-        match operand.into_operand() {
-            Operand::Same(value) => value,
-            Operand::Number(k) => self.tape().constant(k),
+        match other.into_operand() {
+            Operand::Same(other) => self.binary(Op::Hypot, other),
+            Operand::Number(k) => self.unary(Op::HypotConst, &[k]),
         }
     }
 }

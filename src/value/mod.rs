@@ -209,6 +209,15 @@ impl<'t> Value<'t> {
         )
     }
 
+    /// Records `op` applied to this value and `other`, with constants `k`.
+    #[inline(always)]
+    #[track_caller]
+    pub(crate) fn binary_with(self, op: Op, other: Value<'t>, k: &[f64]) -> Self {
+        let operands = [self.index, self.operand(other)];
+        let value = op.eval(&[self.data, other.data], k);
+        Value::new(self.tape, self.tape.record(op, &operands, k, value), value)
+    }
+
     /// Records `op` applied to this value and two others.
     #[inline(always)]
     #[track_caller]

@@ -3,7 +3,7 @@
 //! their kinks are in the crate docs' table.
 
 use crate::rules::Op;
-use crate::scalar::operand::IntoOperand;
+use crate::scalar::operand::{IntoOperand, Operand};
 use crate::value::Value;
 
 /// Absolute value, extremes and rounding.
@@ -39,7 +39,10 @@ impl<'t> Value<'t> {
     #[track_caller]
     #[inline]
     pub fn max(self, other: impl IntoOperand<Value<'t>>) -> Self {
-        self.binary(Op::Max, self.operand_value(other))
+        match other.into_operand() {
+            Operand::Same(other) => self.binary(Op::Max, other),
+            Operand::Number(k) => self.unary(Op::MaxConst, &[k]),
+        }
     }
 
     /// The smaller of `self` and `other` (a value or a number), as [`f64::min`]; ties split
@@ -58,7 +61,10 @@ impl<'t> Value<'t> {
     #[track_caller]
     #[inline]
     pub fn min(self, other: impl IntoOperand<Value<'t>>) -> Self {
-        self.binary(Op::Min, self.operand_value(other))
+        match other.into_operand() {
+            Operand::Same(other) => self.binary(Op::Min, other),
+            Operand::Number(k) => self.unary(Op::MinConst, &[k]),
+        }
     }
 
     /// Holds the value to `[min, max]`, as [`f64::clamp`]; the derivative is 1 inside

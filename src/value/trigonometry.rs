@@ -2,7 +2,7 @@
 //! one node each (the derivative rules are in the table of [`crate::rules`]).
 
 use crate::rules::Op;
-use crate::scalar::operand::IntoOperand;
+use crate::scalar::operand::{IntoOperand, Operand};
 use crate::value::Value;
 
 /// Trigonometric and hyperbolic functions.
@@ -120,7 +120,10 @@ impl<'t> Value<'t> {
     #[track_caller]
     #[inline]
     pub fn atan2(self, other: impl IntoOperand<Value<'t>>) -> Self {
-        self.binary(Op::Atan2, self.operand_value(other))
+        match other.into_operand() {
+            Operand::Same(other) => self.binary(Op::Atan2, other),
+            Operand::Number(k) => self.unary(Op::Atan2Const, &[k]),
+        }
     }
 
     /// Hyperbolic sine.
