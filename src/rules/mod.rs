@@ -9,6 +9,7 @@
 //!   gradient `g = d(out)/dy`, operand `a` receives `g * dy/da`. Each arm is one such rule,
 //!   with its math in a one-line comment. Read it beside the plain tape (`src/plain/tape.rs`),
 //!   whose backward pass is one loop calling it.
+//! - `sweep.rs` says what a rule reads of its node and where it sends its contributions.
 //! - `real.rs` is the arithmetic the rules are written in: `backward` runs them on `f64`, and
 //!   `gradient` runs them on recorded values, so that a gradient can be differentiated again.
 //!
@@ -18,6 +19,7 @@
 mod backprop;
 mod eval;
 mod real;
+mod sweep;
 
 #[cfg(test)]
 mod every_op_higher_order_tests;
@@ -26,7 +28,7 @@ mod every_op_tests;
 #[cfg(test)]
 pub(crate) mod op_sampling;
 
-pub(crate) use backprop::{Copied, NodeData, Sweep};
+pub(crate) use sweep::{Copied, NodeData, Sweep};
 pub(crate) use eval::{fixed, leaky_relu, relu, sigmoid, softplus};
 pub(crate) use real::Real;
 
