@@ -76,6 +76,9 @@
 //! - Threads: [`DataParallel`] splits a batch's gradient across threads.
 //! - Saliency: [`Mlp::input_gradient`].
 
+// The one exception is the thread pool's lifetime erasure, allowed where it stands.
+#![deny(unsafe_code)]
+
 mod data;
 mod dropout;
 mod init;
