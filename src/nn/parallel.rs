@@ -129,7 +129,7 @@ impl DataParallel {
     /// (in the order of [`Module::parameters`]) into `grads`, replacing what was there.
     ///
     /// `loss` gets the model's outputs at a point and the point's target; `penalty` gets the
-    /// bound parameters and runs once, on the calling thread. The result equals a
+    /// bound parameters and runs once, on the calling thread ([`loss::no_penalty`](super::loss::no_penalty) for none). The result equals a
     /// single-tape computation up to the rounding of a differently ordered sum.
     ///
     /// ```
