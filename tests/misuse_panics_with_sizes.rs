@@ -113,7 +113,7 @@ fn optimizer_with_too_few_parameters() {
 }
 
 #[test]
-#[should_panic(expected = "the optimizer got 3 parameters and 2 gradients")]
+#[should_panic(expected = "the optimizer got more than 2 parameters and 2 gradients")]
 fn optimizer_with_too_many_parameters() {
     Sgd::new(0.1).step(&mut [1.0, 2.0, 3.0], &[0.1, 0.2]);
 }

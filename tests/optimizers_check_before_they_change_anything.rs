@@ -72,8 +72,16 @@ fn a_first_step_with_the_wrong_count_does_not_size_the_state() {
 
 #[test]
 #[should_panic(
-    expected = "the optimizer got 3 parameters and 2 gradients: they must match one to one"
+    expected = "the optimizer got 2 parameters and 3 gradients: they must match one to one"
 )]
 fn the_mismatch_message_gives_both_counts() {
-    Adam::new(0.1).step(&mut [1.0, 2.0, 3.0], &[0.1, 0.2]);
+    Adam::new(0.1).step(&mut [1.0, 2.0], &[0.1, 0.2, 0.3]);
+}
+
+#[test]
+#[should_panic(expected = "the optimizer got more than 2 parameters and 2 gradients")]
+fn endless_parameters_are_refused_without_reading_them_all() {
+    // Each parameter is a fresh `f64` of its own; the optimizer reads three of them.
+    let endless = std::iter::repeat_with(|| Box::leak(Box::new(0.0)));
+    Sgd::new(0.1).step(endless, &[0.1, 0.2]);
 }

@@ -285,17 +285,24 @@ thread_local! {
 }
 
 impl<'p> Checked<'p> {
-    /// Collects `params`; panics unless there is one per gradient.
+    /// Collects `params`, up to one more than there are gradients; panics unless there is
+    /// one per gradient.
     #[track_caller]
     fn new(params: impl IntoIterator<Item = &'p mut f64>, grads: usize) -> Self {
         let mut refs = recycle(SPARE.take());
         // `for_each`, not `extend`: it folds through the nested iterators a model's
         // parameters come from, where `next` costs a call a parameter.
-        params.into_iter().for_each(|p| refs.push(p));
+        let most = grads.saturating_add(1);
+        params.into_iter().take(most).for_each(|p| refs.push(p));
         let count = refs.len();
         if count != grads {
             SPARE.set(recycle(refs));
-            mismatch(format!("{count} parameters"), grads);
+            let params = if count > grads {
+                format!("more than {grads} parameters")
+            } else {
+                format!("{count} parameters")
+            };
+            mismatch(params, grads);
         }
         Checked(refs.into_iter())
     }
