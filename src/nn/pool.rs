@@ -94,7 +94,7 @@ impl Pool {
                 Err(err) => {
                     drop(pool);
                     panic!(
-                        "could not start thread {} of {threads} for data-parallel training: \
+                        "could not start helper thread {} of {threads} for data-parallel training: \
                          {err} (ask for fewer threads)",
                         k + 1
                     );
@@ -291,7 +291,8 @@ mod tests {
         );
         let message = *result.unwrap_err().downcast::<String>().unwrap();
         assert!(
-            message.contains("could not start thread 3 of 4") && message.contains("no thread left"),
+            message.contains("could not start helper thread 3 of 4")
+                && message.contains("no thread left"),
             "{message}"
         );
     }
