@@ -281,6 +281,20 @@ pub use value::Value;
 pub use value::derivatives::{hessian, hessian_vector_product, jacobian, value_and_gradient};
 pub use value::fused::Activation;
 
+/// The `rand` crate tapegrad draws its random numbers with (`Init`, `Dropout`, the data
+/// sets), re-exported so that code using it names the same version: in it, `random_range` (on
+/// `RngExt`) is what older versions called `gen_range`.
+///
+/// ```
+/// use tapegrad::rand::rngs::StdRng;
+/// use tapegrad::rand::{RngExt, SeedableRng};
+///
+/// let mut rng = StdRng::seed_from_u64(7);
+/// let x: f64 = rng.random_range(-1.0..1.0);
+/// assert!((-1.0..1.0).contains(&x));
+/// ```
+pub use rand;
+
 /// The README's Rust examples, run as doc tests so that a newcomer's first steps keep working.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]

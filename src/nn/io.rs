@@ -309,7 +309,8 @@ impl<'a> Parser<'a> {
             ("tanh", _) => Ok(Activation::Tanh),
             ("sigmoid", _) => Ok(Activation::Sigmoid),
             ("identity", _) => Ok(Activation::Identity),
-            (_, Some(Ok(slope))) => Ok(Activation::LeakyRelu(slope)),
+            (_, Some(Ok(slope))) if f64::is_finite(slope) => Ok(Activation::LeakyRelu(slope)),
+            (_, Some(Ok(_))) => Err(self.error(LoadProblem::Slope { text: quote(text) })),
             _ => Err(self.error(LoadProblem::Activation { text: quote(text) })),
         }
     }

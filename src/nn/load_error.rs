@@ -142,6 +142,11 @@ pub enum LoadProblem {
         /// The text found.
         text: String,
     },
+    /// A leaky relu's slope is NaN or infinite (it must be a finite number).
+    Slope {
+        /// The activation as written, e.g. `leaky_relu(nan)`.
+        text: String,
+    },
     /// The file ends early.
     UnexpectedEnd {
         /// What was expected next.
@@ -205,6 +210,10 @@ impl fmt::Display for LoadProblem {
                 f,
                 "unknown activation `{text}`: expected relu, tanh, sigmoid, identity or \
                  leaky_relu(<slope>)"
+            ),
+            LoadProblem::Slope { text } => write!(
+                f,
+                "`{text}` has no usable slope: a leaky relu's slope must be a finite number"
             ),
             LoadProblem::UnexpectedEnd { expected } => {
                 write!(f, "the file ends where {expected} was expected")

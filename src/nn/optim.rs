@@ -4,7 +4,9 @@
 //! in the order of [`Module::parameters`](super::Module::parameters), and sizes it at its
 //! first step.
 
+use std::cell::Cell;
 use std::ops::ControlFlow;
+use std::vec;
 
 /// Something that updates parameters from their gradients, one step at a time.
 ///
@@ -35,7 +37,8 @@ pub trait Optimizer {
     ///
     /// # Panics
     /// If `params` yields a different number of parameters than `grads` holds, or than the
-    /// optimizer saw at its first step.
+    /// optimizer saw at its first step. It checks before it changes anything: after the
+    /// panic the parameters and the optimizer are as they were.
     fn step<'p>(&mut self, params: impl IntoIterator<Item = &'p mut f64>, grads: &[f64]);
 
     /// The learning rate the next step will use.
@@ -134,6 +137,7 @@ impl Sgd {
 impl Optimizer for Sgd {
     #[track_caller]
     fn step<'p>(&mut self, params: impl IntoIterator<Item = &'p mut f64>, grads: &[f64]) {
+        let params = Checked::new(params, grads.len());
         size_state("Sgd", &mut self.velocity, grads.len());
         let state = grads.iter().zip(&mut self.velocity);
         for_each_matched(params, state, |p, (&g, v)| {
@@ -289,6 +293,7 @@ impl Default for Adam {
 impl Optimizer for Adam {
     #[track_caller]
     fn step<'p>(&mut self, params: impl IntoIterator<Item = &'p mut f64>, grads: &[f64]) {
+        let params = Checked::new(params, grads.len());
         size_state("Adam", &mut self.m, grads.len());
         size_state("Adam", &mut self.v, grads.len());
         self.steps += 1;
@@ -321,6 +326,70 @@ impl Optimizer for Adam {
     fn set_learning_rate(&mut self, learning_rate: f64) {
         self.learning_rate = learning_rate;
     }
+}
+
+/// The parameters of one step, counted and checked against the gradients before the step
+/// changes anything: a model's parameters come from an iterator, which cannot be counted
+/// without being run, so they are collected first.
+struct Checked<'p>(vec::IntoIter<&'p mut f64>);
+
+thread_local! {
+    /// The memory of the last step's [`Checked`], empty, so that a step allocates nothing
+    /// once it has held as many parameters.
+    static SPARE: Cell<Vec<&'static mut f64>> = const { Cell::new(Vec::new()) };
+}
+
+impl<'p> Checked<'p> {
+    /// Collects `params`, up to one more than there are gradients; panics unless there is
+    /// one per gradient.
+    #[track_caller]
+    fn new(params: impl IntoIterator<Item = &'p mut f64>, grads: usize) -> Self {
+        let mut refs = recycle(SPARE.take());
+        // `for_each`, not `extend`: it folds through the nested iterators a model's
+        // parameters come from, where `next` costs a call a parameter.
+        let most = grads.saturating_add(1);
+        params.into_iter().take(most).for_each(|p| refs.push(p));
+        let count = refs.len();
+        if count != grads {
+            SPARE.set(recycle(refs));
+            let params = if count > grads {
+                format!("more than {grads} parameters")
+            } else {
+                format!("{count} parameters")
+            };
+            mismatch(params, grads);
+        }
+        Checked(refs.into_iter())
+    }
+}
+
+impl<'p> Iterator for Checked<'p> {
+    type Item = &'p mut f64;
+    fn next(&mut self) -> Option<&'p mut f64> {
+        self.0.next()
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl Drop for Checked<'_> {
+    fn drop(&mut self) {
+        SPARE.set(recycle(std::mem::take(&mut self.0)));
+    }
+}
+
+/// The memory of `refs`, emptied, for references of another lifetime. Collecting a vector's
+/// own iterator into a vector of elements of the same size reuses its memory (std's in-place
+/// collection), so this allocates nothing; were std ever to stop doing so, each step would
+/// allocate (`tests/training_memory_is_flat.rs` would say) and still be correct.
+fn recycle<'a, 'b>(
+    refs: impl IntoIterator<Item = &'a mut f64, IntoIter = vec::IntoIter<&'a mut f64>>,
+) -> Vec<&'b mut f64> {
+    refs.into_iter()
+        .take(0)
+        .map(|_| unreachable!("take(0) yields nothing"))
+        .collect()
 }
 
 /// Sizes an optimizer's state at its first step; panics if a later step has another size.

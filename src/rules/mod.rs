@@ -28,9 +28,9 @@ mod every_op_tests;
 #[cfg(test)]
 pub(crate) mod op_sampling;
 
-pub(crate) use sweep::{Copied, NodeData, Sweep};
 pub(crate) use eval::{fixed, leaky_relu, relu, sigmoid, softplus};
 pub(crate) use real::Real;
+pub(crate) use sweep::{Copied, NodeData, Sweep};
 
 use eval::stride;
 
