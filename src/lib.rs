@@ -82,6 +82,9 @@
 //!   [`jacobian_forward`] do the bookkeeping.
 //! - [`Scalar`], the trait `f64`, `Value` and `Dual` share: a function written once evaluates,
 //!   records, or carries a tangent.
+//! - [`Tape::statement`]: a whole statement as one node, its partial derivatives computed on
+//!   dual numbers when it is recorded (for speed, at the cost of the step-by-step view).
+//! - [`plain`]: the same engine as plainly as it can be written, to read first.
 //!
 //! Every derivative rule sits in one file, `src/rules/backprop.rs`: the chain-rule table, one
 //! arm per operation with its formula in a comment. Read it beside the plain tape
