@@ -181,6 +181,8 @@
 
 #![deny(missing_docs)]
 
+#[cfg(feature = "argmin")]
+pub mod argmin;
 mod column;
 mod derivatives;
 #[cfg(test)]
@@ -200,7 +202,10 @@ mod tape;
 pub mod teach;
 mod value;
 
-pub use derivatives::{hessian, hessian_vector_product, jacobian, value_and_gradient};
+pub use derivatives::{
+    function, hessian, hessian_vector_product, jacobian, value_and_gradient,
+    value_gradient_and_hessian, vector_function,
+};
 pub use fused::Activation;
 pub use tape::Tape;
 pub use teach::gradcheck;
