@@ -62,73 +62,100 @@ pub fn jacobian(f: impl for<'t> Fn(&[Value<'t>]) -> Vec<Value<'t>>, at: &[f64]) 
 /// pass, few enough that the tangents take 64 bytes a node and fit a byte of flags.
 const INPUTS_PER_PASS: usize = 8;
 
-/// The Jacobian by forward sweeps: each node's tangent (its derivatives with respect to a
-/// group of inputs) is the sum over its operands of local derivative × operand's tangent.
+/// The Jacobian by forward sweeps, `INPUTS_PER_PASS` inputs at a time, over the local
+/// derivatives read once.
 fn forward(tape: &Tape, x: &[Value<'_>], outputs: &[Value<'_>]) -> Vec<Vec<f64>> {
     let last = outputs.iter().map(|y| y.index()).max().unwrap_or(0);
     let partials = local_derivatives(tape, last);
     let mut jacobian = vec![vec![0.0; x.len()]; outputs.len()];
-    let (mut tangents, mut reach) = (Vec::new(), Vec::new());
     for (group, inputs) in x.chunks(INPUTS_PER_PASS).enumerate() {
-        let width = inputs.len();
-        tangents.clear();
-        tangents.resize((last + 1) * width, 0.0);
-        // Bit `k` of `reach[i]`: node `i` depends on input `k` of the group, through
-        // operands, whatever the local derivatives' values. Only such operands pass a
-        // tangent component on, as the backward sweep only brings an input what reaches it.
-        reach.clear();
-        reach.resize(last + 1, 0u8);
-        for (k, input) in inputs.iter().enumerate() {
-            tangents[input.index() * width + k] = 1.0;
-            reach[input.index()] = 1 << k;
-        }
-        let all = u8::MAX >> (INPUTS_PER_PASS - width);
-        for node in 0..=last {
-            let (done, rest) = tangents.split_at_mut(node * width);
-            let tangent = &mut rest[..width];
-            for &(operand, local) in partials.of(node) {
-                let operand = operand as usize;
-                let bits = reach[operand];
-                reach[node] |= bits;
-                // A zero derivative passes nothing on, as in the rule table: not even a
-                // NaN or infinite tangent times zero.
-                if bits == 0 || local == 0.0 {
-                    continue;
-                }
-                let from = &done[operand * width..][..width];
-                if bits == all {
-                    for (t, d) in tangent.iter_mut().zip(from) {
-                        *t += local * d;
-                    }
-                } else {
-                    for (k, (t, d)) in tangent.iter_mut().zip(from).enumerate() {
-                        if bits & (1 << k) != 0 {
-                            *t += local * d;
-                        }
-                    }
-                }
-            }
-        }
-        let first = group * INPUTS_PER_PASS;
-        for (row, y) in jacobian.iter_mut().zip(outputs) {
-            row[first..first + width].copy_from_slice(&tangents[y.index() * width..][..width]);
-        }
+        let columns = group * INPUTS_PER_PASS..group * INPUTS_PER_PASS + inputs.len();
+        // A pass of a width known at compile time, so that the loops over it unroll.
+        let pass = match inputs.len() {
+            1 => pass::<1>,
+            2 => pass::<2>,
+            3 => pass::<3>,
+            4 => pass::<4>,
+            5 => pass::<5>,
+            6 => pass::<6>,
+            7 => pass::<7>,
+            _ => pass::<INPUTS_PER_PASS>,
+        };
+        pass(&partials, inputs, outputs, &mut jacobian, columns);
     }
     jacobian
 }
 
+/// One forward sweep for the `W` inputs `inputs`: each node's tangent (its derivatives with
+/// respect to them) is the sum over its operands of local derivative × the operand's
+/// tangent. Writes the outputs' tangents into `columns` of the Jacobian's rows.
+fn pass<const W: usize>(
+    partials: &LocalDerivatives,
+    inputs: &[Value<'_>],
+    outputs: &[Value<'_>],
+    jacobian: &mut [Vec<f64>],
+    columns: std::ops::Range<usize>,
+) {
+    let nodes = partials.ranges.len();
+    let mut tangents = vec![[0.0; W]; nodes];
+    // Bit `k` of `reach[i]`: node `i` depends on input `k`, through operands, whatever the
+    // local derivatives' values. Only such operands pass a tangent component on, as the
+    // backward sweep only brings an input what reaches it.
+    let mut reach = vec![0u8; nodes];
+    for (k, input) in inputs.iter().enumerate() {
+        tangents[input.index()][k] = 1.0;
+        reach[input.index()] = 1 << k;
+    }
+    let all = u8::MAX >> (INPUTS_PER_PASS - W);
+    for node in 0..nodes {
+        // Leaves keep their tangents: a unit for an input, zeros for the rest.
+        let edges = partials.of(node);
+        if edges.is_empty() {
+            continue;
+        }
+        let (mut tangent, mut reached) = ([0.0; W], 0);
+        for &(operand, local) in edges {
+            let bits = reach[operand as usize];
+            reached |= bits;
+            // A zero derivative passes nothing on, as in the rule table: not even a NaN or
+            // infinite tangent times zero.
+            if bits == 0 || local == 0.0 {
+                continue;
+            }
+            let from = &tangents[operand as usize];
+            if bits == all || local.is_finite() {
+                // The components of inputs the operand does not reach are zeros.
+                for (t, d) in tangent.iter_mut().zip(from) {
+                    *t += local * d;
+                }
+            } else {
+                for (k, (t, d)) in tangent.iter_mut().zip(from).enumerate() {
+                    if bits & (1 << k) != 0 {
+                        *t += local * d;
+                    }
+                }
+            }
+        }
+        reach[node] = reached;
+        tangents[node] = tangent;
+    }
+    for (row, y) in jacobian.iter_mut().zip(outputs) {
+        row[columns.clone()].copy_from_slice(&tangents[y.index()]);
+    }
+}
+
 /// Every node's local derivatives d(node)/d(operand), for the nodes up to `last`.
 struct LocalDerivatives {
-    /// Node `i`'s are `edges[ends[i - 1]..ends[i]]` (from 0 for node 0).
-    ends: Vec<usize>,
+    /// Node `i`'s are `edges[ranges[i].0..ranges[i].1]`.
+    ranges: Vec<(usize, usize)>,
     /// `(operand, derivative)` pairs, one for each time a rule adds to an operand.
     edges: Vec<(u32, f64)>,
 }
 
 impl LocalDerivatives {
     fn of(&self, node: usize) -> &[(u32, f64)] {
-        let start = node.checked_sub(1).map_or(0, |before| self.ends[before]);
-        &self.edges[start..self.ends[node]]
+        let (start, end) = self.ranges[node];
+        &self.edges[start..end]
     }
 }
 
@@ -140,13 +167,13 @@ fn local_derivatives(tape: &Tape, last: usize) -> LocalDerivatives {
     tape.with_nodes(|n| {
         let mut sweep = Recording {
             values: n.values(),
-            edges: Vec::new(),
+            // Most nodes have one or two operands.
+            edges: Vec::with_capacity(2 * (last + 1)),
         };
-        // Walking back from `last`, as the storage is read; the edges come newest node
-        // first, and are put oldest first below.
-        let mut counts = vec![0; last + 1];
+        // Walking back from `last`, as the storage is read.
+        let mut ranges = vec![(0, 0); last + 1];
         let mut end = n.cursor_after(last);
-        let mut constants = Vec::new();
+        let mut constants = [0.0; 2];
         for i in (0..=last).rev() {
             let (start, span) = n.span_before(i, end);
             end = start;
@@ -156,29 +183,28 @@ fn local_derivatives(tape: &Tape, last: usize) -> LocalDerivatives {
             }
             let mut slot = [0];
             let words = operand_words(code, i, &span, n.operands(), &mut slot);
-            constants.clear();
-            if !span.constants.is_empty() {
-                constants.extend(n.constants(&span));
+            // Read as `Nodes::constants` reads them (two words each), without a `Vec` a node.
+            let pairs = n.operands()[span.constants.clone()].chunks_exact(2);
+            let count = pairs.len();
+            for (constant, pair) in constants.iter_mut().zip(pairs) {
+                let mut bytes = [0; 8];
+                bytes[..4].copy_from_slice(&pair[0].to_ne_bytes());
+                bytes[4..].copy_from_slice(&pair[1].to_ne_bytes());
+                *constant = f64::from_ne_bytes(bytes);
             }
             let stored = Copied {
                 words,
-                constants: &constants,
+                constants: &constants[..count],
             };
-            let before = sweep.edges.len();
+            let first = sweep.edges.len();
             code.op()
                 .backprop(1.0, sweep.values[i], &stored, &mut sweep);
-            counts[i] = sweep.edges.len() - before;
+            ranges[i] = (first, sweep.edges.len());
         }
-        let mut edges = Vec::with_capacity(sweep.edges.len());
-        let mut ends = Vec::with_capacity(last + 1);
-        let mut node_end = sweep.edges.len();
-        for count in counts {
-            let node_start = node_end - count;
-            edges.extend_from_slice(&sweep.edges[node_start..node_end]);
-            ends.push(edges.len());
-            node_end = node_start;
+        LocalDerivatives {
+            ranges,
+            edges: sweep.edges,
         }
-        LocalDerivatives { ends, edges }
     })
 }
 
