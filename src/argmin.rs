@@ -24,7 +24,7 @@
 //!
 //! // Rosenbrock's function from its classic start, by argmin's Newton method.
 //! let rosenbrock = Objective::new(|v| (1.0 - v[0]).powi(2) + 100.0 * (v[1] - v[0] * v[0]).powi(2));
-//! let result = Executor::new(rosenbrock, Newton::new())
+//! let result = Executor::new(rosenbrock, Newton::<f64>::new())
 //!     .configure(|state| state.param(DVector::from_vec(vec![-1.2, 1.0])).max_iters(8))
 //!     .run()
 //!     .unwrap();
@@ -139,7 +139,7 @@ where
 /// let residuals = Residuals::new(|p| {
 ///     t.iter().zip(&y).map(|(&t, &y)| p[0] * (p[1] * t).exp() - y).collect()
 /// });
-/// let result = Executor::new(residuals, GaussNewton::new())
+/// let result = Executor::new(residuals, GaussNewton::<f64>::new())
 ///     .configure(|state| state.param(DVector::from_vec(vec![1.0, 0.0])).max_iters(50))
 ///     .run()
 ///     .unwrap();
