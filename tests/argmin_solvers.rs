@@ -65,7 +65,10 @@ fn an_objective_gives_the_closed_form_cost_gradient_and_hessian() {
     let expected = rosenbrock_hessian(x, y);
     for i in 0..2 {
         for j in 0..2 {
-            assert!((hessian[(i, j)] - expected[i][j]).abs() < 1e-12, "h[{i}][{j}]");
+            assert!(
+                (hessian[(i, j)] - expected[i][j]).abs() < 1e-12,
+                "h[{i}][{j}]"
+            );
         }
     }
 }
