@@ -1,4 +1,4 @@
-//! Exact derivatives for the solvers of the [`argmin`](::argmin) crate (the `argmin` feature).
+//! Exact derivatives for the solvers of the [`argmin`] crate (the `argmin` feature).
 //!
 //! argmin asks a problem for its cost, gradient, Hessian, residuals or Jacobian through
 //! traits; [`Objective`] and [`Residuals`] implement them for a closure written with

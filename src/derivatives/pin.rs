@@ -15,7 +15,7 @@ use crate::value::Value;
 /// The helpers take `impl for<'t> Fn(&[Value<'t>]) -> Value<'t>`. A closure written inline
 /// as an argument gets that signature from the argument's type. A closure written first in
 /// a `let` or a struct field does not: without types, Rust cannot type `v[0]`
-/// ("error[E0282]: type annotations needed"); with them (`|v: &[Value]| v[0] * v[0]`), it
+/// (`error[E0282]: type annotations needed`); with them (`|v: &[Value]| v[0] * v[0]`), it
 /// gives the input slice one lifetime and the output another, does not see that the output
 /// lives on the inputs' tape, and refuses the program with both of
 ///
