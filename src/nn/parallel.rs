@@ -290,7 +290,7 @@ impl DataParallel {
     /// ```
     /// use tapegrad::nn::{self, Activation, DataParallel, Init, Mlp, loss};
     ///
-    /// let data = nn::xor();
+    /// let data = nn::moons(40, 0.1, 0); // labels -1 and +1
     /// let model = Mlp::new(2, &[(4, Activation::Tanh), (1, Activation::Identity)], Init::Xavier, 0);
     /// let hinge = DataParallel::loss(|scores, label| loss::hinge(scores.get(0), label));
     /// let small_weights = DataParallel::penalty(|p| loss::l2(p) * 1e-4);
