@@ -2,6 +2,7 @@
 //! against closed forms and central differences, through fused nodes, at kinks, and where an
 //! unused NaN must stay out.
 
+use proptest::prelude::*;
 use tapegrad::{Activation, Tape, Value, jacobian, vector_function};
 
 /// Central differences of `f` at `at`, `j[i][k]` = d f_i / d x_k, with step
@@ -241,4 +242,92 @@ fn outputs_that_are_inputs_or_constants_have_unit_or_zero_rows() {
         &[3.0, -2.0],
     );
     assert_eq!(j, [[0.0, 1.0], [0.0, 0.0], [0.0, 0.0], [6.0, 0.0]]);
+    // Outputs that are all the first input: nothing is recorded after the inputs.
+    let j = jacobian(|v| vec![v[0], v[0], v[0]], &[1.0, 2.0]);
+    assert_eq!(j, [[1.0, 0.0]; 3]);
+}
+
+/// One step of a random straight-line program: a smooth op on earlier registers, or a fused
+/// node over a few of them.
+#[derive(Clone, Debug)]
+enum Step {
+    Add(usize, usize),
+    Mul(usize, usize),
+    /// `a / (1 + b²)`, a division that never meets a pole.
+    SafeDiv(usize, usize),
+    Scale(usize, f64),
+    Sin(usize),
+    Tanh(usize),
+    Exp(usize),
+    /// `a·b` of two runs of two registers, one node.
+    Dot(usize, usize),
+    /// The sum of three registers, one node.
+    Sum(usize, usize, usize),
+}
+
+/// Runs `steps` on the inputs and returns every register, the inputs included: more outputs
+/// than inputs, so `jacobian` sweeps forwards.
+fn registers<'t>(steps: &[Step], x: &[Value<'t>]) -> Vec<Value<'t>> {
+    let tape = x[0].tape();
+    let mut r: Vec<Value<'t>> = x.to_vec();
+    for step in steps {
+        let at = |i: usize| r[i % r.len()];
+        let next = match *step {
+            Step::Add(a, b) => at(a) + at(b),
+            Step::Mul(a, b) => at(a) * at(b),
+            Step::SafeDiv(a, b) => at(a) / (1.0 + at(b) * at(b)),
+            Step::Scale(a, k) => at(a) * k,
+            Step::Sin(a) => at(a).sin(),
+            Step::Tanh(a) => at(a).tanh(),
+            Step::Exp(a) => at(a).tanh().exp(),
+            Step::Dot(a, b) => {
+                let (a, b) = (a % (r.len() - 1), b % (r.len() - 1));
+                tape.dot(&r[a..a + 2], &r[b..b + 2])
+            }
+            Step::Sum(a, b, c) => tape.sum([at(a), at(b), at(c)]),
+        };
+        r.push(next);
+    }
+    r
+}
+
+fn step() -> impl Strategy<Value = Step> {
+    let i = || 0..16usize;
+    prop_oneof![
+        (i(), i()).prop_map(|(a, b)| Step::Add(a, b)),
+        (i(), i()).prop_map(|(a, b)| Step::Mul(a, b)),
+        (i(), i()).prop_map(|(a, b)| Step::SafeDiv(a, b)),
+        (i(), -2.0..2.0f64).prop_map(|(a, k)| Step::Scale(a, k)),
+        i().prop_map(Step::Sin),
+        i().prop_map(Step::Tanh),
+        i().prop_map(Step::Exp),
+        (i(), i()).prop_map(|(a, b)| Step::Dot(a, b)),
+        (i(), i(), i()).prop_map(|(a, b, c)| Step::Sum(a, b, c)),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(128))]
+
+    /// Every register of a random program against central differences. Products of at most
+    /// a few bounded registers keep values moderate, so the differences' error stays far
+    /// below the tolerance.
+    #[test]
+    fn tall_jacobians_of_random_programs_match_finite_differences(
+        steps in prop::collection::vec(step(), 1..10),
+        at in prop::collection::vec(-1.5..1.5f64, 3),
+    ) {
+        let f = vector_function(|x| registers(&steps, x));
+        let expected = finite_differences(|x| values(&f, x), &at);
+        let j = jacobian(&f, &at);
+        prop_assert!(j.len() > at.len());
+        for (i, (row, expected_row)) in j.iter().zip(&expected).enumerate() {
+            for (k, (&got, &want)) in row.iter().zip(expected_row).enumerate() {
+                prop_assert!(
+                    (got - want).abs() <= 1e-6 * (1.0 + want.abs()),
+                    "{steps:?} at {at:?}: j[{i}][{k}] = {got}, finite differences {want}"
+                );
+            }
+        }
+    }
 }

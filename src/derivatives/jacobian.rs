@@ -65,7 +65,13 @@ const INPUTS_PER_PASS: usize = 8;
 /// The Jacobian by forward sweeps, `INPUTS_PER_PASS` inputs at a time, over the local
 /// derivatives read once.
 fn forward(tape: &Tape, x: &[Value<'_>], outputs: &[Value<'_>]) -> Vec<Vec<f64>> {
-    let last = outputs.iter().map(|y| y.index()).max().unwrap_or(0);
+    // The inputs come first on the tape, but an output may be one of them.
+    let last = outputs
+        .iter()
+        .chain(x)
+        .map(|v| v.index())
+        .max()
+        .unwrap_or(0);
     let partials = local_derivatives(tape, last);
     let mut jacobian = vec![vec![0.0; x.len()]; outputs.len()];
     for (group, inputs) in x.chunks(INPUTS_PER_PASS).enumerate() {
