@@ -2,8 +2,8 @@
 //! tangents when inputs are.
 //!
 //! Reverse mode gives a row of the Jacobian per sweep, forward mode a column; so `m` outputs
-//! of `n` inputs cost `m` reverse sweeps or `n` forward ones, and the helper takes the
-//! smaller number. Both read their derivatives from the one rule table, [`Op::backprop`]: the
+//! of `n` inputs cost `m` reverse sweeps or `n` forward tangents (carried several to a
+//! sweep), and the helper takes the smaller number. Both read their derivatives from the one rule table, [`Op::backprop`]: the
 //! forward sweep runs each node's rule once with an upstream gradient of 1, which gives the
 //! node's local derivatives, as the backward trace does to show them.
 
@@ -74,86 +74,110 @@ fn forward(tape: &Tape, x: &[Value<'_>], outputs: &[Value<'_>]) -> Vec<Vec<f64>>
         .unwrap_or(0);
     let partials = local_derivatives(tape, last);
     let mut jacobian = vec![vec![0.0; x.len()]; outputs.len()];
+    // The full-width passes share one buffer of tangents (a pass reads no tangent it has not
+    // written, so the buffer needs no clearing in between).
+    let (mut tangents, mut reach) = (Vec::new(), Vec::new());
     for (group, inputs) in x.chunks(INPUTS_PER_PASS).enumerate() {
-        let columns = group * INPUTS_PER_PASS..group * INPUTS_PER_PASS + inputs.len();
-        // A pass of a width known at compile time, so that the loops over it unroll.
-        let pass = match inputs.len() {
-            1 => pass::<1>,
-            2 => pass::<2>,
-            3 => pass::<3>,
-            4 => pass::<4>,
-            5 => pass::<5>,
-            6 => pass::<6>,
-            7 => pass::<7>,
-            _ => pass::<INPUTS_PER_PASS>,
+        let mut pass = Pass {
+            partials: &partials,
+            inputs,
+            outputs,
+            jacobian: &mut jacobian,
+            first_column: group * INPUTS_PER_PASS,
+            reach: &mut reach,
         };
-        pass(&partials, inputs, outputs, &mut jacobian, columns);
+        // A width known at compile time, so that the loops over it unroll; only the last
+        // group may be narrower than the rest.
+        match inputs.len() {
+            1 => pass.run::<1>(&mut Vec::new()),
+            2 => pass.run::<2>(&mut Vec::new()),
+            3 => pass.run::<3>(&mut Vec::new()),
+            4 => pass.run::<4>(&mut Vec::new()),
+            5 => pass.run::<5>(&mut Vec::new()),
+            6 => pass.run::<6>(&mut Vec::new()),
+            7 => pass.run::<7>(&mut Vec::new()),
+            _ => pass.run::<INPUTS_PER_PASS>(&mut tangents),
+        }
     }
     jacobian
 }
 
-/// One forward sweep for the `W` inputs `inputs`: each node's tangent (its derivatives with
-/// respect to them) is the sum over its operands of local derivative × the operand's
-/// tangent. Writes the outputs' tangents into `columns` of the Jacobian's rows.
-fn pass<const W: usize>(
-    partials: &LocalDerivatives,
-    inputs: &[Value<'_>],
-    outputs: &[Value<'_>],
-    jacobian: &mut [Vec<f64>],
-    columns: std::ops::Range<usize>,
-) {
-    let nodes = partials.ranges.len();
-    let mut tangents = vec![[0.0; W]; nodes];
-    // Bit `k` of `reach[i]`: node `i` depends on input `k`, through operands, whatever the
-    // local derivatives' values. Only such operands pass a tangent component on, as the
-    // backward sweep only brings an input what reaches it.
-    let mut reach = vec![0u8; nodes];
-    for (k, input) in inputs.iter().enumerate() {
-        tangents[input.index()][k] = 1.0;
-        reach[input.index()] = 1 << k;
-    }
-    let all = u8::MAX >> (INPUTS_PER_PASS - W);
-    for node in 0..nodes {
-        // Leaves keep their tangents: a unit for an input, zeros for the rest.
-        let edges = partials.of(node);
-        if edges.is_empty() {
-            continue;
+/// One forward sweep for a group of inputs, writing their columns of the Jacobian.
+struct Pass<'a, 't> {
+    partials: &'a LocalDerivatives,
+    inputs: &'a [Value<'t>],
+    outputs: &'a [Value<'t>],
+    jacobian: &'a mut [Vec<f64>],
+    first_column: usize,
+    /// Bit `k` of `reach[i]`: node `i` depends on input `k` of the group, through operands,
+    /// whatever the local derivatives' values. Only such operands pass a tangent component
+    /// on, as the backward sweep only brings an input what reaches it.
+    reach: &'a mut Vec<u8>,
+}
+
+impl Pass<'_, '_> {
+    /// Each node's tangent (its derivatives with respect to the `W` inputs) is the sum over
+    /// its operands of local derivative × the operand's tangent. `tangents[i]` is written for
+    /// every node `i` that some input reaches, and read only for those.
+    fn run<const W: usize>(&mut self, tangents: &mut Vec<[f64; W]>) {
+        let nodes = self.partials.ranges.len();
+        tangents.resize(nodes, [0.0; W]);
+        let reach = &mut *self.reach;
+        reach.clear();
+        reach.resize(nodes, 0);
+        for (k, input) in self.inputs.iter().enumerate() {
+            tangents[input.index()] = [0.0; W];
+            tangents[input.index()][k] = 1.0;
+            reach[input.index()] = 1 << k;
         }
-        let (mut tangent, mut reached) = ([0.0; W], 0);
-        for &(operand, local) in edges {
-            let bits = reach[operand as usize];
-            reached |= bits;
-            // A zero derivative passes nothing on, as in the rule table: not even a NaN or
-            // infinite tangent times zero.
-            if bits == 0 || local == 0.0 {
+        let all = u8::MAX >> (INPUTS_PER_PASS - W);
+        for node in 0..nodes {
+            // Leaves keep their tangents: a unit for an input, none for the rest.
+            let edges = self.partials.of(node);
+            if edges.is_empty() {
                 continue;
             }
-            let from = &tangents[operand as usize];
-            if bits == all || local.is_finite() {
-                // The components of inputs the operand does not reach are zeros.
-                for (t, d) in tangent.iter_mut().zip(from) {
-                    *t += local * d;
+            let (mut tangent, mut reached) = ([0.0; W], 0);
+            for &(operand, local) in edges {
+                let bits = reach[operand as usize];
+                reached |= bits;
+                // A zero derivative passes nothing on, as in the rule table: not even a NaN
+                // or infinite tangent times zero.
+                if bits == 0 || local == 0.0 {
+                    continue;
                 }
-            } else {
-                for (k, (t, d)) in tangent.iter_mut().zip(from).enumerate() {
-                    if bits & (1 << k) != 0 {
+                let from = &tangents[operand as usize];
+                if bits == all || local.is_finite() {
+                    // The components of inputs the operand does not reach are zeros.
+                    for (t, d) in tangent.iter_mut().zip(from) {
                         *t += local * d;
+                    }
+                } else {
+                    for (k, (t, d)) in tangent.iter_mut().zip(from).enumerate() {
+                        if bits & (1 << k) != 0 {
+                            *t += local * d;
+                        }
                     }
                 }
             }
+            if reached != 0 {
+                reach[node] = reached;
+                tangents[node] = tangent;
+            }
         }
-        reach[node] = reached;
-        tangents[node] = tangent;
-    }
-    for (row, y) in jacobian.iter_mut().zip(outputs) {
-        row[columns.clone()].copy_from_slice(&tangents[y.index()]);
+        let columns = self.first_column..self.first_column + W;
+        for (row, y) in self.jacobian.iter_mut().zip(self.outputs) {
+            if reach[y.index()] != 0 {
+                row[columns.clone()].copy_from_slice(&tangents[y.index()]);
+            }
+        }
     }
 }
 
 /// Every node's local derivatives d(node)/d(operand), for the nodes up to `last`.
 struct LocalDerivatives {
     /// Node `i`'s are `edges[ranges[i].0..ranges[i].1]`.
-    ranges: Vec<(usize, usize)>,
+    ranges: Vec<(u32, u32)>,
     /// `(operand, derivative)` pairs, one for each time a rule adds to an operand.
     edges: Vec<(u32, f64)>,
 }
@@ -161,7 +185,7 @@ struct LocalDerivatives {
 impl LocalDerivatives {
     fn of(&self, node: usize) -> &[(u32, f64)] {
         let (start, end) = self.ranges[node];
-        &self.edges[start..end]
+        &self.edges[start as usize..end as usize]
     }
 }
 
@@ -205,13 +229,18 @@ fn local_derivatives(tape: &Tape, last: usize) -> LocalDerivatives {
             let first = sweep.edges.len();
             code.op()
                 .backprop(1.0, sweep.values[i], &stored, &mut sweep);
-            ranges[i] = (first, sweep.edges.len());
+            ranges[i] = (edge_count(first), edge_count(sweep.edges.len()));
         }
         LocalDerivatives {
             ranges,
             edges: sweep.edges,
         }
     })
+}
+
+/// A count of local derivatives as a `u32`, as the tape counts its operand words.
+fn edge_count(count: usize) -> u32 {
+    u32::try_from(count).expect("a tape holds fewer than 2^32 operand words")
 }
 
 /// A sweep that writes down each addition instead of making it.
