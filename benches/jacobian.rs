@@ -3,6 +3,8 @@
 //!
 //! - tall: 200 residuals `a e^(-b t_i) + c - y_i` of 3 parameters (a curve fit);
 //! - square: 24 outputs `x_i sin(x_{i+1}) + x_{i-1}²` of 24 inputs (cyclic neighbours);
+//! - tall and sparse: 2000 such outputs of 50 inputs (each input in 120 of them), which
+//!   `jacobian` sweeps forwards in 7 passes of up to 8 inputs;
 //! - wide: 3 moments `sum_i x_i t_i^k` (k = 0, 1, 2) of 200 inputs.
 //!
 //! The hand loop needs each output's code written alone; `jacobian` takes the vector function
@@ -17,6 +19,8 @@ use tapegrad::{Tape, Value, jacobian};
 
 const POINTS: usize = 200;
 const SQUARE: usize = 24;
+const SPARSE_OUTPUTS: usize = 2000;
+const SPARSE_INPUTS: usize = 50;
 const WIDE: usize = 200;
 
 struct Curve {
@@ -36,7 +40,7 @@ fn residual<'t>(p: &[Value<'t>], t: f64, y: f64) -> Value<'t> {
 
 fn neighbours<'t>(x: &[Value<'t>], i: usize) -> Value<'t> {
     let n = x.len();
-    x[i] * x[(i + 1) % n].sin() + x[(i + n - 1) % n].powi(2)
+    x[i % n] * x[(i + 1) % n].sin() + x[(i + n - 1) % n].powi(2)
 }
 
 fn moment<'t>(x: &[Value<'t>], t: &[f64], k: i32) -> Value<'t> {
@@ -94,6 +98,21 @@ fn bench(c: &mut Criterion) {
     });
     group.bench_function("square_24x24/hand_loop", |b| {
         b.iter(|| hand_loop(&mut tape, black_box(&x), SQUARE, neighbours))
+    });
+
+    let x: Vec<f64> = (0..SPARSE_INPUTS)
+        .map(|i| (i as f64 * 0.37).sin())
+        .collect();
+    group.bench_function("tall_sparse_2000x50/jacobian", |b| {
+        b.iter(|| {
+            jacobian(
+                |x| (0..SPARSE_OUTPUTS).map(|i| neighbours(x, i)).collect(),
+                black_box(&x),
+            )
+        })
+    });
+    group.bench_function("tall_sparse_2000x50/hand_loop", |b| {
+        b.iter(|| hand_loop(&mut tape, black_box(&x), SPARSE_OUTPUTS, neighbours))
     });
 
     let x: Vec<f64> = (0..WIDE).map(|i| (i as f64 * 0.37).cos()).collect();
