@@ -8,6 +8,9 @@ use tapegrad::{
     value_gradient_and_hessian, vector_function,
 };
 
+/// A boxed closure, with the signature the helpers take written in its type.
+type ScalarFunction = Box<dyn for<'t> Fn(&[Value<'t>]) -> Value<'t>>;
+
 /// A problem that keeps its objective in a field, as an optimiser's state would.
 struct Problem<F> {
     objective: F,
@@ -15,8 +18,10 @@ struct Problem<F> {
 
 #[test]
 fn a_closure_in_a_let_serves_every_scalar_helper() {
-    // f(x, y) = x² y + e^y: gradient (2 x y, x² + e^y), Hessian [[2y, 2x], [2x, e^y]]
-    let f = function(|v| v[0] * v[0] * v[1] + v[1].exp());
+    // f(x, y) = x² y + e^y: gradient (2 x y, x² + e^y), Hessian [[2y, 2x], [2x, e^y]]. The
+    // closure owns its coefficients, so it is not `Copy` and is lent to each helper.
+    let coefficients = Vec::from([1.0, 1.0]);
+    let f = function(move |v| v[0] * v[0] * v[1] * coefficients[0] + v[1].exp() * coefficients[1]);
     let (x, y) = (1.5_f64, 0.5_f64);
     let (value, gradient) = value_and_gradient(&f, &[x, y]);
     assert_eq!(value, x * x * y + y.exp());
@@ -33,19 +38,26 @@ fn a_closure_in_a_let_serves_every_scalar_helper() {
 
 #[test]
 fn a_closure_in_a_struct_field_serves_the_helpers() {
-    let scale = 3.0;
+    // Least squares over data the closure owns: f(a) = sum_i (a t_i - y_i)², f'(a) =
+    // 2 sum_i t_i (a t_i - y_i).
+    let (t, y) = (vec![1.0, 2.0], vec![2.0, 3.0]);
     let problem = Problem {
-        objective: function(|v: &[Value]| v[0].sin() * scale),
+        objective: function(move |v: &[Value]| {
+            let tape = v[0].tape();
+            tape.sum(t.iter().zip(&y).map(|(&t, &y)| (v[0] * t - y).powi(2)))
+        }),
     };
-    let (_, gradient) = value_and_gradient(&problem.objective, &[0.0]);
-    assert_eq!(gradient, [3.0]); // 3 cos 0
+    let (value, gradient) = value_and_gradient(&problem.objective, &[1.0]);
+    assert_eq!(value, 1.0 + 1.0); // (1 - 2)² + (2 - 3)²
+    assert_eq!(gradient, [2.0 * (-1.0 - 2.0)]); // 2 (1 (1 - 2) + 2 (2 - 3))
+    assert_eq!(hessian(&problem.objective, &[1.0]), [[2.0 * (1.0 + 4.0)]]);
 }
 
 #[test]
 fn a_vector_closure_in_a_let_serves_jacobian() {
     let polar = vector_function(|v| vec![v[0] * v[1].cos(), v[0] * v[1].sin()]);
     let (r, theta) = (2.0_f64, 0.25_f64);
-    let j = jacobian(&polar, &[r, theta]);
+    let j = jacobian(polar, &[r, theta]);
     let expected = [
         [theta.cos(), -r * theta.sin()],
         [theta.sin(), r * theta.cos()],
@@ -55,7 +67,7 @@ fn a_vector_closure_in_a_let_serves_jacobian() {
 
 #[test]
 fn a_boxed_closure_with_the_signature_in_its_type_serves_the_helpers() {
-    let f: Box<dyn for<'t> Fn(&[Value<'t>]) -> Value<'t>> = Box::new(|v| v[0].powi(3));
+    let f: ScalarFunction = Box::new(|v| v[0].powi(3));
     assert_eq!(hessian(&f, &[2.0]), [[12.0]]); // 6 x
 }
 
@@ -72,7 +84,7 @@ fn a_kept_loss_and_penalty_give_data_parallel_the_same_result_as_inline_closures
     let small_weights = DataParallel::penalty(|params| loss::l2(params) * 1e-3);
     let mut kept = Vec::new();
     let l_kept =
-        DataParallel::new(1).loss_and_gradient(&model, &data, &squared, &small_weights, &mut kept);
+        DataParallel::new(1).loss_and_gradient(&model, &data, squared, small_weights, &mut kept);
 
     // The same loss recorded by hand on one tape: the mean of (out - t)² plus 1e-3 |w|².
     let tape = Tape::new();

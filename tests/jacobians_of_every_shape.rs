@@ -318,8 +318,8 @@ proptest! {
         at in prop::collection::vec(-1.5..1.5f64, 3),
     ) {
         let f = vector_function(|x| registers(&steps, x));
-        let expected = finite_differences(|x| values(&f, x), &at);
-        let j = jacobian(&f, &at);
+        let expected = finite_differences(|x| values(f, x), &at);
+        let j = jacobian(f, &at);
         prop_assert!(j.len() > at.len());
         for (i, (row, expected_row)) in j.iter().zip(&expected).enumerate() {
             for (k, (&got, &want)) in row.iter().zip(expected_row).enumerate() {
