@@ -261,6 +261,8 @@
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 
+#[cfg(feature = "argmin")]
+pub mod argmin;
 pub mod nn;
 pub mod teach;
 
@@ -281,7 +283,10 @@ pub use scalar::Scalar;
 pub use scalar::operand::{IntoOperand, Operand};
 pub use teach::gradcheck;
 pub use value::Value;
-pub use value::derivatives::{hessian, hessian_vector_product, jacobian, value_and_gradient};
+pub use value::derivatives::{
+    function, hessian, hessian_vector_product, jacobian, value_and_gradient,
+    value_gradient_and_hessian, vector_function,
+};
 pub use value::fused::Activation;
 
 /// The `rand` crate tapegrad draws its random numbers with (`Init`, `Dropout`, the data

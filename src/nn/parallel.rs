@@ -315,3 +315,47 @@ impl Worker {
 fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
     mutex.lock().unwrap_or_else(PoisonError::into_inner)
 }
+
+/// Closures kept in a variable before they are passed to [`DataParallel::loss_and_gradient`].
+impl DataParallel {
+    /// Returns `loss` unchanged, typed as the per-point loss
+    /// [`loss_and_gradient`](DataParallel::loss_and_gradient) takes, so that it can be kept in
+    /// a variable or a field. A closure kept in a `let` without it fails to compile with
+    /// "lifetime may not live long enough" or "one type is more general than the other", as
+    /// for [`tapegrad::function`](crate::function).
+    ///
+    /// ```
+    /// use tapegrad::nn::{self, Activation, DataParallel, Init, Mlp, loss};
+    ///
+    /// let data = nn::moons(40, 0.1, 0); // labels -1 and +1
+    /// let model = Mlp::new(2, &[(4, Activation::Tanh), (1, Activation::Identity)], Init::Xavier, 0);
+    /// let hinge = DataParallel::loss(|scores, label| loss::hinge(scores.get(0), label));
+    /// let small_weights = DataParallel::penalty(|p| loss::l2(p) * 1e-4);
+    /// let mut grads = Vec::new();
+    /// let l = DataParallel::new(1).loss_and_gradient(&model, &data, &hinge, &small_weights, &mut grads);
+    /// assert!(l > 0.0);
+    /// ```
+    pub fn loss<L>(loss: L) -> L
+    where
+        L: for<'t> Fn(Run<'t>, f64) -> Value<'t> + Sync,
+    {
+        loss
+    }
+
+    /// Returns `penalty` unchanged, typed as the penalty on the parameters
+    /// [`loss_and_gradient`](DataParallel::loss_and_gradient) takes, so that it can be kept in
+    /// a variable or a field (see [`DataParallel::loss`]).
+    ///
+    /// ```
+    /// use tapegrad::nn::{DataParallel, loss};
+    ///
+    /// let weight_decay = DataParallel::penalty(|params| loss::l2(params) * 1e-4);
+    /// # let _ = weight_decay;
+    /// ```
+    pub fn penalty<P>(penalty: P) -> P
+    where
+        P: for<'t> Fn(Run<'t>) -> Value<'t>,
+    {
+        penalty
+    }
+}

@@ -3,10 +3,9 @@
 //! Each helper creates one tape, puts the point on it as variables, records the closure once
 //! and reads what it needs from that single recording. The closure works on any tape
 //! (`for<'t> Fn(&[Value<'t>]) -> ...`), so the same code serves every helper. Pass a closure
-//! inline, or name the function with its lifetime spelled out, so that Rust sees that the
-//! output lives on the inputs' tape: `fn f<'t>(x: &[Value<'t>]) -> Value<'t>`. (A closure
-//! stored in a `let` first does not get that signature, and fails to compile with "lifetime
-//! may not live long enough".)
+//! inline, name a function with its lifetime spelled out
+//! (`fn f<'t>(x: &[Value<'t>]) -> Value<'t>`), or keep a closure in a variable or a field
+//! after passing it through [`function`] or [`vector_function`], which give it that signature.
 //!
 //! Costs, for a closure that records `N` nodes on `n` inputs:
 //!
@@ -14,8 +13,15 @@
 //! |---|---|
 //! | [`value_and_gradient`] | the recording and one backward sweep: `O(N)` |
 //! | [`hessian`] | one [`Value::gradient`] (`O(N)` new nodes) and `n` backward sweeps: `O(n N)` |
+//! | [`value_gradient_and_hessian`] | the same as [`hessian`], the value and gradient included |
 //! | [`hessian_vector_product`] | one `gradient` and one backward sweep: `O(N)`, whatever `n` |
-//! | [`jacobian`] of `m` outputs | one backward sweep per output: `O(m N)` |
+//! | [`jacobian`] of `m` outputs | `min(m, n)` sweeps: `O(min(m, n) N)` |
+
+mod jacobian;
+mod pin;
+
+pub use jacobian::jacobian;
+pub use pin::{function, vector_function};
 
 use crate::fast::Tape;
 use crate::value::Value;
@@ -80,6 +86,58 @@ pub fn hessian(f: impl for<'t> Fn(&[Value<'t>]) -> Value<'t>, at: &[f64]) -> Vec
         .collect()
 }
 
+/// The value, the gradient and the Hessian of `f` at `at`, from one recording: what a Newton
+/// step needs.
+///
+/// It records `f` once, records its gradient with [`Value::gradient`], and runs one backward
+/// sweep from each gradient entry, as [`hessian`] does; the value and the gradient are read
+/// off the same recording, instead of recording `f` again for [`value_and_gradient`]. The
+/// gradient is `gradient`'s, which differs from `backward`'s only where an unused NaN is
+/// multiplied by zero (see the crate docs, "Higher derivatives").
+///
+/// ```
+/// use tapegrad::Value;
+///
+/// // f(x, y) = x² y + y³: gradient (2 x y, x² + 3 y²), Hessian [[2y, 2x], [2x, 6y]]
+/// let (value, gradient, hessian) =
+///     tapegrad::value_gradient_and_hessian(|v| v[0] * v[0] * v[1] + v[1].powi(3), &[1.0, 2.0]);
+/// assert_eq!(value, 10.0);
+/// assert_eq!(gradient, [4.0, 13.0]);
+/// assert_eq!(hessian, [[4.0, 2.0], [2.0, 12.0]]);
+///
+/// // One Newton step on a quadratic lands on its minimum: x - H⁻¹ g.
+/// fn bowl<'t>(v: &[Value<'t>]) -> Value<'t> {
+///     (v[0] - 3.0).powi(2) * 2.0
+/// }
+/// let (_, g, h) = tapegrad::value_gradient_and_hessian(bowl, &[10.0]);
+/// assert_eq!(10.0 - g[0] / h[0][0], 3.0);
+/// ```
+///
+/// # Panics
+/// If `f` returns a value that lives on a tape of its own rather than on the inputs' tape.
+#[track_caller]
+pub fn value_gradient_and_hessian(
+    f: impl for<'t> Fn(&[Value<'t>]) -> Value<'t>,
+    at: &[f64],
+) -> (f64, Vec<f64>, Vec<Vec<f64>>) {
+    let tape = Tape::new();
+    let x = vars(&tape, at);
+    let y = own(&tape, f(&x));
+    let gradient = y.gradient(&x);
+    let hessian = gradient
+        .iter()
+        .map(|partial| {
+            partial.backward();
+            grads(&x)
+        })
+        .collect();
+    (
+        y.data(),
+        gradient.iter().map(|g| g.data()).collect(),
+        hessian,
+    )
+}
+
 /// The Hessian of `f` at `at` times the vector `v`, without forming the Hessian.
 ///
 /// Reverse over reverse: it records the gradient `g` once with [`Value::gradient`], then
@@ -116,33 +174,6 @@ pub fn hessian_vector_product(
     let along_v = tape.sum(gradient.iter().zip(v).map(|(&g, &vi)| g * vi));
     along_v.backward();
     grads(&x)
-}
-
-/// The Jacobian of a function with several outputs: `j[i][k]` = d(output i)/d(input k), an
-/// `m x n` matrix for `m` outputs and `n` inputs.
-///
-/// Reverse mode gives one row per backward sweep, so it costs one sweep per output: the
-/// right tool when there are fewer outputs than inputs.
-///
-/// ```
-/// // Polar to Cartesian: (r, θ) -> (r cos θ, r sin θ).
-/// let j = tapegrad::jacobian(|v| vec![v[0] * v[1].cos(), v[0] * v[1].sin()], &[2.0, 0.0]);
-/// assert_eq!(j, [[1.0, 0.0], [0.0, 2.0]]); // [[cos θ, -r sin θ], [sin θ, r cos θ]]
-/// ```
-///
-/// # Panics
-/// If `f` returns a value that lives on a tape of its own rather than on the inputs' tape.
-#[track_caller]
-pub fn jacobian(f: impl for<'t> Fn(&[Value<'t>]) -> Vec<Value<'t>>, at: &[f64]) -> Vec<Vec<f64>> {
-    let tape = Tape::new();
-    let x = vars(&tape, at);
-    f(&x)
-        .into_iter()
-        .map(|output| {
-            own(&tape, output).backward();
-            grads(&x)
-        })
-        .collect()
 }
 
 /// One variable per coordinate, created one after another.
