@@ -67,7 +67,10 @@ fn all_lists_every_op_in_order() {
             *op as usize == i,
             "Op::ALL[{i}] is {op:?}, but the enum declares {} at position {i} ({op:?} is at {}): \
              put each op in Op::ALL at the place it has in the enum",
-            declared_here.map_or_else(|| "an op missing from Op::ALL".to_owned(), |o| format!("{o:?}")),
+            declared_here.map_or_else(
+                || "an op missing from Op::ALL".to_owned(),
+                |o| format!("{o:?}")
+            ),
             *op as usize,
         );
     }
