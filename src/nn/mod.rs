@@ -72,6 +72,8 @@
 //!   softmax cross-entropy, L1 and L2 penalties; [`Dropout`] while training.
 //! - Optimizers: [`Sgd`] (momentum, weight decay), [`Adam`]; learning-rate [`Schedule`]s.
 //! - Data: [`xor`], [`moons`], [`spiral`], as [`Dataset`]s.
+//! - Names: [`Module::named_parameters`], the parameters by name in binding order (an
+//!   [`IndexMap`], like PyTorch's `state_dict()`), with the names model files use.
 //! - Files: [`Mlp::save`], [`Mlp::load`] (errors: [`LoadError`]).
 //! - Threads: [`DataParallel`] splits a batch's gradient across threads.
 //! - Saliency: [`Mlp::input_gradient`].
@@ -94,6 +96,7 @@ mod schedule;
 pub use crate::Activation;
 pub use data::{Dataset, moons, spiral, xor};
 pub use dropout::Dropout;
+pub use indexmap::IndexMap;
 pub use init::Init;
 pub use layer::{Layer, Neuron};
 pub use load_error::{LoadError, LoadProblem};
