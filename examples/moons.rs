@@ -9,6 +9,7 @@
 //! - `--out FILE`: write the decision boundary as an SVG picture: the model's score shaded
 //!   over the plane, the points coloured by class, and small arrows showing the saliency
 //!   (the gradient of the score with respect to the input) across the plane.
+//! - `--curve FILE`: write the loss curve (one point a step) as an SVG chart.
 //! - `--seed N`: the seed of the data and of the first weights (default 4).
 //! - `--threads N`: split each step's batch across N threads (default 1: one thread, no
 //!   thread started). Starting a thread costs tens of microseconds a step, so this pays off
@@ -25,11 +26,17 @@ use tapegrad::nn::{
     self, Activation, DataParallel, Dataset, Init, Mlp, Module, Optimizer, Schedule, Sgd, loss,
 };
 
-const USAGE: &str = "usage: moons [--steps N] [--out FILE.svg] [--threads N] [--seed N]";
+#[allow(dead_code)] // each example draws the charts it needs
+#[path = "chart/mod.rs"]
+mod chart;
+
+const USAGE: &str =
+    "usage: moons [--steps N] [--out FILE.svg] [--curve FILE.svg] [--threads N] [--seed N]";
 
 struct Options {
     steps: usize,
     out: Option<String>,
+    curve: Option<String>,
     threads: usize,
     seed: u64,
 }
@@ -67,6 +74,7 @@ fn main() -> ExitCode {
 
     let mut training = Duration::ZERO;
     let mut last_loss = f64::NAN;
+    let mut losses = Vec::with_capacity(options.steps);
     for k in 0..options.steps {
         let start = Instant::now();
         let total = parallel.loss_and_gradient(
@@ -85,6 +93,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
         last_loss = total;
+        losses.push(total);
         if k % 10 == 0 || k + 1 == options.steps {
             println!("step {k:4}  loss {total:.6}  lr {:.3}", schedule.at(k));
         }
@@ -93,6 +102,14 @@ fn main() -> ExitCode {
     let accuracy = accuracy(&model, &data);
     if let Some(path) = &options.out {
         if let Err(err) = std::fs::write(path, svg(&model, &data)) {
+            eprintln!("moons: cannot write {path}: {err}");
+            return ExitCode::FAILURE;
+        }
+        println!("wrote {path}");
+    }
+    if let Some(path) = &options.curve {
+        let svg = chart::loss_curve("Two moons: hinge loss + 1e-4 x L2, SGD", &losses);
+        if let Err(err) = std::fs::write(path, svg) {
             eprintln!("moons: cannot write {path}: {err}");
             return ExitCode::FAILURE;
         }
@@ -110,6 +127,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
     let mut options = Options {
         steps: 100,
         out: None,
+        curve: None,
         threads: 1,
         seed: 4,
     };
@@ -119,6 +137,7 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
             "--steps" => options.steps = parse_count(&value()?)?,
             "--threads" => options.threads = parse_count(&value()?)?.max(1),
             "--out" => options.out = Some(value()?),
+            "--curve" => options.curve = Some(value()?),
             "--seed" => options.seed = parse_count(&value()?)? as u64,
             "--help" | "-h" => return Err("training micrograd's two-moons demo".into()),
             other => return Err(format!("unknown argument `{other}`")),

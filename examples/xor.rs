@@ -1,7 +1,7 @@
 //! A network learns XOR: output 1 when exactly one of two inputs is 1.
 //!
 //! Run with `cargo run --release --example xor`, or with `-- --no-hidden` to watch a network
-//! without a hidden layer fail.
+//! without a hidden layer fail; add `--curve FILE` to write the loss curve as an SVG chart.
 //!
 //! # Why XOR needs a hidden layer
 //!
@@ -59,17 +59,31 @@ use std::time::{Duration, Instant};
 use tapegrad::Tape;
 use tapegrad::nn::{self, Activation, Adam, Init, Mlp, Module, Optimizer, Run, loss};
 
+#[allow(dead_code)] // each example draws the charts it needs
+#[path = "chart/mod.rs"]
+mod chart;
+
 const STEPS: usize = 300;
 
+fn usage(problem: &str) -> ExitCode {
+    eprintln!("xor: {problem}\nusage: xor [--no-hidden] [--curve FILE.svg]");
+    ExitCode::from(2)
+}
+
 fn main() -> ExitCode {
-    let no_hidden = match std::env::args().nth(1).as_deref() {
-        None => false,
-        Some("--no-hidden") => true,
-        Some(other) => {
-            eprintln!("xor: unknown argument `{other}`\nusage: xor [--no-hidden]");
-            return ExitCode::from(2);
+    let mut no_hidden = false;
+    let mut curve = None;
+    let mut args = std::env::args().skip(1);
+    while let Some(arg) = args.next() {
+        match arg.as_str() {
+            "--no-hidden" => no_hidden = true,
+            "--curve" if curve.is_none() => match args.next() {
+                Some(file) => curve = Some(file),
+                None => return usage("--curve needs a file name"),
+            },
+            other => return usage(&format!("unknown argument `{other}`")),
         }
-    };
+    }
 
     let data = nn::xor();
     // The output is a logit: a score whose sigmoid is the probability that the target is 1.
@@ -87,6 +101,7 @@ fn main() -> ExitCode {
     let mut grads = Vec::new();
     let mut training = Duration::ZERO;
     let mut last_loss = f64::NAN;
+    let mut losses = Vec::with_capacity(STEPS);
     for step in 0..STEPS {
         let start = Instant::now();
         tape.clear();
@@ -105,6 +120,7 @@ fn main() -> ExitCode {
         training += start.elapsed();
 
         last_loss = total.data();
+        losses.push(last_loss);
         if last_loss.is_nan() {
             eprintln!("xor: the loss became NaN at step {step}; stopping");
             return ExitCode::FAILURE;
@@ -141,6 +157,14 @@ fn main() -> ExitCode {
              right loses more on the fourth than it gains. The accuracy of 0.5 is the two 0s,\n\
              counted right only because p(1) = 0.5 is not above a half."
         );
+    }
+    if let Some(path) = curve {
+        let svg = chart::loss_curve("XOR: binary cross-entropy, Adam", &losses);
+        if let Err(err) = std::fs::write(&path, svg) {
+            eprintln!("xor: cannot write {path}: {err}");
+            return ExitCode::FAILURE;
+        }
+        println!("wrote {path}");
     }
     let accuracy = correct as f64 / data.len() as f64;
     println!(

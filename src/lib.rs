@@ -77,9 +77,19 @@
 //! - Fused nodes for long expressions: [`Tape::sum`] (also `iter.sum()`), [`Tape::dot`],
 //!   [`Tape::affine`] and [`Tape::neuron`] (a whole neuron, activation included, in one node).
 //! - Higher derivatives: [`Value::gradient`] returns the gradient as values on the same tape.
+//! - Forward mode: [`Dual`] numbers carry a value and a tangent, with every method of `Value`
+//!   and the same rules at kinks; [`jvp`], [`value_and_gradient_forward`] and
+//!   [`jacobian_forward`] do the bookkeeping.
+//! - [`Scalar`], the trait `f64`, `Value` and `Dual` share: a function written once evaluates,
+//!   records, or carries a tangent.
+//! - [`Tape::statement`]: a whole statement as one node, its partial derivatives computed on
+//!   dual numbers when it is recorded (for speed, at the cost of the step-by-step view).
+//! - [`plain`]: the same engine as plainly as it can be written, to read first.
 //!
-//! Every derivative rule sits in one file, `src/ops.rs`: the chain-rule table, one arm per
-//! operation with its formula in a comment. Read it to see backpropagation happen.
+//! Every derivative rule sits in one file, `src/rules/backprop.rs`: the chain-rule table, one
+//! arm per operation with its formula in a comment. Read it beside the plain tape
+//! ([`plain`]), whose backward pass is one loop over that table, to see backpropagation
+//! happen.
 //!
 //! # Higher derivatives
 //!
@@ -118,6 +128,34 @@
 //! zero, since the derivatives of that zero need not be, so an unused NaN (see below) does
 //! reach its results: for `x.ln() * 0.0` at `x = -1`, `backward` gives 0 and `gradient` NaN.
 //!
+//! # One function, three number types
+//!
+//! Write a function for any [`Scalar`] and run it on `f64` to evaluate it, on `Value`s for
+//! gradients and Hessians (reverse mode), or on [`Dual`]s for derivatives along a direction
+//! (forward mode). Constants go on the right of an operator in generic code (`x - 1.0`), and
+//! two-operand methods take numbers (`x.max(0.0)`); [`Scalar::lift`] makes a constant of the
+//! same type where one is needed, say to start a sum.
+//!
+//! ```
+//! use tapegrad::{Dual, Scalar, hessian, jvp, value_and_gradient};
+//!
+//! fn rosenbrock<S: Scalar>(x: S, y: S) -> S {
+//!     (x - 1.0) * (x - 1.0) + (y - x * x) * (y - x * x) * 100.0
+//! }
+//! let f = rosenbrock(0.5, 2.0);
+//! let (value, grad) = value_and_gradient(|v| rosenbrock(v[0], v[1]), &[0.5, 2.0]);
+//! let h = hessian(|v| rosenbrock(v[0], v[1]), &[0.5, 2.0]);
+//! let (_, along_x) = jvp(|v: &[Dual]| rosenbrock(v[0], v[1]), &[0.5, 2.0], &[1.0, 0.0]);
+//! assert_eq!((f, value), (306.5, 306.5));
+//! assert_eq!((grad[0], along_x), (-351.0, -351.0));
+//! assert_eq!(h[1], [-200.0, 200.0]);
+//! ```
+//!
+//! Forward mode costs one run of the function per input for a gradient, reverse mode one
+//! recording and one backward sweep whatever the number of inputs: forward wins for a few
+//! inputs, for a Jacobian with more outputs than inputs, and for a single directional
+//! derivative; reverse for gradients of many inputs.
+//!
 //! # Seeing backprop happen
 //!
 //! The [`teach`] module turns a recording into something to look at:
@@ -155,56 +193,115 @@
 //! # Kinks and domains
 //!
 //! Numeric trouble never panics: it gives the IEEE answer, NaN or an infinity, as `f64` does.
-//! Where a function has a kink or a domain edge, tapegrad follows PyTorch:
+//! Values are those of the `f64` method of the same name. At kinks and domain edges the
+//! derivatives follow PyTorch, except where the last column says otherwise:
 //!
-//! | operation | where | value | derivative |
-//! |---|---|---|---|
-//! | `relu`, `abs` | `x = 0` | `0` | `0` |
-//! | `leaky_relu(slope)` | `x = 0` | `0` | `slope` |
-//! | `sqrt` | `x = 0` | `0` | `+inf` |
-//! | `sqrt`, `ln`, `log2`, `log10`, `log` | `x < 0` | NaN | NaN |
-//! | `ln` | `x = 0` | `-inf` | `+inf` |
-//! | `ln_1p` | `x < -1` | NaN | NaN |
-//! | `asin`, `acos`, `atanh` | `\|x\| > 1` | NaN | NaN |
-//! | `acosh` | `x < 1` | NaN | NaN |
-//! | `max`, `min` | `a == b` | `a` | half of the gradient to each |
-//! | `max`, `min` | one operand NaN | the other, as `f64` | all to the other |
-//! | `powf`, `powi` | exponent `0` | `1` | `0`, even at `x = 0` |
-//! | `pow` | base `0`, exponent `>= 0` | `0^b` | `0` for the exponent |
-//! | `clamp(lo, hi)` | `x` on a bound | the bound | `1` (the bounds count as inside) |
-//! | `floor`, `ceil`, `round`, `trunc`, `signum` | everywhere | as `f64` | `0` |
-//! | `tanh`, `sigmoid`, `softplus` | `x = ±1000` | finite | finite |
+//! | operation | where | value | derivative | PyTorch |
+//! |---|---|---|---|---|
+//! | `relu`, `abs` | `x = 0` | `0` | `0` | same |
+//! | `leaky_relu(slope)` | `x = 0` | `0` | `slope` | same |
+//! | `clamp(lo, hi)` | `x` on a bound (an infinite one too) | the bound | `0`, as `relu` at `0` | same |
+//! | `abs`, `relu`, `leaky_relu`, `clamp`, a `Relu` neuron | `x` NaN | NaN | NaN | differs (1) |
+//! | `max`, `min` | `a == b` | `a` | half of the gradient to each | same |
+//! | `max`, `min` | one operand NaN | the other, as `f64` | all to the other | differs (2) |
+//! | `max`, `min` | both NaN | NaN | NaN to each | differs (1) |
+//! | `floor`, `ceil`, `round`, `trunc`, `signum` | everywhere, NaN too | as `f64` | `0` | differs (3) |
+//! | every other op | an operand NaN | NaN | its formula in IEEE arithmetic (`d(a + b)/da = 1`) | same |
+//! | `sqrt` | `x = ±0` | `±0` | `±inf` | same |
+//! | `cbrt` | `x = ±0` | `±0` | `+inf`, second derivative `∓inf` | no `cbrt` |
+//! | `cbrt` | `x = ±inf` | `±inf` | `0`, second derivative `0` | no `cbrt` |
+//! | `ln`, `log2`, `log10`, `log` | `x = ±0` | `-inf` | `±inf` | same |
+//! | `sqrt`, `asin`, `acos` | outside the domain | NaN | NaN | same |
+//! | `ln`, `log2`, `log10`, `log`; `ln_1p`; `atanh`; `acosh` | `x < 0`; `x < -1`; `\|x\| > 1`; `x < 1` | NaN | NaN | differs (4) |
+//! | `asin`, `acos`, `atanh`, `acosh`, `ln_1p` | the domain's ends (`±1`, `-1`) | finite or `±inf` | `±inf` | same |
+//! | `powf`, `powi` | exponent `0` | `1` | `0`, even at `x = 0` and NaN | same |
+//! | `powf(k)` | `x = -0`, `x = -inf` | IEEE `powf` | `k · powf(x, k - 1)` | differs (5) |
+//! | `powi(n)` | every `n`, `i32::MIN` too | as `f64` | `n · x^(n-1)`, exact | same |
+//! | `pow` | base `0`, exponent `>= 0` | `0^b` | `0` for the exponent | same |
+//! | `atan2` | `(±0, ±0)` | as `f64` | `0` for both operands | same |
+//! | `atan2`, `asinh`, `acosh` | tiny or huge operands | as `f64` | the true slopes (`-1e300` for `b` at `(1e-300, 0)`; `1e-300` at `1e300`) | differs (6) |
+//! | `hypot` | `(±0, ±0)` | `0` | NaN (`0/0`) | same |
+//! | `tanh`, `sigmoid`, `softplus` | `x = ±1e300` | finite | finite | same |
+//!
+//! Why each difference:
+//!
+//! 1. **A NaN picks no branch.** PyTorch's rules for piecewise functions compare the input
+//!    with the kink; a NaN fails every comparison and so lands on whichever branch a failed
+//!    test selects (`relu'(NaN)`, `leaky_relu'(NaN)` and `clamp'(NaN)` are numbers there).
+//!    That branch is an accident of how the test is written; a NaN slope says so.
+//! 2. **`max`/`min` with one NaN operand return the other**, as `f64::max` does (PyTorch's
+//!    `maximum` returns NaN). The gradient follows the value, all to the operand returned.
+//! 3. **Rounding as `f64`**: `signum(±0)` is `±1` (PyTorch's `sign` gives `0`) and `round`
+//!    takes halves away from zero (PyTorch rounds them to even). The names are `f64`'s, so the
+//!    values are too; the derivative is `0` either way.
+//! 4. **No slope outside the real domain.** PyTorch returns the formula's finite slope of a NaN
+//!    value (`1/x` for `ln(-1)`, `1/sqrt(x² - 1)` for `acosh(-1.3)`); here it is NaN, so that
+//!    a computation that left the domain cannot hand back a plausible gradient.
+//! 5. **`powf` is IEEE `powf`.** PyTorch computes `pow(x, 0.5)` as `sqrt(x)` and
+//!    `pow(x, -0.5)` as `rsqrt(x)`, which differ at `-0` (`sqrt(-0) = -0`, slope `-inf`;
+//!    `powf` gives `+0`, slope `+inf`) and at `-inf` (NaN; `powf` gives `+inf`, slope `0`).
+//! 6. **No overflow or underflow inside a rule.** PyTorch squares the operands
+//!    (`a² + b²`, `x² ± 1`), which underflows or overflows where the slope itself is a normal
+//!    number: `atan2` at `(1e-300, 0)` gives NaN and `-inf` there, `asinh'(1e300)` gives `0`.
+//!    Here the operands are scaled first, or the square root is factored.
 //!
 //! A node whose incoming gradient is exactly zero passes nothing on. That keeps an unused
 //! NaN (say `ln(-1)` computed and never used) from reaching the inputs through `0 * NaN`; it
 //! also means `0 * sqrt(x)` at `x = 0` gives `x` a gradient of 0, where PyTorch gives NaN.
+//! The same goes for second derivatives: [`backward`](Value::backward) on a recorded
+//! gradient gives the limit `0` for `atan''` and `asinh''` at `±inf`, where
+//! [`gradient`](Value::gradient) taken twice records `0 · inf = NaN` there, as PyTorch's
+//! double backward does. And `backward` adds into gradients that start at `+0`, so a zero
+//! gradient from it is `+0`; `gradient` keeps a slope's sign (`-0` for `powi(i32::MIN)` at 2).
+//!
+//! Beyond `f64`'s range, second derivatives overflow: `atan2`'s at operands below about
+//! `1e-154` (all three, the cross partial included), and at an infinite operand, where a first
+//! partial of `atan2` or `hypot` is already `inf/inf = NaN`, they are left to IEEE arithmetic.
 
 #![deny(missing_docs)]
+#![deny(unsafe_code)]
 
-mod column;
-mod derivatives;
-#[cfg(test)]
-mod every_op_higher_order_tests;
-#[cfg(test)]
-mod every_op_tests;
-mod functions;
-mod fused;
-mod gradient;
+#[cfg(feature = "argmin")]
+pub mod argmin;
 pub mod nn;
-#[cfg(test)]
-mod op_sampling;
-mod operators;
-mod ops;
-mod real;
-mod tape;
 pub mod teach;
+
+// The rules (each op's value and derivative), the two tapes that run them, and the `Value` API.
+// `unsafe` is allowed in the fast tape alone (and in `nn`'s thread pool).
+#[cfg(test)]
+mod engines_agree_tests;
+mod fast;
+mod forward;
+pub mod plain;
+mod rules;
+mod scalar;
 mod value;
 
-pub use derivatives::{hessian, hessian_vector_product, jacobian, value_and_gradient};
-pub use fused::Activation;
-pub use tape::Tape;
+pub use fast::Tape;
+pub use forward::{Dual, jacobian_forward, jvp, value_and_gradient_forward};
+pub use scalar::Scalar;
+pub use scalar::operand::{IntoOperand, Operand};
 pub use teach::gradcheck;
 pub use value::Value;
+pub use value::derivatives::{
+    function, hessian, hessian_vector_product, jacobian, value_and_gradient,
+    value_gradient_and_hessian, vector_function,
+};
+pub use value::fused::Activation;
+
+/// The `rand` crate tapegrad draws its random numbers with (`Init`, `Dropout`, the data
+/// sets), re-exported so that code using it names the same version: in it, `random_range` (on
+/// `RngExt`) is what older versions called `gen_range`.
+///
+/// ```
+/// use tapegrad::rand::rngs::StdRng;
+/// use tapegrad::rand::{RngExt, SeedableRng};
+///
+/// let mut rng = StdRng::seed_from_u64(7);
+/// let x: f64 = rng.random_range(-1.0..1.0);
+/// assert!((-1.0..1.0).contains(&x));
+/// ```
+pub use rand;
 
 /// The README's Rust examples, run as doc tests so that a newcomer's first steps keep working.
 #[cfg(doctest)]

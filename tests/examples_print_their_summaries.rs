@@ -1,8 +1,8 @@
 //! The teaching examples run here as they run for a newcomer (`cargo run --example ...`),
 //! minus the printing: their summary lines carry the numbers the README promises.
 
-// Each example includes the shared micrograd expression, so this file, which includes two
-// examples, loads it twice.
+// Examples include the shared micrograd expression or the shared chart module, so this file,
+// which includes several examples, loads each more than once.
 #![allow(clippy::duplicate_mod)]
 
 #[allow(dead_code)] // `main` is the example's, not called here
@@ -12,6 +12,22 @@ mod trace_example;
 #[allow(dead_code)]
 #[path = "../examples/graph.rs"]
 mod graph_example;
+
+#[allow(dead_code)]
+#[path = "../examples/tutorial_xor.rs"]
+mod tutorial_xor_example;
+
+#[allow(dead_code)]
+#[path = "../examples/overfitting.rs"]
+mod overfitting_example;
+
+#[allow(dead_code)]
+#[path = "../examples/activations.rs"]
+mod activations_example;
+
+#[allow(dead_code)]
+#[path = "../examples/classifier.rs"]
+mod classifier_example;
 
 /// The `key=value` pairs of a summary line that starts with `name:`.
 fn fields<'a>(line: &'a str, name: &str) -> Vec<(&'a str, &'a str)> {
@@ -69,5 +85,175 @@ fn graph_example_writes_the_dot_file_it_reports() {
         ("svg", "none") => assert!(!dir.join("graph.svg").exists()),
         other => panic!("unexpected {other:?}"),
     }
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+/// The numbers of a summary line's fields, in order, after checking their names.
+fn numbers(line: &str, name: &str, keys: &[&str]) -> Vec<f64> {
+    let fields = fields(line, name);
+    let found: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+    assert_eq!(found, keys, "{line}");
+    fields
+        .iter()
+        .map(|(k, v)| {
+            v.parse()
+                .unwrap_or_else(|_| panic!("{k}={v} is not a number in `{line}`"))
+        })
+        .collect()
+}
+
+#[test]
+fn tutorial_xor_shows_the_hand_gradient_wrong_and_xor_needing_a_hidden_layer() {
+    let outcome = tutorial_xor_example::run();
+    let numbers = numbers(
+        &outcome.summary,
+        "tutorial_xor",
+        &[
+            "hand_gradient_error",
+            "no_hidden_accuracy",
+            "hidden_accuracy",
+        ],
+    );
+    // The tutorial's formula X^T((2Ŷ-1)(1-Ŷ))/n is not the loss's gradient...
+    assert!(numbers[0] > 1e-3, "{}", outcome.summary);
+    // ...the tape's is: finite differences and the closed form X^T(Ŷ-Y)/n agree with it.
+    assert!(outcome.gradcheck_passes, "{}", outcome.report);
+    assert!(outcome.closed_form_error < 1e-12, "{}", outcome.report);
+    // One straight line gets at most 3 of XOR's 4 points; a hidden layer gets all 4.
+    assert!(numbers[1] <= 0.75, "{}", outcome.summary);
+    assert_eq!(numbers[2], 1.0, "{}", outcome.summary);
+    assert_eq!(outcome.no_hidden_losses.len(), 10_000);
+}
+
+#[test]
+fn overfitting_shows_a_gap_that_a_remedy_narrows() {
+    use overfitting_example::Setting;
+    let test = overfitting_example::test_points();
+    let keys = [
+        "setting",
+        "train_accuracy",
+        "test_accuracy",
+        "train_loss",
+        "test_loss",
+    ];
+    let mut unregularised_test = f64::NAN;
+    let mut best_remedy_test: f64 = 0.0;
+    for setting in Setting::ALL {
+        let summary = overfitting_example::run(setting, overfitting_example::SEED, &test, false)
+            .0
+            .summary();
+        let fields = fields(&summary, "overfitting");
+        assert_eq!(fields.iter().map(|(k, _)| *k).collect::<Vec<_>>(), keys);
+        assert_eq!(fields[0].1, setting.name());
+        let number = |i: usize| fields[i].1.parse::<f64>().unwrap();
+        let (train, test) = (number(1), number(2));
+        assert!(number(3).is_finite() && number(4).is_finite(), "{summary}");
+        if setting == Setting::Unregularised {
+            assert!(train - test >= 0.05, "no visible overfitting: {summary}");
+            unregularised_test = test;
+        } else {
+            best_remedy_test = best_remedy_test.max(test);
+        }
+    }
+    assert!(
+        best_remedy_test > unregularised_test,
+        "no remedy raised test accuracy above {unregularised_test}"
+    );
+}
+
+#[test]
+fn every_activation_trains_the_same_way_twice_from_the_same_seed() {
+    let data = activations_example::data();
+    for (name, activation) in activations_example::ACTIVATIONS {
+        let first = activations_example::run(name, activation, &data, 100);
+        let second = activations_example::run(name, activation, &data, 100);
+        // Bit for bit: every loss along the way, and what was measured after.
+        assert_eq!(first, second, "{name}");
+        let summary = first.summary();
+        let fields = fields(&summary, "activations");
+        let keys: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+        assert_eq!(keys, ["activation", "steps_to_fit", "final_loss"]);
+        assert_eq!(fields[0].1, name);
+        assert!(
+            fields[1].1 == "never" || fields[1].1.parse::<usize>().unwrap() < 100,
+            "{summary}"
+        );
+        assert!(
+            fields[2].1.parse::<f64>().unwrap() < first.losses[0],
+            "{summary}"
+        );
+    }
+}
+
+/// A fresh directory under the system's temporary one, for an example's files.
+fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("tapegrad-{name}-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn classifier_example_stops_early_and_saves_its_best_model() {
+    use tapegrad::nn::{AdamW, Mlp};
+
+    let dir = scratch_dir("classifier-example");
+    let summary = classifier_example::train_classifier(&dir, |_| {}).unwrap();
+    let fields = fields(&summary, "classifier");
+    let keys: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+    assert_eq!(keys, ["epochs", "best_epoch", "test_accuracy"]);
+    let epochs: usize = fields[0].1.parse().unwrap();
+    let best_epoch: usize = fields[1].1.parse().unwrap();
+    let test_accuracy: f64 = fields[2].1.parse().unwrap();
+    // Training stops 15 epochs after the best validation loss, before its 150 epochs are up.
+    assert_eq!(epochs, best_epoch + 15, "{summary}");
+    assert!(epochs < 150, "{summary}");
+    // Three spiral arms: a linear classifier gets a third to a half right.
+    assert!(test_accuracy >= 0.9, "{summary}");
+
+    let csv = classifier_example::read_csv(&dir.join("classifier.csv")).unwrap();
+    assert_eq!((csv.len(), csv.dims(), csv.class_count()), (600, 2, 3));
+    let (model, opt) = Mlp::load_with_optimizer::<AdamW>(dir.join("classifier-model.txt")).unwrap();
+    assert!(model.accuracy(&csv) >= 0.9);
+    assert!(opt.steps() > 0);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn classifier_example_names_the_line_of_a_bad_csv_row() {
+    let dir = scratch_dir("classifier-csv");
+    let path = dir.join("bad.csv");
+    let error_for = |text: &str| {
+        std::fs::write(&path, text).unwrap();
+        match classifier_example::read_csv(&path) {
+            Err(classifier_example::Error::Csv { line, problem }) => (line, problem),
+            other => panic!("expected a CSV error for {text:?}, got {other:?}"),
+        }
+    };
+    assert_eq!(
+        error_for("x,y\n"),
+        (1, "expected the header `x,y,class`, found `x,y`".into())
+    );
+    assert_eq!(error_for(""), (1, "the file is empty".into()));
+    let header = "x,y,class\n0.5,0.25,1\n";
+    assert_eq!(
+        error_for(&format!("{header}0.5,0.25\n")),
+        (3, "expected 3 fields, found 2".into())
+    );
+    assert_eq!(
+        error_for(&format!("{header}\n0.5,abc,1\n")),
+        (4, "`abc` is not a finite number".into())
+    );
+    assert_eq!(
+        error_for(&format!("{header}0.5,inf,1\n")),
+        (3, "`inf` is not a finite number".into())
+    );
+    assert_eq!(
+        error_for(&format!("{header}0.5,0.5,3\n")),
+        (3, "`3` is not a class (0 to 2)".into())
+    );
+    assert!(matches!(
+        classifier_example::read_csv(&dir.join("missing.csv")),
+        Err(classifier_example::Error::Io(_))
+    ));
     std::fs::remove_dir_all(&dir).unwrap();
 }

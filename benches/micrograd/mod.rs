@@ -108,7 +108,7 @@ impl TrainingRun {
     /// One step: `loss_and_gradient(params, grads)` returns the loss at `params` and writes
     /// its gradient into `grads`; the step returns the loss.
     pub fn step(&mut self, loss_and_gradient: impl FnOnce(&[f64], &mut [f64]) -> f64) -> f64 {
-        if self.step % 100 == 0 {
+        if self.step.is_multiple_of(100) {
             self.params.copy_from_slice(&self.initial);
         }
         let loss = loss_and_gradient(&self.params, &mut self.grads);

@@ -40,16 +40,23 @@ impl Dataset {
     /// ```
     ///
     /// # Panics
-    /// If `dims` is 0 or `inputs` does not hold `dims` numbers per target.
+    /// If `dims` is 0, `inputs` does not hold `dims` numbers per target, or `dims` times the
+    /// number of targets overflows `usize`.
     #[track_caller]
     pub fn new(dims: usize, inputs: Vec<f64>, targets: Vec<f64>) -> Self {
         assert!(dims > 0, "a data set needs at least one input per point");
+        // Checked in release builds too: a product that wrapped could match `inputs.len()`.
+        let Some(needed) = dims.checked_mul(targets.len()) else {
+            panic!(
+                "{} targets with {dims} inputs each need more input numbers than fit in memory",
+                targets.len()
+            )
+        };
         assert_eq!(
             inputs.len(),
-            dims * targets.len(),
-            "{} targets with {dims} inputs each need {} input numbers, got {}",
+            needed,
+            "{} targets with {dims} inputs each need {needed} input numbers, got {}",
             targets.len(),
-            dims * targets.len(),
             inputs.len()
         );
         Dataset {

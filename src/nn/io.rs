@@ -68,7 +68,9 @@ impl Mlp {
         out
     }
 
-    /// Reads a model written by [`to_text`](Mlp::to_text).
+    /// Reads a model written by [`to_text`](Mlp::to_text). A file that also holds an
+    /// optimizer's state ([`to_text_with_optimizer`](Mlp::to_text_with_optimizer)) reads as
+    /// the model alone, once the state is checked.
     ///
     /// ```
     /// use tapegrad::nn::{LoadProblem, Mlp};
@@ -103,7 +105,13 @@ impl Mlp {
     /// A [`LoadError`] naming the line and the problem if the bytes are not a whole,
     /// well-formed model.
     pub fn from_bytes(bytes: &[u8]) -> Result<Mlp, LoadError> {
-        Parser::new(bytes).model()
+        let mut parser = Parser::new(bytes);
+        let mlp = parser.model()?;
+        // A model saved with its optimizer's state is still a model: the state is checked,
+        // then left out.
+        parser.optimizer_if_any(&mlp)?;
+        parser.end()?;
+        Ok(mlp)
     }
 
     /// Writes the model to a file, as [`to_text`](Mlp::to_text).
@@ -144,7 +152,7 @@ impl Mlp {
 }
 
 /// A parameter's name in the file, with layers, neurons and weights counted from 1.
-enum Name {
+pub(super) enum Name {
     Weight(usize, usize, usize),
     Bias(usize, usize),
 }
@@ -162,7 +170,7 @@ impl fmt::Display for Name {
 type NumberedLines<'a> = std::iter::Enumerate<std::slice::Split<'a, u8, fn(&u8) -> bool>>;
 
 /// Reads the file's lines in order, skipping blank lines and comments.
-struct Parser<'a> {
+pub(super) struct Parser<'a> {
     lines: NumberedLines<'a>,
     /// The number of the last line read, counted from 1.
     line: usize,
@@ -171,7 +179,7 @@ struct Parser<'a> {
 }
 
 impl<'a> Parser<'a> {
-    fn new(bytes: &'a [u8]) -> Self {
+    pub(super) fn new(bytes: &'a [u8]) -> Self {
         let newline: fn(&u8) -> bool = |&b| b == b'\n';
         // A final newline ends the last line; it does not start another.
         let bytes = bytes.strip_suffix(b"\n").unwrap_or(bytes);
@@ -187,7 +195,8 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn model(mut self) -> Result<Mlp, LoadError> {
+    /// The model: everything up to its last parameter.
+    pub(super) fn model(&mut self) -> Result<Mlp, LoadError> {
         self.header()?;
         let inputs = self.inputs()?;
         let shape = self.layer_lines()?;
@@ -206,7 +215,6 @@ impl<'a> Parser<'a> {
             layers.push(Layer::from_neurons(neurons));
             fan_in = outputs;
         }
-        self.end()?;
         Ok(Mlp::from_layers(layers))
     }
 
@@ -273,7 +281,7 @@ impl<'a> Parser<'a> {
         }
     }
 
-    fn end(&mut self) -> Result<(), LoadError> {
+    pub(super) fn end(&mut self) -> Result<(), LoadError> {
         let line = self.expect(|| "`end`".to_owned())?;
         if words(line) != ["end"] {
             return Err(self.expected("`end` (the model is complete)", line));
@@ -301,13 +309,25 @@ impl<'a> Parser<'a> {
             ("tanh", _) => Ok(Activation::Tanh),
             ("sigmoid", _) => Ok(Activation::Sigmoid),
             ("identity", _) => Ok(Activation::Identity),
-            (_, Some(Ok(slope))) => Ok(Activation::LeakyRelu(slope)),
+            (_, Some(Ok(slope))) if f64::is_finite(slope) => Ok(Activation::LeakyRelu(slope)),
+            (_, Some(Ok(_))) => Err(self.error(LoadProblem::Slope { text: quote(text) })),
             _ => Err(self.error(LoadProblem::Activation { text: quote(text) })),
         }
     }
 
+    /// The next line that is not blank or a comment, without reading past it.
+    pub(super) fn peek(&mut self) -> Result<Option<&'a str>, LoadError> {
+        let (lines, line) = (self.lines.clone(), self.line);
+        let next = self.next();
+        (self.lines, self.line) = (lines, line);
+        next
+    }
+
     /// The next line that is not blank or a comment, or an error if the file ends here.
-    fn expect(&mut self, expected: impl FnOnce() -> String) -> Result<&'a str, LoadError> {
+    pub(super) fn expect(
+        &mut self,
+        expected: impl FnOnce() -> String,
+    ) -> Result<&'a str, LoadError> {
         match self.next()? {
             Some(line) => Ok(line),
             None => {
@@ -334,14 +354,14 @@ impl<'a> Parser<'a> {
         Ok(None)
     }
 
-    fn expected(&self, expected: &str, found: &str) -> LoadError {
+    pub(super) fn expected(&self, expected: &str, found: &str) -> LoadError {
         self.error(LoadProblem::Expected {
             expected: expected.to_owned(),
             found: quote(found),
         })
     }
 
-    fn error(&self, problem: LoadProblem) -> LoadError {
+    pub(super) fn error(&self, problem: LoadProblem) -> LoadError {
         LoadError::Invalid {
             line: self.line,
             problem,
@@ -349,12 +369,12 @@ impl<'a> Parser<'a> {
     }
 }
 
-fn words(line: &str) -> Vec<&str> {
+pub(super) fn words(line: &str) -> Vec<&str> {
     line.split_whitespace().collect()
 }
 
 /// `text`, cut to [`QUOTE_LIMIT`] characters for an error message.
-fn quote(text: &str) -> String {
+pub(super) fn quote(text: &str) -> String {
     match text.char_indices().nth(QUOTE_LIMIT) {
         Some((cut, _)) => format!("{}...", &text[..cut]),
         None => text.to_owned(),

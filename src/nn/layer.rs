@@ -37,7 +37,7 @@ impl Neuron {
     /// ```
     ///
     /// # Panics
-    /// If `inputs` is 0.
+    /// If `inputs` is 0, or the activation is a leaky relu whose slope is NaN or infinite.
     pub fn new(inputs: usize, activation: Activation, init: Init, seed: u64) -> Self {
         let mut rng = StdRng::seed_from_u64(seed);
         Neuron::random(inputs, 1, activation, init, &mut rng)
@@ -66,9 +66,20 @@ impl Neuron {
     /// ```
     ///
     /// # Panics
-    /// If `weights` is empty.
+    /// If `weights` is empty, or the activation is a leaky relu whose slope is NaN or
+    /// infinite.
+    #[track_caller]
     pub fn from_parameters(weights: Vec<f64>, bias: f64, activation: Activation) -> Self {
         assert!(!weights.is_empty(), "a neuron needs at least one weight");
+        if let Activation::LeakyRelu(slope) = activation {
+            // A NaN slope is not even equal to itself, so the layer's check that its neurons
+            // share one activation could not hold, and it would not train anyway.
+            assert!(
+                slope.is_finite(),
+                "a leaky relu's slope must be a finite number, got {slope}: use a small \
+                 positive slope such as 0.01"
+            );
+        }
         Neuron {
             weights,
             bias,
@@ -181,7 +192,8 @@ impl Layer {
     /// ```
     ///
     /// # Panics
-    /// If `inputs` or `outputs` is 0.
+    /// If `inputs` or `outputs` is 0, or the activation is a leaky relu whose slope is NaN or
+    /// infinite.
     pub fn new(
         inputs: usize,
         outputs: usize,

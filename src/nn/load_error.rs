@@ -142,6 +142,11 @@ pub enum LoadProblem {
         /// The text found.
         text: String,
     },
+    /// A leaky relu's slope is NaN or infinite (it must be a finite number).
+    Slope {
+        /// The activation as written, e.g. `leaky_relu(nan)`.
+        text: String,
+    },
     /// The file ends early.
     UnexpectedEnd {
         /// What was expected next.
@@ -151,6 +156,23 @@ pub enum LoadProblem {
     AfterEnd {
         /// The line found.
         found: String,
+    },
+    /// The optimizer's name is unknown.
+    Optimizer {
+        /// The text found.
+        text: String,
+    },
+    /// The file holds the state of another optimizer than the one asked for.
+    OptimizerKind {
+        /// The optimizer asked for, e.g. `adamw`.
+        expected: String,
+        /// The optimizer in the file.
+        found: String,
+    },
+    /// An optimizer's step count is not a whole number from 0 up.
+    Steps {
+        /// The text found.
+        text: String,
     },
 }
 
@@ -189,11 +211,26 @@ impl fmt::Display for LoadProblem {
                 "unknown activation `{text}`: expected relu, tanh, sigmoid, identity or \
                  leaky_relu(<slope>)"
             ),
+            LoadProblem::Slope { text } => write!(
+                f,
+                "`{text}` has no usable slope: a leaky relu's slope must be a finite number"
+            ),
             LoadProblem::UnexpectedEnd { expected } => {
                 write!(f, "the file ends where {expected} was expected")
             }
             LoadProblem::AfterEnd { found } => {
                 write!(f, "unexpected line after `end`: `{found}`")
+            }
+            LoadProblem::Optimizer { text } => {
+                write!(f, "unknown optimizer `{text}`: expected sgd, adam or adamw")
+            }
+            LoadProblem::OptimizerKind { expected, found } => write!(
+                f,
+                "the file holds the state of an `{found}` optimizer, not of the `{expected}` \
+                 asked for"
+            ),
+            LoadProblem::Steps { text } => {
+                write!(f, "`{text}` is not a step count (a whole number from 0 up)")
             }
         }
     }

@@ -185,3 +185,25 @@ pub fn l1<'t>(params: Run<'t>) -> Value<'t> {
 pub fn l2<'t>(params: Run<'t>) -> Value<'t> {
     params.dot(params)
 }
+
+/// No penalty: the constant 0, whatever the parameters. Pass it where a penalty is asked for
+/// and none is wanted, as [`DataParallel::loss_and_gradient`](super::DataParallel::loss_and_gradient)'s
+/// `penalty`.
+///
+/// ```
+/// use tapegrad::nn::{self, Activation, DataParallel, Init, Mlp, loss};
+///
+/// let model = Mlp::new(2, &[(4, Activation::Tanh), (1, Activation::Identity)], Init::Xavier, 0);
+/// let mut grads = Vec::new();
+/// let mean_loss = DataParallel::new(2).loss_and_gradient(
+///     &model,
+///     &nn::xor(),
+///     |out, target| loss::squared_error(out.get(0), target),
+///     loss::no_penalty,
+///     &mut grads,
+/// );
+/// assert!(mean_loss > 0.0);
+/// ```
+pub fn no_penalty<'t>(params: Run<'t>) -> Value<'t> {
+    params.tape().constant(0.0)
+}

@@ -5,7 +5,7 @@ use rand::rngs::StdRng;
 
 use super::module::{check_sizes, names_by_part};
 use super::{Activation, Init, Layer, Module, Run};
-use crate::tape::Tape;
+use crate::fast::Tape;
 
 /// A multi-layer perceptron: layers applied one after the other.
 ///
@@ -48,7 +48,8 @@ impl Mlp {
     /// ```
     ///
     /// # Panics
-    /// If `inputs` is 0, `layers` is empty, or a layer has no neurons.
+    /// If `inputs` is 0, `layers` is empty, a layer has no neurons, or a layer's activation is
+    /// a leaky relu whose slope is NaN or infinite.
     #[track_caller]
     pub fn new(inputs: usize, layers: &[(usize, Activation)], init: Init, seed: u64) -> Self {
         let mut rng = StdRng::seed_from_u64(seed);

@@ -70,18 +70,28 @@
 //!   layer; [`Init`] for the first weights, from a seed.
 //! - Losses in [`loss`]: squared error and MSE, binary cross-entropy on logits, hinge,
 //!   softmax cross-entropy, L1 and L2 penalties; [`Dropout`] while training.
-//! - Optimizers: [`Sgd`] (momentum, weight decay), [`Adam`]; learning-rate [`Schedule`]s.
-//! - Data: [`xor`], [`moons`], [`spiral`], as [`Dataset`]s.
+//! - Optimizers: [`Sgd`] (momentum, weight decay), [`Adam`] (coupled weight decay),
+//!   [`AdamW`] (decoupled weight decay); learning-rate [`Schedule`]s.
+//! - Data: [`xor`], [`moons`], [`spiral`], as [`Dataset`]s; [`Dataset::split`],
+//!   [`Dataset::batches`], [`Dataset::subset`]; class labels by [`Dataset::class`].
+//! - Evaluation without a tape: [`Mlp::predictions`], [`Mlp::accuracy`],
+//!   [`Mlp::mean_loss`]; [`argmax`], [`softmax`].
+//! - Files: [`Mlp::save`], [`Mlp::load`] (errors: [`LoadError`]); with an optimizer's state,
+//!   to resume training: [`Mlp::save_with_optimizer`], [`Mlp::load_with_optimizer`]
+//!   ([`Resumable`]).
 //! - Names: [`Module::named_parameters`], the parameters by name in binding order (an
 //!   [`IndexMap`], like PyTorch's `state_dict()`), with the names model files use.
-//! - Files: [`Mlp::save`], [`Mlp::load`] (errors: [`LoadError`]).
 //! - Threads: [`DataParallel`] splits a batch's gradient across threads.
 //! - Saliency: [`Mlp::input_gradient`].
 
+mod adamw;
+mod checkpoint;
 mod data;
 mod dropout;
+mod eval;
 mod init;
 mod io;
+mod labels;
 mod layer;
 mod load_error;
 pub mod loss;
@@ -89,13 +99,18 @@ mod mlp;
 mod module;
 mod optim;
 mod parallel;
+#[allow(unsafe_code)] // the one block that hands a borrowed job to the pool's threads
 mod pool;
 mod run;
 mod schedule;
+mod subsets;
 
 pub use crate::Activation;
+pub use adamw::AdamW;
+pub use checkpoint::Resumable;
 pub use data::{Dataset, moons, spiral, xor};
 pub use dropout::Dropout;
+pub use eval::{argmax, softmax};
 pub use indexmap::IndexMap;
 pub use init::Init;
 pub use layer::{Layer, Neuron};
@@ -106,3 +121,4 @@ pub use optim::{Adam, Optimizer, Sgd};
 pub use parallel::DataParallel;
 pub use run::{Run, RunIter};
 pub use schedule::Schedule;
+pub use subsets::Batches;

@@ -3,7 +3,7 @@
 use indexmap::IndexMap;
 
 use super::Run;
-use crate::tape::Tape;
+use crate::fast::Tape;
 
 /// A piece of a network with parameters: a [`Neuron`](super::Neuron), a [`Layer`](super::Layer)
 /// or an [`Mlp`](super::Mlp).

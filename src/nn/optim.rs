@@ -4,7 +4,9 @@
 //! in the order of [`Module::parameters`](super::Module::parameters), and sizes it at its
 //! first step.
 
+use std::cell::Cell;
 use std::ops::ControlFlow;
+use std::vec;
 
 /// Something that updates parameters from their gradients, one step at a time.
 ///
@@ -35,7 +37,8 @@ pub trait Optimizer {
     ///
     /// # Panics
     /// If `params` yields a different number of parameters than `grads` holds, or than the
-    /// optimizer saw at its first step.
+    /// optimizer saw at its first step. It checks before it changes anything: after the
+    /// panic the parameters and the optimizer are as they were.
     fn step<'p>(&mut self, params: impl IntoIterator<Item = &'p mut f64>, grads: &[f64]);
 
     /// The learning rate the next step will use.
@@ -81,10 +84,10 @@ pub trait Optimizer {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Sgd {
-    learning_rate: f64,
-    momentum: f64,
-    weight_decay: f64,
-    velocity: Vec<f64>,
+    pub(super) learning_rate: f64,
+    pub(super) momentum: f64,
+    pub(super) weight_decay: f64,
+    pub(super) velocity: Vec<f64>,
 }
 
 impl Sgd {
@@ -134,6 +137,7 @@ impl Sgd {
 impl Optimizer for Sgd {
     #[track_caller]
     fn step<'p>(&mut self, params: impl IntoIterator<Item = &'p mut f64>, grads: &[f64]) {
+        let params = Checked::new(params, grads.len());
         size_state("Sgd", &mut self.velocity, grads.len());
         let state = grads.iter().zip(&mut self.velocity);
         for_each_matched(params, state, |p, (&g, v)| {
@@ -160,6 +164,10 @@ impl Optimizer for Sgd {
 /// p = p - learning_rate / (1 - beta1^t) * m / (sqrt(v) / sqrt(1 - beta2^t) + eps)
 /// ```
 ///
+/// With [`with_weight_decay`](Adam::with_weight_decay), `weight_decay * p` is first added to
+/// the gradient, as PyTorch's `Adam(weight_decay=...)` does; [`AdamW`](super::AdamW) decays
+/// the parameters apart from the gradient instead.
+///
 /// Each parameter gets a step size of its own, about `learning_rate` in the direction of its
 /// recent gradients, whatever their scale.
 ///
@@ -174,13 +182,18 @@ impl Optimizer for Sgd {
 /// ```
 #[derive(Clone, Debug)]
 pub struct Adam {
-    learning_rate: f64,
-    beta1: f64,
-    beta2: f64,
-    eps: f64,
-    steps: u64,
-    m: Vec<f64>,
-    v: Vec<f64>,
+    pub(super) learning_rate: f64,
+    pub(super) beta1: f64,
+    pub(super) beta2: f64,
+    pub(super) eps: f64,
+    /// Added to the gradient, times the parameter (PyTorch's `Adam`).
+    pub(super) coupled_weight_decay: f64,
+    /// Shrinks the parameter by `learning_rate` times this before the update, apart from the
+    /// gradient (PyTorch's `AdamW`); only [`AdamW`](super::AdamW) sets it.
+    pub(super) decoupled_weight_decay: f64,
+    pub(super) steps: u64,
+    pub(super) m: Vec<f64>,
+    pub(super) v: Vec<f64>,
 }
 
 impl Adam {
@@ -198,6 +211,8 @@ impl Adam {
             beta1: 0.9,
             beta2: 0.999,
             eps: 1e-8,
+            coupled_weight_decay: 0.0,
+            decoupled_weight_decay: 0.0,
             steps: 0,
             m: Vec::new(),
             v: Vec::new(),
@@ -226,6 +241,40 @@ impl Adam {
     pub fn with_eps(self, eps: f64) -> Self {
         Adam { eps, ..self }
     }
+
+    /// The same optimizer with weight decay coupled to the gradient, as PyTorch's
+    /// `Adam(weight_decay=...)`: `weight_decay * p` is added to each gradient before the
+    /// moment estimates see it, as an L2 penalty of `weight_decay / 2 * p²` would. (Adam then
+    /// rescales the decay with the gradient; [`AdamW`](super::AdamW) keeps it apart.)
+    ///
+    /// ```
+    /// use tapegrad::nn::{Adam, Optimizer};
+    ///
+    /// // A zero gradient: the first step moves by the learning rate against the decay term.
+    /// let mut p = [2.0];
+    /// Adam::new(0.1).with_weight_decay(0.5).step(&mut p, &[0.0]);
+    /// assert!((p[0] - 1.9).abs() < 1e-8);
+    /// ```
+    pub fn with_weight_decay(self, weight_decay: f64) -> Self {
+        Adam {
+            coupled_weight_decay: weight_decay,
+            ..self
+        }
+    }
+
+    /// How many steps the optimizer has taken: `t` in the bias corrections, and the step
+    /// number a [`Schedule`](super::Schedule) continues from after loading.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Adam, Optimizer};
+    ///
+    /// let mut adam = Adam::default();
+    /// adam.step(&mut [0.0], &[1.0]);
+    /// assert_eq!(adam.steps(), 1);
+    /// ```
+    pub fn steps(&self) -> u64 {
+        self.steps
+    }
 }
 
 /// `Adam::new(1e-3)`: PyTorch's defaults.
@@ -244,14 +293,25 @@ impl Default for Adam {
 impl Optimizer for Adam {
     #[track_caller]
     fn step<'p>(&mut self, params: impl IntoIterator<Item = &'p mut f64>, grads: &[f64]) {
+        let params = Checked::new(params, grads.len());
         size_state("Adam", &mut self.m, grads.len());
         size_state("Adam", &mut self.v, grads.len());
         self.steps += 1;
         let t = self.steps as f64;
         let step_size = self.learning_rate / (1.0 - self.beta1.powf(t));
         let correction2_sqrt = (1.0 - self.beta2.powf(t)).sqrt();
+        // 1 exactly without decoupled decay, so that plain Adam's parameters are untouched.
+        let shrink = 1.0 - self.learning_rate * self.decoupled_weight_decay;
         let state = grads.iter().zip(self.m.iter_mut().zip(&mut self.v));
         for_each_matched(params, state, |p, (&g, (m, v))| {
+            // PyTorch skips the term when there is no decay, which keeps an infinite
+            // parameter's gradient from becoming NaN (0 * inf).
+            let g = if self.coupled_weight_decay != 0.0 {
+                g + self.coupled_weight_decay * *p
+            } else {
+                g
+            };
+            *p *= shrink;
             *m = self.beta1 * *m + (1.0 - self.beta1) * g;
             *v = self.beta2 * *v + (1.0 - self.beta2) * g * g;
             let denominator = v.sqrt() / correction2_sqrt + self.eps;
@@ -266,6 +326,70 @@ impl Optimizer for Adam {
     fn set_learning_rate(&mut self, learning_rate: f64) {
         self.learning_rate = learning_rate;
     }
+}
+
+/// The parameters of one step, counted and checked against the gradients before the step
+/// changes anything: a model's parameters come from an iterator, which cannot be counted
+/// without being run, so they are collected first.
+struct Checked<'p>(vec::IntoIter<&'p mut f64>);
+
+thread_local! {
+    /// The memory of the last step's [`Checked`], empty, so that a step allocates nothing
+    /// once it has held as many parameters.
+    static SPARE: Cell<Vec<&'static mut f64>> = const { Cell::new(Vec::new()) };
+}
+
+impl<'p> Checked<'p> {
+    /// Collects `params`, up to one more than there are gradients; panics unless there is
+    /// one per gradient.
+    #[track_caller]
+    fn new(params: impl IntoIterator<Item = &'p mut f64>, grads: usize) -> Self {
+        let mut refs = recycle(SPARE.take());
+        // `for_each`, not `extend`: it folds through the nested iterators a model's
+        // parameters come from, where `next` costs a call a parameter.
+        let most = grads.saturating_add(1);
+        params.into_iter().take(most).for_each(|p| refs.push(p));
+        let count = refs.len();
+        if count != grads {
+            SPARE.set(recycle(refs));
+            let params = if count > grads {
+                format!("more than {grads} parameters")
+            } else {
+                format!("{count} parameters")
+            };
+            mismatch(params, grads);
+        }
+        Checked(refs.into_iter())
+    }
+}
+
+impl<'p> Iterator for Checked<'p> {
+    type Item = &'p mut f64;
+    fn next(&mut self) -> Option<&'p mut f64> {
+        self.0.next()
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl Drop for Checked<'_> {
+    fn drop(&mut self) {
+        SPARE.set(recycle(std::mem::take(&mut self.0)));
+    }
+}
+
+/// The memory of `refs`, emptied, for references of another lifetime. Collecting a vector's
+/// own iterator into a vector of elements of the same size reuses its memory (std's in-place
+/// collection), so this allocates nothing; were std ever to stop doing so, each step would
+/// allocate (`tests/training_memory_is_flat.rs` would say) and still be correct.
+fn recycle<'a, 'b>(
+    refs: impl IntoIterator<Item = &'a mut f64, IntoIter = vec::IntoIter<&'a mut f64>>,
+) -> Vec<&'b mut f64> {
+    refs.into_iter()
+        .take(0)
+        .map(|_| unreachable!("take(0) yields nothing"))
+        .collect()
 }
 
 /// Sizes an optimizer's state at its first step; panics if a later step has another size.

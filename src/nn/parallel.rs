@@ -6,12 +6,14 @@
 //! the threads' gradients gives the batch's gradient; adding them in thread order, whichever
 //! thread finishes first, makes the result the same at every run.
 
-use std::sync::Mutex;
+use std::any::Any;
+use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 use super::pool::Pool;
 use super::{Dataset, Module, Run};
-use crate::tape::Tape;
+use crate::fast::Tape;
 use crate::value::Value;
 
 /// Computes a batch's loss and gradient on several threads, each with a tape of its own kept
@@ -68,11 +70,12 @@ pub struct DataParallel {
 /// added in order, the result does not depend on which thread took which piece.
 const PIECES: usize = 8;
 
-/// One piece's share of the loss and its gradient.
+/// One piece's share of the loss and its gradient, or the panic that stopped it.
 #[derive(Debug, Default)]
 struct Piece {
     loss: f64,
     grads: Vec<f64>,
+    panic: Option<Box<dyn Any + Send>>,
 }
 
 /// A thread's tape and its share of the result.
@@ -96,7 +99,8 @@ impl DataParallel {
     /// ```
     ///
     /// # Panics
-    /// If `threads` is 0.
+    /// If `threads` is 0, or the system cannot start a thread (the threads already started
+    /// are stopped first).
     #[track_caller]
     pub fn new(threads: usize) -> Self {
         assert!(
@@ -125,7 +129,7 @@ impl DataParallel {
     /// (in the order of [`Module::parameters`]) into `grads`, replacing what was there.
     ///
     /// `loss` gets the model's outputs at a point and the point's target; `penalty` gets the
-    /// bound parameters and runs once, on the calling thread. The result equals a
+    /// bound parameters and runs once, on the calling thread ([`loss::no_penalty`](super::loss::no_penalty) for none). The result equals a
     /// single-tape computation up to the rounding of a differently ordered sum.
     ///
     /// ```
@@ -156,7 +160,9 @@ impl DataParallel {
     ///
     /// # Panics
     /// If the data's points do not have as many inputs as the model takes, or if `loss` or
-    /// `penalty` panics (a panic on a worker thread is passed on to the caller).
+    /// `penalty` panics. The caller gets the panic one tape would have raised, that of the
+    /// first point (in the data's order) whose loss panics, else the penalty's, whichever
+    /// thread met it; the next call works as if the failed one had not happened.
     pub fn loss_and_gradient<M, L, P>(
         &mut self,
         model: &M,
@@ -189,36 +195,57 @@ impl DataParallel {
         let piece = |k: usize| (k * data.len() / count)..((k + 1) * data.len() / count);
         self.pieces.resize_with(count + 1, Default::default);
         let (pieces, penalty_piece) = self.pieces.split_at(count);
-        let next_piece = AtomicUsize::new(0);
+        let (next_piece, first_panic) = (AtomicUsize::new(0), AtomicUsize::new(usize::MAX));
         let take_pieces = |worker: &mut Worker| {
             loop {
                 let k = next_piece.fetch_add(1, Ordering::Relaxed);
-                if k >= count {
+                // Pieces are handed out in order, so every piece before one that panicked
+                // has been taken, and one of them or it decides which panic the caller gets:
+                // the pieces after it need not run.
+                if k >= count || k > first_panic.load(Ordering::Relaxed) {
                     break;
                 }
-                worker.run(&batch, piece(k), None::<&P>);
-                worker.keep(&pieces[k]);
+                // A panic is kept with its piece, so that the caller gets the first piece's
+                // whichever thread met it, and this thread goes on taking pieces.
+                let run = catch_unwind(AssertUnwindSafe(|| {
+                    worker.run(&batch, piece(k), None::<&P>)
+                }));
+                if run.is_err() {
+                    first_panic.fetch_min(k, Ordering::Relaxed);
+                }
+                worker.keep(&pieces[k], run.err());
             }
         };
         let (helpers, next_helper) = (&self.helpers, AtomicUsize::new(0));
         let helper_job = || {
-            let mut worker = helpers[next_helper.fetch_add(1, Ordering::Relaxed)]
-                .lock()
-                .expect("a worker's tape is only used by one thread at a time");
+            let mut worker = lock(&helpers[next_helper.fetch_add(1, Ordering::Relaxed)]);
             take_pieces(&mut worker);
         };
         self.pool.run(&helper_job, || {
             // The penalty is not `Sync`, so it stays on this thread: a piece of no points,
             // taken first, so that the points' pieces even out the threads' work at the end.
-            own.run(&batch, 0..0, Some(&penalty));
-            own.keep(&penalty_piece[0]);
+            let run = catch_unwind(AssertUnwindSafe(|| own.run(&batch, 0..0, Some(&penalty))));
+            own.keep(&penalty_piece[0], run.err());
             take_pieces(own);
         });
 
+        // The points' pieces come first and the penalty's last, in the order one tape
+        // records them, so the first panic found is the one a single tape would have raised.
+        let mut panics = self.pieces.iter_mut().filter_map(|piece| {
+            piece
+                .get_mut()
+                .unwrap_or_else(PoisonError::into_inner)
+                .panic
+                .take()
+        });
+        if let Some(payload) = panics.next() {
+            panics.for_each(drop);
+            resume_unwind(payload);
+        }
         let mut total = 0.0;
         grads.clear();
         for (k, piece) in self.pieces.iter().enumerate() {
-            let piece = piece.lock().expect("a worker panicked holding its piece");
+            let piece = lock(piece);
             if k == 0 {
                 grads.extend_from_slice(&piece.grads);
             } else {
@@ -270,11 +297,65 @@ impl Worker {
         self.loss = total.data();
     }
 
-    /// Copies the last run's loss and gradient into `piece`.
-    fn keep(&self, piece: &Mutex<Piece>) {
-        let mut piece = piece.lock().expect("a worker panicked holding its piece");
-        piece.loss = self.loss;
-        piece.grads.clear();
-        piece.grads.extend_from_slice(&self.grads);
+    /// Copies the last run's loss and gradient into `piece`, or the panic that stopped it.
+    fn keep(&self, piece: &Mutex<Piece>, panic: Option<Box<dyn Any + Send>>) {
+        let mut piece = lock(piece);
+        piece.panic = panic;
+        if piece.panic.is_none() {
+            piece.loss = self.loss;
+            piece.grads.clear();
+            piece.grads.extend_from_slice(&self.grads);
+        }
+    }
+}
+
+/// Locks a worker or a piece, even if a thread panicked holding it: whoever takes it next
+/// overwrites everything in it first (a worker clears its tape, a piece gets new results),
+/// so what a panic left half-written is never read.
+fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+/// Closures kept in a variable before they are passed to [`DataParallel::loss_and_gradient`].
+impl DataParallel {
+    /// Returns `loss` unchanged, typed as the per-point loss
+    /// [`loss_and_gradient`](DataParallel::loss_and_gradient) takes, so that it can be kept in
+    /// a variable or a field. A closure kept in a `let` without it fails to compile with
+    /// "lifetime may not live long enough" or "one type is more general than the other", as
+    /// for [`tapegrad::function`](crate::function).
+    ///
+    /// ```
+    /// use tapegrad::nn::{self, Activation, DataParallel, Init, Mlp, loss};
+    ///
+    /// let data = nn::moons(40, 0.1, 0); // labels -1 and +1
+    /// let model = Mlp::new(2, &[(4, Activation::Tanh), (1, Activation::Identity)], Init::Xavier, 0);
+    /// let hinge = DataParallel::loss(|scores, label| loss::hinge(scores.get(0), label));
+    /// let small_weights = DataParallel::penalty(|p| loss::l2(p) * 1e-4);
+    /// let mut grads = Vec::new();
+    /// let l = DataParallel::new(1).loss_and_gradient(&model, &data, &hinge, &small_weights, &mut grads);
+    /// assert!(l > 0.0);
+    /// ```
+    pub fn loss<L>(loss: L) -> L
+    where
+        L: for<'t> Fn(Run<'t>, f64) -> Value<'t> + Sync,
+    {
+        loss
+    }
+
+    /// Returns `penalty` unchanged, typed as the penalty on the parameters
+    /// [`loss_and_gradient`](DataParallel::loss_and_gradient) takes, so that it can be kept in
+    /// a variable or a field (see [`DataParallel::loss`]).
+    ///
+    /// ```
+    /// use tapegrad::nn::{DataParallel, loss};
+    ///
+    /// let weight_decay = DataParallel::penalty(|params| loss::l2(params) * 1e-4);
+    /// # let _ = weight_decay;
+    /// ```
+    pub fn penalty<P>(penalty: P) -> P
+    where
+        P: for<'t> Fn(Run<'t>) -> Value<'t>,
+    {
+        penalty
     }
 }

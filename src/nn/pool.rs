@@ -11,6 +11,7 @@
 //! starting a thread per call.
 
 use std::any::Any;
+use std::io;
 use std::panic::{AssertUnwindSafe, catch_unwind, resume_unwind};
 use std::sync::atomic::{AtomicU8, Ordering};
 use std::sync::{Arc, Mutex};
@@ -60,22 +61,47 @@ impl std::fmt::Debug for Slot {
 
 impl Pool {
     /// A pool of `threads` threads, started now.
+    ///
+    /// # Panics
+    /// If a thread cannot be started.
+    #[track_caller]
     pub(crate) fn new(threads: usize) -> Self {
-        let threads = (0..threads)
-            .map(|_| {
-                let slot = Arc::new(Slot::default());
-                let theirs = Arc::clone(&slot);
-                let handle = thread::Builder::new()
-                    .name("tapegrad-data-parallel".into())
-                    .spawn(move || serve(&theirs))
-                    .expect("could not start a thread for data-parallel training");
-                PoolThread {
+        Pool::start(threads, |slot| {
+            thread::Builder::new()
+                .name("tapegrad-data-parallel".into())
+                .spawn(move || serve(&slot))
+        })
+    }
+
+    /// A pool of `threads` threads, each started by `spawn` to serve its slot. If one cannot
+    /// be started, the ones already started are stopped and joined before the panic, so that
+    /// none is left waiting for a job that never comes.
+    #[track_caller]
+    fn start(
+        threads: usize,
+        mut spawn: impl FnMut(Arc<Slot>) -> io::Result<JoinHandle<()>>,
+    ) -> Self {
+        let mut pool = Pool {
+            threads: Vec::with_capacity(threads),
+        };
+        for k in 0..threads {
+            let slot = Arc::new(Slot::default());
+            match spawn(Arc::clone(&slot)) {
+                Ok(handle) => pool.threads.push(PoolThread {
                     slot,
                     handle: Some(handle),
+                }),
+                Err(err) => {
+                    drop(pool);
+                    panic!(
+                        "could not start helper thread {} of {threads} for data-parallel training: \
+                         {err} (ask for fewer threads)",
+                        k + 1
+                    );
                 }
-            })
-            .collect();
-        Pool { threads }
+            }
+        }
+        pool
     }
 
     /// How many threads the pool has.
@@ -94,6 +120,7 @@ impl Pool {
         // and drops it before DONE; `WaitOnDrop` keeps this function from returning or
         // unwinding before it has seen DONE from every thread, so the closure, and whatever it
         // borrows, outlives every use.
+        #[allow(unsafe_code)]
         let erased: Job = unsafe { std::mem::transmute::<&(dyn Fn() + Sync), Job>(job) };
         // A panic left from a call whose own part panicked first was already overtaken by it.
         for thread in &self.threads {
@@ -237,6 +264,36 @@ mod tests {
             finished.load(Ordering::Relaxed),
             1,
             "the job finished before the unwind"
+        );
+    }
+
+    #[test]
+    fn a_thread_that_fails_to_start_stops_the_threads_already_started() {
+        let ended = Arc::new(AtomicUsize::new(0));
+        let mut spawned = 0;
+        let result = catch_unwind(AssertUnwindSafe(|| {
+            Pool::start(4, |slot| {
+                spawned += 1;
+                if spawned == 3 {
+                    return Err(io::Error::other("no thread left"));
+                }
+                let ended = Arc::clone(&ended);
+                thread::Builder::new().spawn(move || {
+                    serve(&slot);
+                    ended.fetch_add(1, Ordering::SeqCst);
+                })
+            })
+        }));
+        assert_eq!(
+            ended.load(Ordering::SeqCst),
+            2,
+            "the two threads started were stopped before the panic"
+        );
+        let message = *result.unwrap_err().downcast::<String>().unwrap();
+        assert!(
+            message.contains("could not start helper thread 3 of 4")
+                && message.contains("no thread left"),
+            "{message}"
         );
     }
 

@@ -8,8 +8,8 @@
 use std::borrow::Borrow;
 use std::fmt;
 
-use crate::ops::Op;
-use crate::tape::Tape;
+use crate::fast::Tape;
+use crate::rules::Op;
 use crate::value::Value;
 
 /// `len` consecutive nodes of one tape: a model's parameters, a point's inputs, or a layer's
@@ -50,6 +50,20 @@ impl<'t> Run<'t> {
     /// assert_eq!(x.get(1).data(), -1.0);
     /// ```
     ///
+    /// The numbers may be computed on the same tape while the run is recorded (reading
+    /// `data()` of a value, say): the run still holds just its own leaves, one per number, in
+    /// consecutive nodes. When the iterator records between two numbers, the numbers are
+    /// recorded again after its nodes, so the first leaves stay on the tape, unused.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::Run};
+    ///
+    /// let tape = Tape::new();
+    /// let scale = tape.var(2.0);
+    /// let x = Run::vars(&tape, [1.0, 2.0].map(|v| (scale * v).data()));
+    /// assert_eq!((x.len(), x.get(1).data()), (2, 4.0));
+    /// ```
+    ///
     /// # Panics
     /// If the tape runs out of node indices (`u32::MAX` nodes).
     pub fn vars<I>(tape: &'t Tape, values: I) -> Self
@@ -57,11 +71,37 @@ impl<'t> Run<'t> {
         I: IntoIterator,
         I::Item: Borrow<f64>,
     {
-        let first = tape.len();
-        for v in values {
-            tape.var(*v.borrow());
+        let mut values = values.into_iter();
+        let (mut first, mut len) = (tape.len(), 0);
+        while let Some(v) = values.next() {
+            let leaf = tape.var(*v.borrow()).index();
+            if leaf != first + len {
+                if len > 0 {
+                    return Run::vars_apart(tape, first..first + len, leaf, values);
+                }
+                // The iterator recorded before its first number: the run starts here.
+                first = leaf;
+            }
+            len += 1;
         }
-        Run::from_range(tape, first, tape.len() - first)
+        Run::from_range(tape, first, len)
+    }
+
+    /// Finishes [`vars`](Run::vars) after the iterator recorded between two numbers: the
+    /// leaves `recorded` and `then`, and the numbers still to come, recorded again in one run.
+    #[cold]
+    fn vars_apart<I>(tape: &'t Tape, recorded: std::ops::Range<usize>, then: usize, rest: I) -> Self
+    where
+        I: Iterator,
+        I::Item: Borrow<f64>,
+    {
+        let leaf = |i: usize| Value::from_index(tape, i as u32).data();
+        let numbers: Vec<f64> = recorded
+            .chain([then])
+            .map(leaf)
+            .chain(rest.map(|v| *v.borrow()))
+            .collect();
+        Run::vars(tape, numbers)
     }
 
     /// The `len` nodes from `first` on (which the caller has just recorded).
@@ -218,8 +258,8 @@ impl<'t> Run<'t> {
         // the tape's scratch stack itself, the way Tape::dot does, and records the same node.
         let (index, value) = self.tape.with_nodes(|n| {
             let from = n.scratch.len();
-            n.scratch.extend(a);
-            n.scratch.extend(b);
+            n.push_scratch(a);
+            n.push_scratch(b);
             n.push_variadic_from_scratch(Op::Dot, from)
         });
         Value::new(self.tape, index, value)

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::number;
-use crate::tape::Tape;
+use crate::fast::Tape;
 use crate::value::Value;
 
 /// The finite-difference step of [`gradcheck`], relative to the input: input `x` moves by

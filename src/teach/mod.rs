@@ -30,10 +30,11 @@
 //! ```
 //!
 //! The trace does not re-implement any derivative: it runs the engine's own rule for each node
-//! (the table in `src/ops.rs`) once with an upstream gradient of 1, which gives the local
+//! (the table in `src/rules/backprop.rs`) once with an upstream gradient of 1, which gives the local
 //! derivatives because every rule is linear in the upstream gradient, and once with the real
 //! upstream gradient, which gives exactly what `backward` adds.
 
+mod explorer;
 mod gradcheck;
 mod graph;
 mod trace;
@@ -44,7 +45,7 @@ pub use gradcheck::{
 pub use graph::Graph;
 pub use trace::{Contribution, Step, Trace};
 
-use crate::ops::Op;
+use crate::rules::Op;
 use crate::value::Value;
 
 /// One value of a recorded graph: where it sits on the tape, its name, the operation that

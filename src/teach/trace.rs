@@ -3,7 +3,7 @@
 use std::fmt;
 
 use super::{Kind, Node, Recorded, number, walk_back};
-use crate::ops::{Copied, Sweep};
+use crate::rules::{Copied, Sweep};
 use crate::value::Value;
 
 /// A record of one backward sweep: one [`Step`] per node the output depends on, newest
@@ -166,6 +166,21 @@ impl Step {
     /// ```
     pub fn contributions(&self) -> &[Contribution] {
         &self.contributions
+    }
+}
+
+impl Step {
+    /// Why the step passes nothing on, as the table says it (`None` when it passes something).
+    pub(super) fn passes_nothing(&self) -> Option<&'static str> {
+        if !self.contributions.is_empty() {
+            return None;
+        }
+        Some(match self.node.kind {
+            Kind::Input => "(input: the sweep ends here)",
+            Kind::Constant => "(constant: the sweep ends here)",
+            Kind::Computed if self.node.grad == 0.0 => "(upstream is 0: passes nothing)",
+            Kind::Computed => "(adds nothing)",
+        })
     }
 }
 
@@ -339,13 +354,8 @@ impl fmt::Display for Trace {
                 .iter()
                 .map(|c| Passes::To([tag(c.operand), number(c.local), number(c.adds)]));
             let mut passes: Vec<Passes> = passes.collect();
-            if passes.is_empty() {
-                passes.push(Passes::Nothing(match node.kind {
-                    Kind::Input => "(input: the sweep ends here)",
-                    Kind::Constant => "(constant: the sweep ends here)",
-                    Kind::Computed if node.grad == 0.0 => "(upstream is 0: passes nothing)",
-                    Kind::Computed => "(adds nothing)",
-                }));
+            if let Some(note) = step.passes_nothing() {
+                passes.push(Passes::Nothing(note));
             }
             for pass in passes {
                 rows.push(Row {

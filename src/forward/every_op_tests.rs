@@ -1,0 +1,129 @@
+//! Every op of the chain-rule table on dual numbers against `backward`, at random points: the
+//! tangent seeded on one operand must equal that operand's gradient.
+//!
+//! The list of ops comes from `Op::ALL` (and the `match` below has no catch-all), so an op
+//! added to the table without a dual form fails to compile here.
+//!
+//! Each dual rule computes its partial derivative with the backward rule's arithmetic (and
+//! multiplies it by a tangent of 1), so on these domains, away from edges, the two agree to
+//! the bit. (They part only where the dual rule guards against underflow: `atan2` with
+//! `x² + y²` below the normal range, covered by the edge table in
+//! `tests/dual_kinks_and_domains.rs`.)
+
+use proptest::prelude::*;
+
+use crate::rules::Op;
+use crate::rules::op_sampling::{domain, record_op, sample_point};
+use crate::{Dual, Tape};
+
+/// `op` on dual numbers, with the same operand order and constants as the tape's node.
+fn on_duals(op: Op, x: &[Dual], k: &[f64]) -> Dual {
+    use Op::*;
+    let affine = || x[0] * x[3] + x[1] * x[4] + x[2];
+    match op {
+        Var | Const => unreachable!("leaves are not sampled"),
+        Add => x[0] + x[1],
+        Sub => x[0] - x[1],
+        Mul => x[0] * x[1],
+        Div => x[0] / x[1],
+        AddConst => x[0] + k[0],
+        ConstSub => k[0] - x[0],
+        MulConst => x[0] * k[0],
+        DivConst => x[0] / k[0],
+        ConstDiv => k[0] / x[0],
+        Neg => -x[0],
+        Recip => x[0].recip(),
+        Powf => x[0].powf(k[0]),
+        Powi => x[0].powi(k[0] as i32),
+        Pow => x[0].pow(x[1]),
+        Sqrt => x[0].sqrt(),
+        Cbrt => x[0].cbrt(),
+        Exp => x[0].exp(),
+        Exp2 => x[0].exp2(),
+        ExpM1 => x[0].exp_m1(),
+        Ln => x[0].ln(),
+        Log2 => x[0].log2(),
+        Log10 => x[0].log10(),
+        Log => x[0].log(k[0]),
+        Ln1p => x[0].ln_1p(),
+        Sin => x[0].sin(),
+        Cos => x[0].cos(),
+        Tan => x[0].tan(),
+        Asin => x[0].asin(),
+        Acos => x[0].acos(),
+        Atan => x[0].atan(),
+        Atan2 => x[0].atan2(x[1]),
+        Sinh => x[0].sinh(),
+        Cosh => x[0].cosh(),
+        Tanh => x[0].tanh(),
+        Asinh => x[0].asinh(),
+        Acosh => x[0].acosh(),
+        Atanh => x[0].atanh(),
+        Hypot => x[0].hypot(x[1]),
+        Abs => x[0].abs(),
+        Max => x[0].max(x[1]),
+        Min => x[0].min(x[1]),
+        Clamp => x[0].clamp(k[0], k[1]),
+        MulAdd => x[0].mul_add(x[1], x[2]),
+        MaxConst => x[0].max(k[0]),
+        MinConst => x[0].min(k[0]),
+        Atan2Const => x[0].atan2(k[0]),
+        HypotConst => x[0].hypot(k[0]),
+        MulAddConst => x[0].mul_add(x[1], k[0]),
+        MulConstAdd => x[0].mul_add(k[0], x[1]),
+        MulConstAddConst => x[0].mul_add(k[0], k[1]),
+        Relu => x[0].relu(),
+        LeakyRelu => x[0].leaky_relu(k[0]),
+        Sigmoid => x[0].sigmoid(),
+        Softplus => x[0].softplus(),
+        Signum => x[0].signum(),
+        Floor => x[0].floor(),
+        Ceil => x[0].ceil(),
+        Round => x[0].round(),
+        Trunc => x[0].trunc(),
+        // `record_op` sums the leaves in the order 2, 0, 1 for `Sum`, in order for `SumStride`.
+        Sum => x[2] + x[0] + x[1],
+        SumStride => x[0] + x[1] + x[2],
+        Statement => crate::rules::op_sampling::statement_body(x[0], x[1]),
+        UnaryStatement => crate::rules::op_sampling::statement_body(x[0], x[0]),
+        Dot => x[0] * x[3] + x[1] * x[4] + x[2] * x[5],
+        Affine => affine(),
+        AffineRelu => affine().relu(),
+        AffineTanh => affine().tanh(),
+        AffineSigmoid => affine().sigmoid(),
+    }
+}
+
+fn check_op(op: Op, unit: &[f64]) -> Result<(), TestCaseError> {
+    let (x, constants) = sample_point(op, unit);
+    let tape = Tape::new();
+    let (leaves, y) = record_op(&tape, op, &x, &constants);
+    y.backward();
+    for (j, leaf) in leaves.iter().enumerate() {
+        let seeded: Vec<Dual> = (0..x.len())
+            .map(|i| Dual::new(x[i], if i == j { 1.0 } else { 0.0 }))
+            .collect();
+        let dual = on_duals(op, &seeded, &constants);
+        prop_assert_eq!(
+            dual.tangent(),
+            leaf.grad(),
+            "{:?} at {:?}: tangent by operand {} against backward's gradient",
+            op,
+            x,
+            j
+        );
+        prop_assert_eq!(dual.value(), y.data(), "{:?} at {:?}: value", op, x);
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    #[test]
+    fn every_op_tangent_equals_backward_gradient(unit in prop::collection::vec(0.0..1.0f64, 6)) {
+        for op in Op::ALL.into_iter().filter(|op| domain(*op).is_some()) {
+            check_op(op, &unit)?;
+        }
+    }
+}

@@ -1,0 +1,174 @@
+//! Evaluating a model on a whole data set, with no tape for the caller to build: its
+//! outputs, its accuracy and its mean loss; and the two functions that read class scores,
+//! [`argmax`] and [`softmax`].
+
+use super::labels::names_label;
+use super::{Dataset, Mlp, Module, Run};
+use crate::fast::Tape;
+use crate::value::Value;
+
+impl Mlp {
+    /// The network's outputs at every point of `data`, one `Vec` a point, in order (what
+    /// [`predict`](Mlp::predict) gives at each point).
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Dataset, Layer, Mlp, Neuron};
+    ///
+    /// // One neuron computing 2 x - 1.
+    /// let neuron = Neuron::from_parameters(vec![2.0], -1.0, Activation::Identity);
+    /// let mlp = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])]);
+    /// let data = Dataset::new(1, vec![0.0, 1.0, 3.0], vec![0.0; 3]);
+    /// assert_eq!(mlp.predictions(&data), [[-1.0], [1.0], [5.0]]);
+    /// ```
+    ///
+    /// # Panics
+    /// If the points do not have as many inputs as the network takes.
+    #[track_caller]
+    pub fn predictions(&self, data: &Dataset) -> Vec<Vec<f64>> {
+        let mut outputs = Vec::with_capacity(data.len());
+        self.each_point(data, |_, _, scores| {
+            outputs.push(scores.iter().map(Value::data).collect());
+        });
+        outputs
+    }
+
+    /// The fraction of the points of `data` whose label the network's outputs name, under
+    /// the crate's conventions:
+    ///
+    /// - **one output** is a score or a logit, as [`loss::hinge`](super::loss::hinge) and
+    ///   [`loss::binary_cross_entropy_with_logits`](super::loss::binary_cross_entropy_with_logits)
+    ///   read it: labels are -1 and +1, or 0 and 1, and a point counts as right when its
+    ///   output is above 0 exactly when its label is +1 (or 1);
+    /// - **several outputs** are class scores, as
+    ///   [`loss::softmax_cross_entropy`](super::loss::softmax_cross_entropy) reads them:
+    ///   labels are class indices, and a point counts as right when its class has the highest
+    ///   score ([`argmax`]).
+    ///
+    /// An empty data set has an accuracy of NaN (0 right out of 0).
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Dataset, Layer, Mlp, Neuron};
+    ///
+    /// // The score is x itself: positive points are called +1.
+    /// let neuron = Neuron::from_parameters(vec![1.0], 0.0, Activation::Identity);
+    /// let mlp = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])]);
+    /// let data = Dataset::new(1, vec![-2.0, -1.0, 1.0, 2.0], vec![-1.0, 1.0, 1.0, 1.0]);
+    /// assert_eq!(mlp.accuracy(&data), 0.75);
+    /// ```
+    ///
+    /// # Panics
+    /// If the points do not have as many inputs as the network takes; with one output, if a
+    /// label is not -1, 0 or 1; with several, if a label is not a class index below the
+    /// number of outputs (the message names the point).
+    #[track_caller]
+    pub fn accuracy(&self, data: &Dataset) -> f64 {
+        let mut right = 0usize;
+        let mut scores = Vec::with_capacity(self.outputs());
+        self.each_point(data, |i, target, outputs| {
+            scores.clear();
+            scores.extend(outputs.iter().map(Value::data));
+            right += usize::from(names_label(&scores, target, i));
+        });
+        right as f64 / data.len() as f64
+    }
+
+    /// The mean of `loss` over the points of `data`: `(1/N) sum_i loss(model(x_i), t_i)`,
+    /// with `loss` taking the network's outputs at a point and the point's target, as
+    /// [`DataParallel::loss_and_gradient`](super::DataParallel::loss_and_gradient)'s does.
+    /// NaN for an empty data set.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Dataset, Layer, Mlp, Neuron, loss};
+    ///
+    /// let neuron = Neuron::from_parameters(vec![1.0], 0.0, Activation::Identity);
+    /// let mlp = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])]);
+    /// let data = Dataset::new(1, vec![1.0, 2.0], vec![0.0, 0.0]);
+    /// // Squared errors 1 and 4.
+    /// let mean = mlp.mean_loss(&data, |out, t| loss::squared_error(out.get(0), t));
+    /// assert_eq!(mean, 2.5);
+    /// ```
+    ///
+    /// # Panics
+    /// If the points do not have as many inputs as the network takes, or if `loss` panics.
+    #[track_caller]
+    pub fn mean_loss<L>(&self, data: &Dataset, loss: L) -> f64
+    where
+        L: for<'t> Fn(Run<'t>, f64) -> Value<'t>,
+    {
+        let mut total = 0.0;
+        self.each_point(data, |_, target, outputs| {
+            total += loss(outputs, target).data();
+        });
+        total / data.len() as f64
+    }
+
+    /// Records the network at each point of `data` in turn, on one tape cleared between
+    /// points, and hands `visit` the point's index, its target and the network's outputs.
+    #[track_caller]
+    fn each_point(&self, data: &Dataset, mut visit: impl for<'t> FnMut(usize, f64, Run<'t>)) {
+        assert_eq!(
+            data.dims(),
+            self.inputs(),
+            "the data set's points have {} inputs, but this Mlp takes {}",
+            data.dims(),
+            self.inputs()
+        );
+        let mut tape = Tape::new();
+        for (i, (x, target)) in data.iter().enumerate() {
+            tape.clear();
+            let outputs = self.forward(self.bind(&tape), Run::vars(&tape, x));
+            visit(i, target, outputs);
+        }
+    }
+}
+
+/// The index of the largest number (the first of equal largest ones); a NaN counts as
+/// larger than any number, as in NumPy's and PyTorch's `argmax`. Read on class scores, it is
+/// the predicted class.
+///
+/// ```
+/// use tapegrad::nn::argmax;
+///
+/// assert_eq!(argmax(&[0.5, 2.0, -1.0, 2.0]), 1);
+/// assert_eq!(argmax(&[0.5, f64::NAN, 3.0]), 1);
+/// ```
+///
+/// # Panics
+/// If `xs` is empty.
+#[track_caller]
+pub fn argmax(xs: &[f64]) -> usize {
+    assert!(!xs.is_empty(), "argmax needs at least one number");
+    let mut best = 0;
+    for (i, &x) in xs.iter().enumerate() {
+        if x.is_nan() {
+            return i;
+        }
+        if x > xs[best] {
+            best = i;
+        }
+    }
+    best
+}
+
+/// Softmax: `e^(z_i) / sum_j e^(z_j)`, the probabilities that class scores (logits) stand
+/// for under [`loss::softmax_cross_entropy`](super::loss::softmax_cross_entropy).
+///
+/// The largest score is subtracted first (which leaves the result unchanged), so no
+/// exponential overflows; the probabilities add up to 1 up to rounding. A NaN score makes
+/// every probability NaN.
+///
+/// ```
+/// use tapegrad::nn::softmax;
+///
+/// let p = softmax(&[0.0, 2f64.ln()]);
+/// assert!((p[0] - 1.0 / 3.0).abs() < 1e-15 && (p[1] - 2.0 / 3.0).abs() < 1e-15);
+/// // Large scores do not overflow.
+/// assert_eq!(softmax(&[1000.0, 0.0]), [1.0, 0.0f64.exp() / 1000f64.exp()]);
+/// ```
+pub fn softmax(logits: &[f64]) -> Vec<f64> {
+    let largest = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let mut p: Vec<f64> = logits.iter().map(|z| (z - largest).exp()).collect();
+    let total: f64 = p.iter().sum();
+    p.iter_mut().for_each(|x| *x /= total);
+    p
+}

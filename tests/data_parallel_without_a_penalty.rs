@@ -1,0 +1,46 @@
+//! `loss::no_penalty` makes `DataParallel` compute the mean loss alone.
+
+use tapegrad::Tape;
+use tapegrad::nn::{self, Activation, DataParallel, Init, Mlp, Module, Run, loss};
+
+#[test]
+fn no_penalty_gives_the_mean_loss_alone() {
+    let data = nn::moons(40, 0.1, 3);
+    let model = Mlp::new(
+        2,
+        &[(6, Activation::Tanh), (1, Activation::Identity)],
+        Init::Xavier,
+        2,
+    );
+
+    // The mean squared error on one tape, with no penalty term at all.
+    let tape = Tape::new();
+    let params = model.bind(&tape);
+    let mean =
+        tape.sum(data.iter().map(|(x, t)| {
+            loss::squared_error(model.forward(params, Run::vars(&tape, x)).get(0), t)
+        })) / data.len() as f64;
+    mean.backward();
+    let mut want = Vec::new();
+    params.grads_into(&mut want);
+
+    for threads in 1..=3 {
+        let mut grads = Vec::new();
+        let got = DataParallel::new(threads).loss_and_gradient(
+            &model,
+            &data,
+            |out, t| loss::squared_error(out.get(0), t),
+            loss::no_penalty,
+            &mut grads,
+        );
+        assert!(
+            (got - mean.data()).abs() <= 1e-12,
+            "{threads} threads: {got} vs {}",
+            mean.data()
+        );
+        assert_eq!(grads.len(), want.len());
+        for (g, w) in grads.iter().zip(&want) {
+            assert!((g - w).abs() <= 1e-12, "{threads} threads: {g} vs {w}");
+        }
+    }
+}
