@@ -1,10 +1,11 @@
 //! The graph behind micrograd's README expression, for Graphviz.
 //!
-//! Writes `graph.dot` (one record per value with its name, data and gradient, one small node
-//! per operation) and, when Graphviz's `dot` is on the PATH, renders it to `graph.svg`.
-//! Install Graphviz with `apt install graphviz` (Debian, Ubuntu) or `brew install graphviz`
-//! (macOS). Ends with one summary line:
-//! `graph: nodes=<values drawn> dot=graph.dot svg=<graph.svg|none>`.
+//! Writes `graph.dot` in the current folder (one record per value with its name, data and
+//! gradient, one small node per operation) and, when Graphviz's `dot` is on the PATH, renders
+//! it to `graph.svg` beside it and prints that file's full path: open it in a browser. The 27
+//! values are drawn top to bottom, to fit a screen (see `Graph::to_dot`). Install Graphviz with
+//! `apt install graphviz` (Debian, Ubuntu) or `brew install graphviz` (macOS). Ends with one
+//! summary line: `graph: nodes=<values drawn> dot=graph.dot svg=<graph.svg|none>`.
 //!
 //! Run with `cargo run --example graph`.
 
@@ -32,9 +33,15 @@ pub fn write_graph(dir: &Path) -> io::Result<String> {
     let graph = g.graph();
     let dot = dir.join("graph.dot");
     std::fs::write(&dot, graph.to_dot())?;
-    println!("wrote {}", dot.display());
-    let svg = match render_svg(&dot, &dir.join("graph.svg")) {
-        Ok(()) => "graph.svg",
+    let shown = std::path::absolute(&dot).unwrap_or_else(|_| dot.clone());
+    println!("wrote {}", shown.display());
+    let svg_path = dir.join("graph.svg");
+    let svg = match render_svg(&dot, &svg_path) {
+        Ok(()) => {
+            let shown = std::path::absolute(&svg_path).unwrap_or_else(|_| svg_path.clone());
+            println!("wrote {} (open it in a browser)", shown.display());
+            "graph.svg"
+        }
         Err(why) => {
             println!("no graph.svg: {why}");
             "none"

@@ -1,7 +1,15 @@
 //! `Value::graph` and `Value::to_dot`: what the Graphviz export draws, checked against graphs
 //! small enough to draw by hand.
 
+use std::process::Command;
+
 use tapegrad::Tape;
+use tapegrad::teach::Graph;
+
+// micrograd's README expression, as the `graph` example draws it.
+#[allow(dead_code)]
+#[path = "../examples/micrograd/mod.rs"]
+mod micrograd;
 
 #[test]
 fn dot_has_a_record_per_value_and_an_op_node_between_a_value_and_its_operands() {
@@ -169,4 +177,87 @@ fn the_graph_shows_the_gradients_of_the_last_backward() {
         3.0,
         "grads of the later backward"
     );
+}
+
+/// A chain `x, sin x, sin sin x, ...` of `values` values.
+fn chain_of(tape: &Tape, values: usize) -> tapegrad::Value<'_> {
+    let mut y = tape.named("x", 0.5);
+    for _ in 1..values {
+        y = y.sin();
+    }
+    y
+}
+
+#[test]
+fn up_to_fifteen_values_are_drawn_left_to_right_and_more_top_to_bottom() {
+    assert_eq!(Graph::LEFT_TO_RIGHT_UP_TO, 15);
+    let tape = Tape::new();
+    let small = chain_of(&tape, 15);
+    let dot = small.to_dot();
+    assert_eq!(small.graph().len(), 15);
+    assert!(dot.contains("rankdir=LR;"), "{dot}");
+    assert!(!dot.contains("rankdir=TB"), "{dot}");
+    // Left to right, a record's fields need braces to lie side by side (micrograd's look).
+    assert!(dot.contains(r#"v0 [shape=record, label="{ #0 x | data 0.5 | grad 0 }"];"#));
+
+    let tape = Tape::new();
+    let large = chain_of(&tape, 16);
+    let dot = large.to_dot();
+    assert!(dot.contains("rankdir=TB;"), "{dot}");
+    assert!(!dot.contains("rankdir=LR"), "{dot}");
+    // Top to bottom, the same fields lie side by side without braces.
+    assert!(dot.contains(r##"v0 [shape=record, label="#0 x | data 0.5 | grad 0"];"##));
+    assert!(!dot.contains("label=\"{"), "{dot}");
+    // The edges are the same either way.
+    assert!(
+        dot.contains("v14 -> op15;") && dot.contains("op15 -> v15;"),
+        "{dot}"
+    );
+}
+
+/// The width and height Graphviz gives an SVG, in points (1/72 inch).
+fn svg_size_in_points(svg: &str) -> (f64, f64) {
+    let attribute = |name: &str| -> f64 {
+        let start = svg.find(&format!("{name}=\"")).expect("an svg size") + name.len() + 2;
+        let value = &svg[start..start + svg[start..].find('"').unwrap()];
+        value.trim_end_matches("pt").parse().unwrap()
+    };
+    (attribute("width"), attribute("height"))
+}
+
+#[test]
+fn micrograds_expression_fits_a_1600_by_1000_screen_when_rendered() {
+    let tape = Tape::new();
+    let g = micrograd::expression(&tape).g;
+    g.backward();
+    let dot = g.to_dot();
+    assert_eq!(g.graph().len(), 27);
+    let dir = std::env::temp_dir().join(format!("tapegrad-graph-fit-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let (dot_path, svg_path) = (dir.join("graph.dot"), dir.join("graph.svg"));
+    std::fs::write(&dot_path, dot).unwrap();
+    let rendered = Command::new("dot")
+        .arg("-Tsvg")
+        .arg(&dot_path)
+        .arg("-o")
+        .arg(&svg_path)
+        .status();
+    match rendered {
+        Ok(status) if status.success() => {
+            let svg = std::fs::read_to_string(&svg_path).unwrap();
+            let (width, height) = svg_size_in_points(&svg);
+            // A browser shows a point as 96/72 pixels.
+            let (width, height) = (width * 96.0 / 72.0, height * 96.0 / 72.0);
+            assert!(
+                width <= 1600.0 && height <= 1000.0,
+                "micrograd's expression renders at {width:.0} x {height:.0} pixels"
+            );
+            // Readable: at that size nothing was scaled down, so the text keeps Graphviz's
+            // 14-point font.
+            assert!(!svg.contains("scale(0"), "the drawing was scaled down");
+        }
+        Ok(status) => panic!("Graphviz's dot failed: {status}"),
+        Err(_) => eprintln!("Graphviz's `dot` is not installed: the rendered size is not checked"),
+    }
+    std::fs::remove_dir_all(&dir).unwrap();
 }

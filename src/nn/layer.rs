@@ -3,7 +3,7 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::module::check_sizes;
+use super::module::{check_sizes, names_by_part};
 use super::{Activation, Init, Module, Run};
 
 /// One neuron: `activation(w·x + b)`.
@@ -141,6 +141,11 @@ impl Module for Neuron {
 
     fn parameters_mut(&mut self) -> impl Iterator<Item = &mut f64> {
         self.weights.iter_mut().chain([&mut self.bias])
+    }
+
+    fn parameter_names(&self) -> Vec<String> {
+        let weights = (1..=self.weights.len()).map(|i| format!("w{i}"));
+        weights.chain(["b".to_owned()]).collect()
     }
 
     #[track_caller]
@@ -303,6 +308,10 @@ impl Module for Layer {
 
     fn parameters_mut(&mut self) -> impl Iterator<Item = &mut f64> {
         self.neurons.iter_mut().flat_map(Neuron::parameters_mut)
+    }
+
+    fn parameter_names(&self) -> Vec<String> {
+        names_by_part("neuron", &self.neurons)
     }
 
     #[track_caller]

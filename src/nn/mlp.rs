@@ -3,7 +3,7 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::module::check_sizes;
+use super::module::{check_sizes, names_by_part};
 use super::{Activation, Init, Layer, Module, Run};
 use crate::fast::Tape;
 
@@ -190,6 +190,10 @@ impl Module for Mlp {
 
     fn parameters_mut(&mut self) -> impl Iterator<Item = &mut f64> {
         self.layers.iter_mut().flat_map(Layer::parameters_mut)
+    }
+
+    fn parameter_names(&self) -> Vec<String> {
+        names_by_part("layer", &self.layers)
     }
 
     #[track_caller]

@@ -79,6 +79,8 @@
 //! - Files: [`Mlp::save`], [`Mlp::load`] (errors: [`LoadError`]); with an optimizer's state,
 //!   to resume training: [`Mlp::save_with_optimizer`], [`Mlp::load_with_optimizer`]
 //!   ([`Resumable`]).
+//! - Names: [`Module::named_parameters`], the parameters by name in binding order (an
+//!   [`IndexMap`], like PyTorch's `state_dict()`), with the names model files use.
 //! - Threads: [`DataParallel`] splits a batch's gradient across threads.
 //! - Saliency: [`Mlp::input_gradient`].
 
@@ -109,6 +111,7 @@ pub use checkpoint::Resumable;
 pub use data::{Dataset, moons, spiral, xor};
 pub use dropout::Dropout;
 pub use eval::{argmax, softmax};
+pub use indexmap::IndexMap;
 pub use init::Init;
 pub use layer::{Layer, Neuron};
 pub use load_error::{LoadError, LoadProblem};

@@ -1,5 +1,7 @@
 //! The `Module` trait: what neurons, layers and networks share.
 
+use indexmap::IndexMap;
+
 use super::Run;
 use crate::fast::Tape;
 
@@ -80,6 +82,60 @@ pub trait Module {
     /// ```
     fn parameters_mut(&mut self) -> impl Iterator<Item = &mut f64>;
 
+    /// The name of every parameter, in the order of [`parameters`](Module::parameters). They
+    /// are the names a model file gives them (see [`Mlp::to_text`](super::Mlp::to_text)),
+    /// counted from 1: a neuron's weights `w1`, `w2`, ... then its bias `b`; in a layer,
+    /// `neuron<j>.` before them; in an `Mlp`, `layer<l>.` before that, as in
+    /// `layer1.neuron2.w1`, the first weight of the second neuron of the first layer.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Init, Layer, Module, Neuron};
+    ///
+    /// let neuron = Neuron::from_parameters(vec![2.0, -1.0], 0.5, Activation::Tanh);
+    /// assert_eq!(neuron.parameter_names(), ["w1", "w2", "b"]);
+    /// let layer = Layer::new(1, 2, Activation::Tanh, Init::Xavier, 0);
+    /// assert_eq!(layer.parameter_names(), ["neuron1.w1", "neuron1.b", "neuron2.w1", "neuron2.b"]);
+    /// ```
+    fn parameter_names(&self) -> Vec<String>;
+
+    /// The parameters by name, in binding order: the model's state as PyTorch's
+    /// `named_parameters()` or `state_dict()` give it, with the names of
+    /// [`parameter_names`](Module::parameter_names). A copy: changing it changes nothing in
+    /// the model (use [`named_parameters_mut`](Module::named_parameters_mut) for that).
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Layer, Mlp, Module, Neuron};
+    ///
+    /// let mlp = Mlp::from_layers(vec![Layer::from_neurons(vec![
+    ///     Neuron::from_parameters(vec![2.0, -1.0], 0.5, Activation::Tanh),
+    /// ])]);
+    /// let named = mlp.named_parameters();
+    /// assert_eq!(named["layer1.neuron1.w2"], -1.0);
+    /// assert_eq!(named.get_index(2), Some((&"layer1.neuron1.b".to_owned(), &0.5)));
+    /// assert_eq!(named.values().copied().collect::<Vec<_>>(), [2.0, -1.0, 0.5]);
+    /// ```
+    fn named_parameters(&self) -> IndexMap<String, f64> {
+        self.parameter_names()
+            .into_iter()
+            .zip(self.parameters())
+            .collect()
+    }
+
+    /// The parameters by name, to read or set one by its name: in binding order, with the
+    /// names of [`parameter_names`](Module::parameter_names).
+    ///
+    /// ```
+    /// use tapegrad::nn::{Activation, Init, Mlp, Module};
+    ///
+    /// let mut mlp = Mlp::new(2, &[(3, Activation::Tanh), (1, Activation::Identity)], Init::Xavier, 1);
+    /// *mlp.named_parameters_mut()["layer2.neuron1.b"] = 0.25;
+    /// assert_eq!(mlp.layers()[1].neurons()[0].bias(), 0.25);
+    /// ```
+    fn named_parameters_mut(&mut self) -> IndexMap<String, &mut f64> {
+        let names = self.parameter_names();
+        names.into_iter().zip(self.parameters_mut()).collect()
+    }
+
     /// Records every parameter on `tape` as a leaf, one after another, and returns them as a
     /// run to pass to [`forward`](Module::forward) and to read gradients from.
     ///
@@ -93,10 +149,10 @@ pub trait Module {
     /// assert_eq!(tape.len(), mlp.parameter_count());
     /// ```
     fn bind<'t>(&self, tape: &'t Tape) -> Run<'t> {
-        // `Run::vars` with `for_each` rather than its `for` loop: the parameters come out of
-        // nested `flat_map`s (layers, neurons, weights then bias), which fold through their
-        // parts in one loop each but take a call a parameter through `next`. `Run::vars`
-        // keeps the loop, which compiled goal 1's recording (a slice) to fewer instructions.
+        // `for_each` rather than `Run::vars`'s `for` loop: the parameters come out of nested
+        // `flat_map`s (layers, neurons, weights then bias), which `for_each` folds through in
+        // one loop per level, where `next` costs a call a parameter. (`Run::vars` keeps its
+        // `for` loop: over a slice, that compiles to fewer instructions.)
         let first = tape.len();
         self.parameters().for_each(|p| {
             tape.var(p);
@@ -145,4 +201,19 @@ pub(crate) fn check_sizes(kind: &str, module: &impl Module, params: Run<'_>, x: 
             params.len()
         );
     }
+}
+
+/// The names of `parts`' parameters, each part's under `<kind><j>.`, counted from 1: a layer's
+/// under `neuron1.`, `neuron2.`, ..., an `Mlp`'s under `layer1.`, ...
+pub(crate) fn names_by_part<'a, M: Module + 'a>(
+    kind: &str,
+    parts: impl IntoIterator<Item = &'a M>,
+) -> Vec<String> {
+    let mut names = Vec::new();
+    for (j, part) in parts.into_iter().enumerate() {
+        for name in part.parameter_names() {
+            names.push(format!("{kind}{}.{name}", j + 1));
+        }
+    }
+    names
 }

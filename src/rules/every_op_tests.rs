@@ -57,10 +57,22 @@ fn every_op_has_a_test_domain() {
     }
 }
 
+/// `Op::ALL` must list the variants in the order the enum declares them (the tables built
+/// from it index by `op as usize`); a new op goes into both at the same place.
 #[test]
 fn all_lists_every_op_in_order() {
     for (i, op) in Op::ALL.iter().enumerate() {
-        assert_eq!(*op as usize, i);
+        let declared_here = Op::ALL.iter().find(|other| **other as usize == i);
+        assert!(
+            *op as usize == i,
+            "Op::ALL[{i}] is {op:?}, but the enum declares {} at position {i} ({op:?} is at {}): \
+             put each op in Op::ALL at the place it has in the enum",
+            declared_here.map_or_else(
+                || "an op missing from Op::ALL".to_owned(),
+                |o| format!("{o:?}")
+            ),
+            *op as usize,
+        );
     }
 }
 

@@ -71,10 +71,16 @@ impl Graph {
         self.nodes.is_empty()
     }
 
-    /// The graph in Graphviz's DOT language, drawn left to right as micrograd draws it: a
-    /// record `{ #index label | data .. | grad .. }` for every value, and a small node for the
-    /// operation that made it, with an edge from each operand (twice for an operand used
-    /// twice) and one on to the result. Inputs and constants have no operation node.
+    /// The graph in Graphviz's DOT language, in micrograd's look: a record
+    /// `#index label | data .. | grad ..` for every value, and a small node for the operation
+    /// that made it, with an edge from each operand (twice for an operand used twice) and one on
+    /// to the result. Inputs and constants have no operation node.
+    ///
+    /// A graph of up to [`LEFT_TO_RIGHT_UP_TO`](Graph::LEFT_TO_RIGHT_UP_TO) values is drawn left
+    /// to right, as micrograd draws it. A larger one is drawn top to bottom with tighter
+    /// spacing, since a long chain drawn sideways comes out many screens wide: micrograd's
+    /// README expression (27 values) renders at about 1550 x 1000 pixels this way, against
+    /// 6700 x 460 left to right.
     ///
     /// Render it with Graphviz: `dot -Tsvg graph.dot -o graph.svg`.
     ///
@@ -85,13 +91,30 @@ impl Graph {
     /// b.backward();
     /// let dot = b.graph().to_dot();
     /// assert!(dot.starts_with("digraph"));
+    /// assert!(dot.contains("rankdir=LR;"));
     /// assert!(dot.contains(r#"v0 [shape=record, label="{ #0 a | data 2 | grad 3 }"];"#));
     /// assert!(dot.contains(r#"op1 [label="* 3"];"#));
     /// assert!(dot.contains("v0 -> op1;"));
     /// assert!(dot.contains("op1 -> v1;"));
     /// ```
     pub fn to_dot(&self) -> String {
-        let mut dot = String::from("digraph tapegrad {\n    rankdir=LR;\n");
+        let left_to_right = self.nodes.len() <= Self::LEFT_TO_RIGHT_UP_TO;
+        let mut dot = String::from("digraph tapegrad {\n");
+        if left_to_right {
+            dot.push_str("    rankdir=LR;\n");
+        } else {
+            dot.push_str(
+                "    rankdir=TB;\n    ranksep=0.12;\n    nodesep=0.12;\n    \
+                 node [height=0.2, margin=\"0.08,0.02\"];\n",
+            );
+        }
+        // A record's fields run across the rank direction, so left to right they need braces to
+        // lie side by side; top to bottom they lie side by side without.
+        let (open, close) = if left_to_right {
+            ("{ ", " }")
+        } else {
+            ("", "")
+        };
         for node in &self.nodes {
             let i = node.index();
             let name = match node.kind {
@@ -101,7 +124,7 @@ impl Graph {
             // `write!` to a String cannot fail.
             let _ = writeln!(
                 dot,
-                "    v{i} [shape=record, label=\"{{ {} | data {} | grad {} }}\"];",
+                "    v{i} [shape=record, label=\"{open}{} | data {} | grad {}{close}\"];",
                 escape_record(&name),
                 number(node.value()),
                 number(node.grad()),
@@ -118,6 +141,22 @@ impl Graph {
         dot.push_str("}\n");
         dot
     }
+
+    /// The most values [`to_dot`](Graph::to_dot) draws left to right; larger graphs are drawn
+    /// top to bottom.
+    ///
+    /// ```
+    /// use tapegrad::teach::Graph;
+    ///
+    /// let tape = tapegrad::Tape::new();
+    /// let mut y = tape.var(1.0);
+    /// while y.graph().len() < Graph::LEFT_TO_RIGHT_UP_TO {
+    ///     y = y.sin();
+    /// }
+    /// assert!(y.to_dot().contains("rankdir=LR;"));
+    /// assert!(y.sin().to_dot().contains("rankdir=TB;"));
+    /// ```
+    pub const LEFT_TO_RIGHT_UP_TO: usize = 15;
 }
 
 impl<'t> Value<'t> {
