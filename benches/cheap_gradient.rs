@@ -1,4 +1,4 @@
-//! Goal 1 of the speed issue: the cheap-gradient ratio.
+//! The cheap-gradient ratio: a million-input gradient against the plain `f64` loop.
 //!
 //! `y = sum_i tanh(0.5 x_i + 0.1) x_i` over a million inputs, written with plain operators on
 //! `Value`s (record, one backward, read all million gradients), against the same loop on `f64`.

@@ -1,4 +1,4 @@
-//! Goal 4 of the speed issue: data-parallel training.
+//! Data-parallel training: a 1000-point batch on one thread and on two.
 //!
 //! The loss and gradient of a 1000-point two-moons batch for the MLP 2-16-16-1, on one
 //! thread and split across two (a tape per thread, gradients summed in a fixed order; the

@@ -1,4 +1,4 @@
-//! Goal 2 of the speed issue: a graph built the way micrograd's users build it.
+//! The micrograd-style step: a graph built the way micrograd's users build it.
 //!
 //! One SGD step of micrograd's two-moons demo (MLP 2-16-16-1 with ReLU, 100 points, hinge
 //! loss plus 1e-4 L2, a fresh graph every step) written with elementary operators only: one

@@ -1,4 +1,4 @@
-//! Goal 3 of the speed issue: the project's own network on micrograd's two-moons demo.
+//! The nn step: the crate's own network on micrograd's two-moons demo.
 //!
 //! One training step exactly as `examples/moons.rs` takes it (MLP 2-16-16-1 with ReLU, 100
 //! points, hinge loss plus 1e-4 L2, SGD), on one thread: one fused node per neuron, the tape

@@ -1,5 +1,6 @@
-//! A yardstick for goals 1 and 2 of the speed issue: their two workloads on the plainest fast
-//! tape we could write, one without any of tapegrad's guarantees.
+//! A yardstick for the cheap-gradient ratio and the micrograd-style step: their two
+//! workloads on the plainest fast tape we could write, one without any of tapegrad's
+//! guarantees.
 //!
 //! The reference tape stores each node as one 24-byte record: two operand indices and the two
 //! local derivatives, computed while recording. Its backward sweep is one loop of two
@@ -9,8 +10,8 @@
 //! describe and that the issue's "means worth trying" point toward. If tapegrad's figures sit
 //! near this tape's, a change of layout alone will not meet those goals.
 //!
-//! Goal 2's loss is the very code `micrograd_step.rs` runs (`micrograd::loss`, generic over
-//! the number type), and goal 1's workload matches `cheap_gradient.rs` node for node, except
+//! The micrograd-style step's loss is the very code `micrograd_step.rs` runs (`micrograd::loss`, generic over
+//! the number type), and the cheap-gradient workload matches `cheap_gradient.rs` node for node, except
 //! that its sum is a chain of additions here (one node a term) rather than one fused node.
 //! `check` compares both results with tapegrad's before anything is timed.
 //!
@@ -184,7 +185,7 @@ impl Number for Scalar<'_> {
 
 const INPUTS: usize = 1_000_000;
 
-/// Goal 1's workload on the reference tape: `y = sum_i tanh(0.5 x_i + 0.1) x_i`, its gradient
+/// The cheap-gradient workload on the reference tape: `y = sum_i tanh(0.5 x_i + 0.1) x_i`, its gradient
 /// read into `grads`. With `grads` as `None`, the recording alone.
 fn cheap_gradient(tape: &mut Reference, x: &[f64], grads: Option<&mut Vec<f64>>) -> f64 {
     let nodes = x.len() + 1 + 5 * x.len();
@@ -213,7 +214,7 @@ fn cheap_gradient(tape: &mut Reference, x: &[f64], grads: Option<&mut Vec<f64>>)
     y
 }
 
-/// Goal 1's workload on tapegrad, as `benches/cheap_gradient.rs` writes it.
+/// The cheap-gradient workload on tapegrad, as `benches/cheap_gradient.rs` writes it.
 fn tapegrad_cheap_gradient(x: &[f64], grads: &mut Vec<f64>) -> f64 {
     let tape = Tape::new();
     let xs = Run::vars(&tape, x);
@@ -223,7 +224,7 @@ fn tapegrad_cheap_gradient(x: &[f64], grads: &mut Vec<f64>) -> f64 {
     y.data()
 }
 
-/// Goal 2's loss on the reference tape, its gradient written into `grads`; with `grads` as
+/// The micrograd-style step's loss on the reference tape, its gradient written into `grads`; with `grads` as
 /// `None`, the recording alone.
 fn reference_micrograd_loss(
     tape: &mut Reference,

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Runs tapegrad's benchmarks and the peers' scripts in one go and prints the speed issue's
+"""Runs tapegrad's benchmarks and the peers' scripts in one go and prints the performance
 ratios, each from medians measured side by side in this run.
 
     python3 peers/compare.py [--python PEERS_PYTHON] [--steps 1000] [--rounds 5]
@@ -52,13 +52,17 @@ def cargo_bench(bench):
 
 
 def run_cheap_gradient():
-    """Runs goal 1's benchmark; returns the peak memory it prints, in bytes per input."""
+    """Runs the cheap-gradient benchmark; returns the peak memory it prints for each way of
+    recording ("op by op", "statements"), in bytes per input."""
+    peaks = {}
     for line in cargo_bench("cheap_gradient").splitlines():
-        found = re.search(r"memory: peak ([0-9.]+) bytes per input", line)
+        found = re.search(r"memory \(([a-z ]+)\): peak ([0-9.]+) bytes per input", line)
         if found:
             print("   ", line)
-            return float(found.group(1))
-    sys.exit("cheap_gradient printed no peak memory")
+            peaks[found.group(1)] = float(found.group(2))
+    if set(peaks) != {"op by op", "statements"}:
+        sys.exit("cheap_gradient did not print both peak memories")
+    return peaks
 
 
 def run_peer(python, script, steps):
@@ -88,7 +92,8 @@ def main():
         # One round: every benchmark and peer once, each beside what it is compared with.
         found = run_cheap_gradient()
         peak = peak or found
-        figures = {name: criterion_median_us("cheap_gradient", name) for name in ["f64", "tapegrad", "tapegrad_record"]}
+        figures = {name: criterion_median_us("cheap_gradient", name)
+                   for name in ["f64", "tapegrad", "tapegrad_record", "tapegrad_statement"]}
         cargo_bench("reference_tape")
         for name in ["cheap_gradient", "cheap_gradient_record", "micrograd_step", "micrograd_step_record"]:
             figures["reference_" + name] = criterion_median_us("reference_tape", name)
@@ -117,7 +122,13 @@ def main():
          f"{r['tapegrad'] / r['f64']:.2f}x f64 ({each})", "<= 3x"),
         ("1 of which recording", f"{r['tapegrad_record'] / 1000:.1f} ms",
          f"backward and reading {(r['tapegrad'] - r['tapegrad_record']) / 1000:.1f} ms", "", ""),
-        ("1 peak memory, same work", f"{peak:.0f} bytes per input", "", "", "<= 128 bytes"),
+        ("1 peak memory, same work", f"{peak['op by op']:.0f} bytes per input", "", "", "<= 128 bytes"),
+    ]
+    r, each = goal("tapegrad_statement", "f64")
+    rows += [
+        ("1 with Tape::statement, one node a term", f"{r['tapegrad_statement'] / 1000:.1f} ms",
+         f"f64 loop {r['f64'] / 1000:.2f} ms", f"{r['tapegrad_statement'] / r['f64']:.2f}x f64 ({each})", "<= 2x"),
+        ("1 peak memory, statements", f"{peak['statements']:.0f} bytes per input", "", "", "<= 64 bytes"),
     ]
     r, each = goal("reference_cheap_gradient", "f64")
     rows.append(("1 same work, reference tape", f"{r['reference_cheap_gradient'] / 1000:.1f} ms",
@@ -134,7 +145,7 @@ def main():
         r, each = goal("nn_step", "jax")
         rows.append(("3 nn moons step, 1 thread", f"{r['nn_step']:.1f} us", f"JAX jit {r['jax']:.1f} us",
                      f"{r['nn_step'] / r['jax']:.2f}x JAX ({each})", "<= 1x"))
-    # Goal 4's ratio is the other way up: one thread over two.
+    # The two-thread ratio is the other way up: one thread over two.
     r, _ = goal("two_threads", "one_thread")
     each = ", ".join(f"{figures['one_thread'] / figures['two_threads']:.2f}" for figures in rounds)
     rows.append(("4 1000-point batch, 2 threads", f"{r['two_threads']:.0f} us", f"1 thread {r['one_thread']:.0f} us",

@@ -303,6 +303,23 @@ pub use value::fused::Activation;
 /// ```
 pub use rand;
 
+/// The guides' Rust examples (`docs/`), run as doc tests like the README's.
+#[cfg(doctest)]
+mod guides {
+    #[doc = include_str!("../docs/porting.md")]
+    struct Porting;
+    #[doc = include_str!("../docs/forward-or-reverse.md")]
+    struct ForwardOrReverse;
+    #[doc = include_str!("../docs/training.md")]
+    struct Training;
+    #[doc = include_str!("../docs/derivatives.md")]
+    struct Derivatives;
+    #[doc = include_str!("../docs/explorer.md")]
+    struct Explorer;
+    #[doc = include_str!("../docs/tutorial.md")]
+    struct Tutorial;
+}
+
 /// The README's Rust examples, run as doc tests so that a newcomer's first steps keep working.
 #[cfg(doctest)]
 #[doc = include_str!("../README.md")]
