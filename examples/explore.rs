@@ -44,7 +44,7 @@ fn main() -> ExitCode {
 
     let tape = Tape::new();
     let output = match graph {
-        "neuron" => lecture_neuron(&tape),
+        "neuron" => micrograd::lecture_neuron(&tape),
         "mlp" => xor_network(&tape),
         _ => micrograd::expression(&tape).g,
     };
@@ -55,21 +55,6 @@ fn main() -> ExitCode {
     }
     println!("explore: nodes={nodes} steps={} out={out}", 2 * nodes);
     ExitCode::SUCCESS
-}
-
-/// The neuron of micrograd's lecture: `o = tanh(x1 w1 + x2 w2 + b)`, with the bias chosen so
-/// that `tanh` gives 1/√2.
-fn lecture_neuron(tape: &Tape) -> Value<'_> {
-    let x1 = tape.named("x1", 2.0);
-    let x2 = tape.named("x2", 0.0);
-    let w1 = tape.named("w1", -3.0);
-    let w2 = tape.named("w2", 1.0);
-    let b = tape.named("b", 6.881_373_587_019_543);
-    let x1w1 = (x1 * w1).label("x1w1");
-    let x2w2 = (x2 * w2).label("x2w2");
-    let sum = (x1w1 + x2w2).label("x1w1 + x2w2");
-    let n = (sum + b).label("n");
-    n.tanh().label("o")
 }
 
 /// A 2-2-1 network (tanh hidden layer, linear output) on the XOR point `(1, 0) -> 1`, with

@@ -8,7 +8,7 @@
 //!
 //! Run with `cargo run --example trace`.
 
-use tapegrad::{Tape, Value};
+use tapegrad::Tape;
 
 // micrograd's README expression, shared with the `expression` example.
 #[path = "micrograd/mod.rs"]
@@ -25,7 +25,7 @@ pub fn report() -> String {
     let expression = g.backward_trace();
 
     let tape = Tape::new();
-    let o = lecture_neuron(&tape);
+    let o = micrograd::lecture_neuron(&tape);
     let neuron = o.backward_trace();
 
     format!(
@@ -36,19 +36,4 @@ pub fn report() -> String {
         b.grad(),
         o.data()
     )
-}
-
-/// The neuron of micrograd's lecture: two inputs, two weights and a bias chosen so that
-/// `n = 0.8813735870195432` (where tanh is 1/√2); returns `o = tanh(n)`.
-fn lecture_neuron(tape: &Tape) -> Value<'_> {
-    let x1 = tape.named("x1", 2.0);
-    let x2 = tape.named("x2", 0.0);
-    let w1 = tape.named("w1", -3.0);
-    let w2 = tape.named("w2", 1.0);
-    let b = tape.named("b", 6.881_373_587_019_543);
-    let x1w1 = (x1 * w1).label("x1w1");
-    let x2w2 = (x2 * w2).label("x2w2");
-    let sum = (x1w1 + x2w2).label("x1w1 + x2w2");
-    let n = (sum + b).label("n");
-    n.tanh().label("o")
 }

@@ -1,5 +1,6 @@
-//! micrograd's README expression, shared by the examples that show it (`expression`, `graph`,
-//! `trace`): one copy of the arithmetic, so that all three show the same graph.
+//! micrograd's README expression and its lecture's neuron, shared by the examples that show
+//! them (`expression`, `graph`, `trace`, `explore`): one copy of the arithmetic, so that all
+//! show the same graph.
 
 use tapegrad::{Tape, Value};
 
@@ -39,4 +40,20 @@ pub fn expression(tape: &Tape) -> Expression<'_> {
         f: f.label("f"),
         g: g.label("g"),
     }
+}
+
+/// The neuron of micrograd's lecture: two inputs, two weights and a bias chosen so that
+/// `n = 0.8813735870195432` (where tanh is 1/√2); returns `o = tanh(n)`.
+#[allow(dead_code)] // the examples that draw only the expression leave it
+pub fn lecture_neuron(tape: &Tape) -> Value<'_> {
+    let x1 = tape.named("x1", 2.0);
+    let x2 = tape.named("x2", 0.0);
+    let w1 = tape.named("w1", -3.0);
+    let w2 = tape.named("w2", 1.0);
+    let b = tape.named("b", 6.881_373_587_019_543);
+    let x1w1 = (x1 * w1).label("x1w1");
+    let x2w2 = (x2 * w2).label("x2w2");
+    let sum = (x1w1 + x2w2).label("x1w1 + x2w2");
+    let n = (sum + b).label("n");
+    n.tanh().label("o")
 }
