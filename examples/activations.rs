@@ -235,13 +235,9 @@ pub fn run(name: &'static str, activation: Activation, data: &Dataset, steps: us
 
 /// The mean cross-entropy of the network on `data`.
 fn mean_loss(model: &Mlp, data: &Dataset) -> f64 {
-    let tape = Tape::new();
-    let params = model.bind(&tape);
-    let total = tape.sum(data.iter().map(|(x, label)| {
-        let logit = model.forward(params, Run::vars(&tape, x)).get(0);
-        loss::binary_cross_entropy_with_logits(logit, (label + 1.0) / 2.0)
-    }));
-    total.data() / data.len() as f64
+    model.mean_loss(data, |scores, label| {
+        loss::binary_cross_entropy_with_logits(scores.get(0), (label + 1.0) / 2.0)
+    })
 }
 
 /// `f'(z)` of every hidden unit at every point, layer by layer: `slopes[point][unit]`. Each

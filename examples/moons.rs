@@ -99,7 +99,7 @@ fn main() -> ExitCode {
         }
     }
 
-    let accuracy = accuracy(&model, &data);
+    let accuracy = model.accuracy(&data);
     if let Some(path) = &options.out {
         if let Err(err) = std::fs::write(path, svg(&model, &data)) {
             eprintln!("moons: cannot write {path}: {err}");
@@ -149,15 +149,6 @@ fn parse_args(mut args: impl Iterator<Item = String>) -> Result<Options, String>
 fn parse_count(text: &str) -> Result<usize, String> {
     text.parse()
         .map_err(|_| format!("`{text}` is not a whole number"))
-}
-
-/// The fraction of points whose score has the sign of their label.
-fn accuracy(model: &Mlp, data: &Dataset) -> f64 {
-    let correct = data
-        .iter()
-        .filter(|&(x, label)| (model.predict(x)[0] > 0.0) == (label > 0.0))
-        .count();
-    correct as f64 / data.len() as f64
 }
 
 /// The decision boundary as an SVG picture.

@@ -314,8 +314,8 @@ pub fn run(
     }
     let result = Outcome {
         setting,
-        train_accuracy: accuracy(&model, &train),
-        test_accuracy: accuracy(&model, test),
+        train_accuracy: model.accuracy(&train),
+        test_accuracy: model.accuracy(test),
         train_loss: mean_loss(&model, &train),
         test_loss: mean_loss(&model, test),
         model,
@@ -329,24 +329,11 @@ fn target(label: f64) -> f64 {
     (label + 1.0) / 2.0
 }
 
-/// The fraction of points on the right side of the boundary (logit > 0 for label +1).
-fn accuracy(model: &Mlp, data: &Dataset) -> f64 {
-    let correct = data
-        .iter()
-        .filter(|&(x, label)| (model.predict(x)[0] > 0.0) == (label > 0.0))
-        .count();
-    correct as f64 / data.len() as f64
-}
-
 /// The mean cross-entropy on `data`, the whole network (no dropout), no penalty.
 fn mean_loss(model: &Mlp, data: &Dataset) -> f64 {
-    let tape = Tape::new();
-    let params = model.bind(&tape);
-    let total = tape.sum(data.iter().map(|(x, label)| {
-        let logit = model.forward(params, Run::vars(&tape, x)).get(0);
-        loss::binary_cross_entropy_with_logits(logit, target(label))
-    }));
-    total.data() / data.len() as f64
+    model.mean_loss(data, |scores, label| {
+        loss::binary_cross_entropy_with_logits(scores.get(0), target(label))
+    })
 }
 
 /// The results as a table.
