@@ -200,13 +200,7 @@ impl<'t> Value<'t> {
     #[inline(always)]
     #[track_caller]
     pub(crate) fn binary(self, op: Op, other: Value<'t>) -> Self {
-        let operands = [self.index, self.operand(other)];
-        let value = op.eval(&[self.data, other.data], &[]);
-        Value::new(
-            self.tape,
-            self.tape.record(op, &operands, &[], value),
-            value,
-        )
+        self.binary_with(op, other, &[])
     }
 
     /// Records `op` applied to this value and `other`, with constants `k`.
