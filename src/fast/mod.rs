@@ -117,6 +117,7 @@ impl Tape {
     /// let tape = tapegrad::Tape::new();
     /// assert!(tape.is_empty());
     /// ```
+    #[must_use]
     pub fn new() -> Self {
         Self::from_nodes(Nodes::default())
     }
@@ -128,6 +129,7 @@ impl Tape {
     /// let tape = tapegrad::Tape::with_capacity(1000);
     /// assert!(tape.capacity() >= 1000);
     /// ```
+    #[must_use]
     pub fn with_capacity(nodes: usize) -> Self {
         Self::from_nodes(Nodes::with_capacity(nodes))
     }

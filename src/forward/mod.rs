@@ -17,9 +17,6 @@
 //! `Dual` alone as `|v: &[Dual]| ...`.
 
 mod dual;
-mod dual_functions;
-mod dual_piecewise;
-mod dual_trigonometry;
 #[cfg(test)]
 mod every_op_tests;
 

@@ -31,6 +31,7 @@ impl<'t> Value<'t> {
     ///
     /// # Panics
     /// If a value of `wrt` belongs to another tape.
+    #[must_use]
     #[track_caller]
     pub fn gradient(self, wrt: &[Value<'t>]) -> Vec<Value<'t>> {
         for &x in wrt {
