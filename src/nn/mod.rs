@@ -99,8 +99,6 @@ mod mlp;
 mod module;
 mod optim;
 mod parallel;
-#[allow(unsafe_code)] // the one block that hands a borrowed job to the pool's threads
-mod pool;
 mod run;
 mod schedule;
 mod subsets;
