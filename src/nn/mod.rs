@@ -81,7 +81,8 @@
 //!   ([`Resumable`]).
 //! - Names: [`Module::named_parameters`], the parameters by name in binding order (an
 //!   [`IndexMap`], like PyTorch's `state_dict()`), with the names model files use.
-//! - Threads: [`DataParallel`] splits a batch's gradient across threads.
+//! - Threads: [`DataParallel`] splits a batch's gradient across rayon's threads, dropout
+//!   included, with the same numbers for any number of threads.
 //! - Saliency: [`Mlp::input_gradient`].
 
 mod adamw;

@@ -111,9 +111,9 @@ const MIN_SPLIT_POINTS: usize = 256;
 const MIN_SPLIT_WORK: usize = 100_000;
 
 impl DataParallel {
-    /// Splits each batch big enough to be worth it across a pool of `threads` threads, started
-    /// now and kept as long as this `DataParallel`; with 1, computes every batch on the calling
-    /// thread and starts no thread.
+    /// Splits each batch big enough to be worth it across `threads` threads: the calling one
+    /// and a rayon pool of `threads - 1`, started now and kept as long as this `DataParallel`.
+    /// With 1, computes every batch on the calling thread and starts no thread.
     ///
     /// ```
     /// let parallel = tapegrad::nn::DataParallel::new(2);
@@ -138,8 +138,9 @@ impl DataParallel {
                 .build()
                 .unwrap_or_else(|err| {
                     panic!(
-                        "could not start {threads} threads for data-parallel training: {err} \
-                         (ask for fewer threads)"
+                        "could not start {} helper threads for data-parallel training: {err} \
+                         (ask for fewer threads)",
+                        threads - 1
                     )
                 });
             Threads::Pool(pool)
@@ -147,11 +148,12 @@ impl DataParallel {
         DataParallel::with(threads)
     }
 
-    /// Splits each batch big enough to be worth it across the threads of rayon's current pool:
-    /// the global pool, which has a thread a core unless the environment variable
-    /// `RAYON_NUM_THREADS` or `rayon::ThreadPoolBuilder::build_global` says otherwise, or the
-    /// pool whose `install` the call runs in. The threads are shared with the program's other
-    /// rayon work, and none is started here.
+    /// Splits each batch big enough to be worth it across as many threads as rayon's current
+    /// pool has, the calling one included: the global pool, which has a thread a core unless
+    /// the environment variable `RAYON_NUM_THREADS` or `rayon::ThreadPoolBuilder::build_global`
+    /// says otherwise, or the pool whose `install` the call runs in. Its threads are shared
+    /// with the program's other rayon work, and none is started here (rayon starts the global
+    /// pool when it is first used).
     ///
     /// ```
     /// use tapegrad::nn::{self, Activation, DataParallel, Init, Mlp, loss};
@@ -218,8 +220,9 @@ impl DataParallel {
         self
     }
 
-    /// How many threads a batch worth splitting is split across: 1, the size of this
-    /// `DataParallel`'s pool, or that of rayon's current pool as seen from the calling thread.
+    /// How many threads a batch worth splitting is split across, the calling one included: 1,
+    /// the number [`new`](DataParallel::new) was given, or the size of rayon's current pool
+    /// as seen from the calling thread.
     ///
     /// ```
     /// assert_eq!(tapegrad::nn::DataParallel::new(1).threads(), 1);
