@@ -125,7 +125,7 @@ impl DataParallel {
                 }
                 let span = (k * points / count)..((k + 1) * points / count);
                 let mut piece = lock(&pieces[k]);
-                piece.record_catching(batch, span, None::<&P>);
+                piece.record_catching(|piece| piece.record(batch, span, None::<&P>));
                 if piece.panic.is_some() {
                     first_panic.fetch_min(k, Ordering::Relaxed);
                 }
@@ -139,7 +139,7 @@ impl DataParallel {
         let mut own_part = || {
             // The penalty is not `Sync`, so it stays on this thread: a piece of no points,
             // done first, while the other threads wake up and take the points' pieces.
-            caller.record_catching(batch, 0..0, Some(penalty));
+            caller.record_catching(|piece| piece.record(batch, 0..0, Some(penalty)));
             own.penalty = started.elapsed();
             own.pieces = take_pieces();
             own.pieces_time = started.elapsed() - own.penalty;
@@ -289,6 +289,13 @@ impl<'a, M, F, L> Batch<'a, M, F, L> {
 }
 
 impl Piece {
+    /// Runs `record` on this piece, keeping a panic in the piece instead of unwinding, so that
+    /// the caller gets the first piece's whichever thread met it. What the panic left
+    /// half-written is never read: the next record clears the tape and overwrites the rest.
+    fn record_catching(&mut self, record: impl FnOnce(&mut Piece)) {
+        self.panic = catch_unwind(AssertUnwindSafe(|| record(self))).err();
+    }
+
     /// Records the mean loss's share of `points` (plus the penalty, if given) on this piece's
     /// tape, runs backward, and keeps the loss and the parameters' gradients.
     fn record<M, F, L, P>(
@@ -322,22 +329,5 @@ impl Piece {
         total.backward();
         params.grads_into(&mut self.grads);
         self.loss = total.data();
-    }
-
-    /// [`record`](Piece::record), keeping a panic in the piece instead of unwinding, so that
-    /// the caller gets the first piece's whichever thread met it. What the panic left
-    /// half-written is never read: the next record clears the tape and overwrites the rest.
-    fn record_catching<M, F, L, P>(
-        &mut self,
-        batch: &Batch<'_, M, F, L>,
-        points: Range<usize>,
-        penalty: Option<&P>,
-    ) where
-        M: Module,
-        F: for<'t> Fn(Run<'t>, Run<'t>, usize) -> Run<'t>,
-        L: for<'t> Fn(Run<'t>, f64) -> Value<'t>,
-        P: for<'t> Fn(Run<'t>) -> Value<'t>,
-    {
-        self.panic = catch_unwind(AssertUnwindSafe(|| self.record(batch, points, penalty))).err();
     }
 }
