@@ -273,7 +273,7 @@ pub mod nn;
 pub mod teach;
 
 // The rules (each op's value and derivative), the two tapes that run them, and the `Value` API.
-// `unsafe` is allowed in the fast tape alone (and in `nn`'s thread pool).
+// `unsafe` is allowed in the fast tape alone.
 #[cfg(test)]
 mod engines_agree_tests;
 mod fast;
