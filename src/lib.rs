@@ -195,6 +195,14 @@
 //!
 //! The README's chapter "Backprop, from the code" says in which order to read the source.
 //!
+//! # Features
+//!
+//! - `argmin` (off by default): the module `tapegrad::argmin`, exact gradients, Hessians and
+//!   Jacobians for the solvers of the [argmin](https://docs.rs/argmin) crate. Turn it on with
+//!   `tapegrad = { version = "0.1", features = ["argmin"] }` in `Cargo.toml` (or
+//!   `cargo add tapegrad --features argmin`); `cargo add argmin` alone adds the solvers
+//!   without tapegrad's adapter.
+//!
 //! # Kinks and domains
 //!
 //! Numeric trouble never panics: it gives the IEEE answer, NaN or an infinity, as `f64` does.
@@ -263,11 +271,13 @@
 //! `1e-154` (all three, the cross partial included), and at an infinite operand, where a first
 //! partial of `atan2` or `hypot` is already `inf/inf = NaN`, they are left to IEEE arithmetic.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
 #![warn(missing_debug_implementations)]
 
 #[cfg(feature = "argmin")]
+#[cfg_attr(docsrs, doc(cfg(feature = "argmin")))]
 pub mod argmin;
 pub mod nn;
 pub mod teach;

@@ -92,6 +92,11 @@ pub(crate) use storage::Nodes;
 /// [`Value::backward`] on the result. A training loop calls [`clear`](Tape::clear) between
 /// steps: the tape keeps its memory, so steps after the first allocate nothing.
 ///
+/// A tape can move to another thread (it is `Send`) but not be shared by two (it is not
+/// `Sync`): recording appends to the tape through the shared reference every [`Value`]
+/// holds, without a lock, so two threads recording at once would race. Each thread records on
+/// a tape of its own, as [`DataParallel`](crate::nn::DataParallel) does.
+///
 /// ```
 /// use tapegrad::Tape;
 ///

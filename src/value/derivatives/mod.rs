@@ -110,7 +110,9 @@ pub fn value_and_gradient<S: Scalar>(
 /// ```
 ///
 /// # Panics
-/// If `f` returns a value that lives on a tape of its own rather than on the inputs' tape.
+/// If `f` returns a value that lives on a tape of its own rather than on the inputs' tape; or if `f` records a
+/// [statement](Tape::statement), whose partials are numbers with no derivatives of their own
+/// on the tape (record the statement op by op for higher derivatives).
 #[track_caller]
 pub fn hessian(f: impl for<'t> Fn(&[Value<'t>]) -> Value<'t>, at: &[f64]) -> Vec<Vec<f64>> {
     let tape = Tape::new();
@@ -153,7 +155,9 @@ pub fn hessian(f: impl for<'t> Fn(&[Value<'t>]) -> Value<'t>, at: &[f64]) -> Vec
 /// ```
 ///
 /// # Panics
-/// If `f` returns a value that lives on a tape of its own rather than on the inputs' tape.
+/// If `f` returns a value that lives on a tape of its own rather than on the inputs' tape; or if `f` records a
+/// [statement](Tape::statement), whose partials are numbers with no derivatives of their own
+/// on the tape (record the statement op by op for higher derivatives).
 #[track_caller]
 pub fn value_gradient_and_hessian(
     f: impl for<'t> Fn(&[Value<'t>]) -> Value<'t>,
@@ -192,7 +196,9 @@ pub fn value_gradient_and_hessian(
 ///
 /// # Panics
 /// If `v` and `at` differ in length, or if `f` returns a value that lives on a tape of its
-/// own rather than on the inputs' tape.
+/// own rather than on the inputs' tape; or if `f` records a
+/// [statement](Tape::statement), whose partials are numbers with no derivatives of their own
+/// on the tape (record the statement op by op for higher derivatives).
 #[track_caller]
 pub fn hessian_vector_product(
     f: impl for<'t> Fn(&[Value<'t>]) -> Value<'t>,
