@@ -1,0 +1,236 @@
+//! `gmm`: the log posterior of a Gaussian mixture with a Wishart prior on its precision
+//! matrices (`objective`), and its gradient by the mixture's weights, means and precision
+//! factors (`jacobian`): one recording on a reused tape and one backward sweep.
+
+use std::ops::Sub;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use tapegrad::Tape;
+
+use crate::fused::Fused;
+use crate::protocol::{Evaluated, input, no_function, timed};
+
+#[derive(Deserialize)]
+struct Input {
+    d: usize,
+    k: usize,
+    n: usize,
+    x: Vec<Vec<f64>>,
+    m: usize,
+    gamma: f64,
+    alpha: Vec<f64>,
+    mu: Vec<Vec<f64>>,
+    q: Vec<Vec<f64>>,
+    l: Vec<Vec<f64>>,
+}
+
+/// The gradient, shaped as the input's independent variables.
+#[derive(Serialize)]
+struct Gradient {
+    alpha: Vec<f64>,
+    mu: Vec<Vec<f64>>,
+    q: Vec<Vec<f64>>,
+    l: Vec<Vec<f64>>,
+}
+
+/// What the objective needs besides the parameters: the data, the prior, and where the
+/// strictly lower triangle of each factor `Q` sits in `l`.
+pub struct Mixture {
+    d: usize,
+    k: usize,
+    n: usize,
+    /// The points, `n x d`, row after row.
+    x: Vec<f64>,
+    /// The Wishart prior's extra degrees of freedom `m` and precision `gamma`.
+    m: usize,
+    gamma: f64,
+    /// For each row `j` of `Q`, the pairs (index in `l_k`, column) of its entries left of the
+    /// diagonal. `l_k` fills `Q` column by column, below the diagonal.
+    lower_rows: Vec<Vec<(usize, usize)>>,
+}
+
+impl Mixture {
+    pub fn new(d: usize, k: usize, x: Vec<f64>, m: usize, gamma: f64) -> Self {
+        let mut lower_rows = vec![Vec::new(); d];
+        let mut index = 0;
+        for column in 0..d {
+            for row in lower_rows.iter_mut().skip(column + 1) {
+                row.push((index, column));
+                index += 1;
+            }
+        }
+        Mixture {
+            d,
+            k,
+            n: x.len() / d.max(1),
+            x,
+            m,
+            gamma,
+            lower_rows,
+        }
+    }
+
+    fn lower_len(&self) -> usize {
+        self.d * (self.d - 1) / 2
+    }
+}
+
+/// The log posterior `log p(X | θ, φ) + log p(θ)`, as GradBench's specification simplifies it:
+/// with `β_ik = α_k + Σ_j q_kj - ½ |Q_k (x_i - μ_k)|²`,
+///
+/// `-N (D/2 log 2π + lse(α)) + Σ_i lse(β_i)
+///  + K (nD log(γ/√2) - log Γ_D(n/2)) - Σ_k (γ²/2 |Q_k|_F² - m Σ_j q_kj)`
+///
+/// with `n = D + m + 1` and `Q_k` lower triangular, `exp(q_k)` on its diagonal and `l_k`
+/// below it. `mu`, `q` are `k x d` and `l` is `k x d(d-1)/2`, row after row.
+pub fn objective<S: Fused>(g: &Mixture, alpha: &[S], mu: &[S], q: &[S], l: &[S]) -> S
+where
+    f64: Sub<S, Output = S>,
+{
+    let (d, k, n) = (g.d, g.k, g.n);
+    let l_len = g.lower_len();
+    let q_diag: Vec<S> = q.iter().map(|q| q.exp()).collect();
+    let sum_q: Vec<S> = q.chunks(d).map(|qk| qk.iter().copied().sum()).collect();
+    // α_k + Σ_j q_kj, the part of β_ik that does not depend on the point.
+    let alpha_plus_sum_q: Vec<S> = alpha.iter().zip(&sum_q).map(|(&a, &s)| a + s).collect();
+
+    let (mut centered, mut q_centered) = (Vec::with_capacity(d), Vec::with_capacity(d));
+    let (mut row_factors, mut row_values) = (Vec::with_capacity(d), Vec::with_capacity(d));
+    let mut beta = Vec::with_capacity(k);
+    let mut lse_beta = Vec::with_capacity(n);
+    for x in g.x.chunks(d) {
+        beta.clear();
+        for ik in 0..k {
+            let (q_diag, l) = (&q_diag[ik * d..][..d], &l[ik * l_len..][..l_len]);
+            centered.clear();
+            centered.extend(x.iter().zip(&mu[ik * d..][..d]).map(|(&x, &mu)| x - mu));
+            // Q (x - μ), row by row: the diagonal entry, then those left of it.
+            q_centered.clear();
+            for (j, lower) in g.lower_rows.iter().enumerate() {
+                row_factors.clear();
+                row_values.clear();
+                row_factors.push(q_diag[j]);
+                row_values.push(centered[j]);
+                for &(index, column) in lower {
+                    row_factors.push(l[index]);
+                    row_values.push(centered[column]);
+                }
+                q_centered.push(S::dot(&row_factors, &row_values));
+            }
+            let squared_norm = S::dot(&q_centered, &q_centered);
+            beta.push(squared_norm.mul_add(-0.5, alpha_plus_sum_q[ik]));
+        }
+        lse_beta.push(logsumexp(&beta));
+    }
+    let constant = -(n as f64) * d as f64 * 0.5 * (2.0 * std::f64::consts::PI).ln();
+    let likelihood = lse_beta.iter().copied().sum::<S>() - logsumexp(alpha) * n as f64 + constant;
+    likelihood + log_wishart_prior(g, &q_diag, &sum_q, l)
+}
+
+/// `K (nD log(γ/√2) - log Γ_D(n/2)) - Σ_k (γ²/2 |Q_k|_F² - m Σ_j q_kj)`.
+fn log_wishart_prior<S: Fused>(g: &Mixture, q_diag: &[S], sum_q: &[S], l: &[S]) -> S {
+    let (d, k, l_len) = (g.d, g.k, g.lower_len());
+    let n = (d + g.m + 1) as f64;
+    let constant = n * d as f64 * (g.gamma.ln() - 0.5 * 2f64.ln()) - log_multivariate_gamma(0.5 * n, d);
+    let per_component: Vec<S> = (0..k)
+        .map(|ik| {
+            let diagonal = &q_diag[ik * d..][..d];
+            let mut frobenius = S::dot(diagonal, diagonal);
+            if l_len > 0 {
+                let lower = &l[ik * l_len..][..l_len];
+                frobenius += S::dot(lower, lower);
+            }
+            frobenius * (0.5 * g.gamma * g.gamma) - sum_q[ik] * g.m as f64
+        })
+        .collect();
+    -per_component.iter().copied().sum::<S>() + k as f64 * constant
+}
+
+/// `log Σ exp(v_i)`, shifted by the largest `v_i` so that no exponential overflows. The shift
+/// is a number (it cancels: the value and every derivative are those without it).
+fn logsumexp<S: Fused>(v: &[S]) -> S {
+    let largest = v.iter().map(|x| x.data()).fold(f64::NEG_INFINITY, f64::max);
+    v.iter().map(|&x| (x - largest).exp()).sum::<S>().ln() + largest
+}
+
+/// `log Γ_p(a) = p(p-1)/4 log π + Σ_{j=1..p} log Γ(a + (1-j)/2)`, the multivariate gamma
+/// function's logarithm.
+fn log_multivariate_gamma(a: f64, p: usize) -> f64 {
+    let p_f = p as f64;
+    0.25 * p_f * (p_f - 1.0) * std::f64::consts::PI.ln()
+        + (1..=p).map(|j| ln_gamma(a + 0.5 * (1.0 - j as f64))).sum::<f64>()
+}
+
+/// `log Γ(x)` for `x > 0`, to about 1e-15 relative. Rust's standard library has no stable
+/// `ln_gamma`, and this is the one place the tool needs it (a constant of the prior), so it is
+/// written here rather than taken from a crate: Γ(x) = Γ(x + 8) / (x (x+1) ... (x+7)) moves
+/// the argument to at least 8, where Stirling's series with five terms,
+/// `(z - ½) ln z - z + ½ ln 2π + 1/(12z) - 1/(360z³) + 1/(1260z⁵) - 1/(1680z⁷) + 1/(1188z⁹)`,
+/// is accurate to rounding.
+fn ln_gamma(x: f64) -> f64 {
+    assert!(x > 0.0, "ln_gamma is written for positive arguments, got {x}");
+    let (mut z, mut shift) = (x, 0.0);
+    while z < 8.0 {
+        shift += z.ln();
+        z += 1.0;
+    }
+    let (inv, inv2) = (1.0 / z, 1.0 / (z * z));
+    let series = inv
+        * (1.0 / 12.0
+            + inv2 * (-1.0 / 360.0 + inv2 * (1.0 / 1260.0 + inv2 * (-1.0 / 1680.0 + inv2 / 1188.0))));
+    (z - 0.5) * z.ln() - z + 0.5 * (2.0 * std::f64::consts::PI).ln() + series - shift
+}
+
+pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
+    let (inp, runs) = input::<Input>(json)?;
+    let (d, k) = (inp.d, inp.k);
+    if inp.x.len() != inp.n || d == 0 || k == 0 {
+        return Err(format!("gmm: {} points for n = {}, d = {d}, k = {k}", inp.x.len(), inp.n));
+    }
+    let flat = |rows: &[Vec<f64>]| rows.concat();
+    let (mu, q, l) = (flat(&inp.mu), flat(&inp.q), flat(&inp.l));
+    let g = Mixture::new(d, k, flat(&inp.x), inp.m, inp.gamma);
+    let alpha = inp.alpha;
+    match function {
+        "objective" => timed(runs, || objective(&g, &alpha, &mu, &q, &l)),
+        "jacobian" => {
+            let mut tape = Tape::new();
+            timed(runs, || {
+                tape.clear();
+                let vars = |xs: &[f64]| xs.iter().map(|&x| tape.var(x)).collect::<Vec<_>>();
+                let (alpha_v, mu_v, q_v, l_v) = (vars(&alpha), vars(&mu), vars(&q), vars(&l));
+                objective(&g, &alpha_v, &mu_v, &q_v, &l_v).backward();
+                let grads = |vs: &[tapegrad::Value<'_>], width: usize| -> Vec<Vec<f64>> {
+                    vs.chunks(width.max(1))
+                        .map(|row| row.iter().map(|v| v.grad()).collect())
+                        .collect()
+                };
+                let l_width = d * (d - 1) / 2;
+                Gradient {
+                    alpha: alpha_v.iter().map(|v| v.grad()).collect(),
+                    mu: grads(&mu_v, d),
+                    q: grads(&q_v, d),
+                    l: if l_width == 0 { vec![Vec::new(); k] } else { grads(&l_v, l_width) },
+                }
+            })
+        }
+        _ => Err(no_function("gmm", function)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ln_gamma_matches_factorials_and_the_gamma_of_one_half() {
+        assert!(ln_gamma(1.0).abs() < 1e-15);
+        assert!((ln_gamma(10.0) - 362_880f64.ln()).abs() < 1e-13);
+        assert!((ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-14);
+        // Γ(5.5) = 945 √π / 32
+        let expected = (945.0 * std::f64::consts::PI.sqrt() / 32.0).ln();
+        assert!((ln_gamma(5.5) - expected).abs() < 1e-13);
+        assert!((ln_gamma(30.0) - (1..30).map(|i| (i as f64).ln()).sum::<f64>()).abs() < 1e-12);
+    }
+}

@@ -1,0 +1,121 @@
+//! GradBench's protocol: one JSON message a line on standard input, one answer a line on
+//! standard output, each answer carrying the message's `id`.
+//!
+//! - `start` is answered with the tool's name, `define` with whether the tool has the eval,
+//!   `evaluate` with the output and one `evaluate` timing per run, and every other kind
+//!   (`analysis`, ...) with the id alone; `end` needs no answer.
+//! - An evaluation runs at least `min_runs` times and until its runs add up to `min_seconds`;
+//!   each timing covers the computation alone, not reading the input or writing the output.
+
+use std::time::Instant;
+
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+use serde_json::{Value as Json, json};
+
+/// How often to repeat an evaluation: the fields every eval's input carries (`hello`'s does
+/// not: one run, then).
+#[derive(Clone, Copy, Debug, Deserialize)]
+pub struct Runs {
+    #[serde(default = "one_run")]
+    pub min_runs: usize,
+    #[serde(default)]
+    pub min_seconds: f64,
+}
+
+fn one_run() -> usize {
+    1
+}
+
+/// What an evaluation hands back: its output and the nanoseconds of each run.
+pub struct Evaluated {
+    pub output: Json,
+    pub nanoseconds: Vec<u128>,
+}
+
+/// Runs `compute` at least `runs.min_runs` times and until the runs add up to
+/// `runs.min_seconds`, timing each run alone, and keeps the last run's result.
+///
+/// Whatever `compute` needs beyond its input (a tape to reuse, scratch vectors) is made
+/// before the first run, as GradBench's C++ tools do in their `prepare` step.
+pub fn repeat<T>(runs: Runs, mut compute: impl FnMut() -> T) -> (T, Vec<u128>) {
+    let mut nanoseconds = Vec::new();
+    let mut seconds = 0.0;
+    let mut last = None;
+    while nanoseconds.len() < runs.min_runs.max(1) || seconds < runs.min_seconds {
+        let start = Instant::now();
+        let result = compute();
+        let elapsed = start.elapsed();
+        // The result is dropped outside the timed span (a tape's output vectors, say).
+        last = Some(result);
+        nanoseconds.push(elapsed.as_nanos());
+        seconds += elapsed.as_secs_f64();
+    }
+    (last.expect("at least one run"), nanoseconds)
+}
+
+/// Repeats `compute` as [`repeat`] does and turns its last result into the answer's output.
+pub fn timed<T: serde::Serialize>(runs: Runs, compute: impl FnMut() -> T) -> Result<Evaluated, String> {
+    let (output, nanoseconds) = repeat(runs, compute);
+    let output = serde_json::to_value(output).map_err(|e| format!("output: {e}"))?;
+    Ok(Evaluated {
+        output,
+        nanoseconds,
+    })
+}
+
+/// Reads an evaluation's input, and its run counts, from the message's `input` field.
+pub fn input<T: DeserializeOwned>(input: &Json) -> Result<(T, Runs), String> {
+    let parsed = T::deserialize(input).map_err(|e| format!("input: {e}"))?;
+    let runs = Runs::deserialize(input).map_err(|e| format!("input: {e}"))?;
+    Ok((parsed, runs))
+}
+
+/// One eval: its name and how it evaluates a function of its module on an input.
+pub struct Eval {
+    pub name: &'static str,
+    pub evaluate: fn(function: &str, input: &Json) -> Result<Evaluated, String>,
+}
+
+/// The answer to one message, or `None` for `end`.
+pub fn answer(message: &Json, evals: &[Eval]) -> Option<Json> {
+    let id = message.get("id").cloned().unwrap_or(Json::Null);
+    let kind = message.get("kind").and_then(Json::as_str).unwrap_or("");
+    let module = message.get("module").and_then(Json::as_str).unwrap_or("");
+    let eval = evals.iter().find(|e| e.name == module);
+    Some(match kind {
+        "end" => return None,
+        "start" => json!({"id": id, "tool": "tapegrad"}),
+        "define" => match eval {
+            Some(_) => json!({"id": id, "success": true}),
+            None => json!({"id": id, "success": false, "error": format!("tapegrad has no eval {module:?}")}),
+        },
+        "evaluate" => {
+            let function = message.get("function").and_then(Json::as_str).unwrap_or("");
+            let input = message.get("input").unwrap_or(&Json::Null);
+            let result = match eval {
+                Some(eval) => (eval.evaluate)(function, input),
+                None => Err(format!("tapegrad has no eval {module:?}")),
+            };
+            match result {
+                Ok(Evaluated {
+                    output,
+                    nanoseconds,
+                }) => {
+                    let timings: Vec<Json> = nanoseconds
+                        .iter()
+                        .map(|&ns| json!({"name": "evaluate", "nanoseconds": ns}))
+                        .collect();
+                    json!({"id": id, "success": true, "output": output, "timings": timings})
+                }
+                Err(error) => json!({"id": id, "success": false, "error": error}),
+            }
+        }
+        _ => json!({"id": id}),
+    })
+}
+
+/// The error for a function name the module does not have.
+pub fn no_function(module: &str, function: &str) -> String {
+    format!("the {module} module has no function {function:?}")
+}
