@@ -230,3 +230,23 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
         _ => Err(no_function("ba", function)),
     }
 }
+
+#[cfg(test)]
+mod reference_tests {
+    //! Against GradBench's hand-written reference (its `manual` tool) on a small input.
+    use crate::protocol::assert_evaluates_to;
+
+    const INPUT: &str = r#"{"n":2,"m":3,"p":12,"cam":[-0.01,0.02,0.03,0.5,-0.2,-1.5,400.0,0.1,-0.2,-3e-7,2e-13],"x":[0.3,-0.4,2.0],"w":1.2,"feat":[-100.0,50.0]}"#;
+
+    #[test]
+    fn objective_matches_the_reference() {
+        let expected = r#"{"reproj_error":{"elements":[103.08522280022136,-83.49806955441618],"repeated":12},"w_err":{"element":-0.43999999999999995,"repeated":12}}"#;
+        assert_evaluates_to(super::evaluate, "objective", INPUT, expected, 1e-9);
+    }
+
+    #[test]
+    fn jacobian_matches_the_reference() {
+        let expected = r#"{"cols":[0,1,2,3,4,5,6,7,8,9,10,22,23,24,31,0,1,2,3,4,5,6,7,8,9,10,22,23,24,31,42],"rows":[0,15,30,45,60,75,90,105,120,135,150,165,180,195,210,225,240,255,270,285,300,315,330,345,360,361,362,363,364,365,372],"vals":[6.133262711911632,480.4229092528038,25.69871916192103,-136.75664754808935,4.168171957822905,-7.576484319443797,-0.042586942999446556,1.2,0.0,-0.06144951603321893,-0.0002216667099514228,136.75664754808935,-4.168171957822905,7.576484319443797,85.9043523335178,-480.83918393492024,8.140829736423646,-21.81580221449714,-3.959980903888195,-136.81074380945216,-8.044041412190879,-0.05814517388604046,0.0,1.2,-0.08389878548011721,-0.0003026479124138934,3.959980903888195,136.81074380945216,8.044041412190879,-69.58172462868015,-2.4]}"#;
+        assert_evaluates_to(super::evaluate, "jacobian", INPUT, expected, 1e-9);
+    }
+}

@@ -98,3 +98,23 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
         _ => Err(no_function("det", function)),
     }
 }
+
+#[cfg(test)]
+mod reference_tests {
+    //! Against GradBench's hand-written reference (its `manual` tool) on a small input.
+    use crate::protocol::assert_evaluates_to;
+
+    const INPUT: &str = r#"{"A":[2.0,-1.0,0.5,3.0,1.0,4.0,-2.0,0.25,1.5,2.0,-3.0,1.0,0.5,1.0,2.0,-1.0],"ell":4}"#;
+
+    #[test]
+    fn primal_matches_the_reference() {
+        let expected = r#"36.1875"#;
+        assert_evaluates_to(super::evaluate, "primal", INPUT, expected, 1e-9);
+    }
+
+    #[test]
+    fn gradient_matches_the_reference() {
+        let expected = r#"[-0.25,1.875,5.125,12.0,-21.5,16.5,6.5,18.75,30.625,-12.5625,-12.625,-22.5,24.5,-2.8125,4.375,-18.0]"#;
+        assert_evaluates_to(super::evaluate, "gradient", INPUT, expected, 1e-9);
+    }
+}

@@ -61,3 +61,23 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
         _ => Err(no_function("kmeans", function)),
     }
 }
+
+#[cfg(test)]
+mod reference_tests {
+    //! Against GradBench's hand-written reference (its `manual` tool) on a small input.
+    use crate::protocol::assert_evaluates_to;
+
+    const INPUT: &str = r#"{"points":[[0.1,0.2],[0.9,0.8],[0.15,0.3],[0.7,0.9],[0.5,0.4]],"centroids":[[0.7,0.9],[0.5,0.4]]}"#;
+
+    #[test]
+    fn cost_matches_the_reference() {
+        let expected = r#"0.38250000000000006"#;
+        assert_evaluates_to(super::evaluate, "cost", INPUT, expected, 1e-9);
+    }
+
+    #[test]
+    fn dir_matches_the_reference() {
+        let expected = r#"[[-0.10000000000000009,0.04999999999999993],[0.25,0.10000000000000003]]"#;
+        assert_evaluates_to(super::evaluate, "dir", INPUT, expected, 1e-9);
+    }
+}

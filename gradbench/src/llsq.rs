@@ -75,3 +75,23 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
         _ => Err(no_function("llsq", function)),
     }
 }
+
+#[cfg(test)]
+mod reference_tests {
+    //! Against GradBench's hand-written reference (its `manual` tool) on a small input.
+    use crate::protocol::assert_evaluates_to;
+
+    const INPUT: &str = r#"{"x":[0.5,-1.0,2.0,0.25],"n":7}"#;
+
+    #[test]
+    fn primal_matches_the_reference() {
+        let expected = r#"16.177640603566534"#;
+        assert_evaluates_to(super::evaluate, "primal", INPUT, expected, 1e-9);
+    }
+
+    #[test]
+    fn gradient_matches_the_reference() {
+        let expected = r#"[9.722222222222223,-6.506172839506173,6.395061728395063,-4.541838134430727]"#;
+        assert_evaluates_to(super::evaluate, "gradient", INPUT, expected, 1e-9);
+    }
+}

@@ -40,3 +40,23 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
         _ => Err(no_function("lse", function)),
     }
 }
+
+#[cfg(test)]
+mod reference_tests {
+    //! Against GradBench's hand-written reference (its `manual` tool) on a small input.
+    use crate::protocol::assert_evaluates_to;
+
+    const INPUT: &str = r#"{"x":[1.0,-2.0,3.5,0.25]}"#;
+
+    #[test]
+    fn primal_matches_the_reference() {
+        let expected = r#"3.617735014853701"#;
+        assert_evaluates_to(super::evaluate, "primal", INPUT, expected, 1e-9);
+    }
+
+    #[test]
+    fn gradient_matches_the_reference() {
+        let expected = r#"[0.07296794711650341,0.0036328601717520352,0.8889315750717331,0.034467617640011376]"#;
+        assert_evaluates_to(super::evaluate, "gradient", INPUT, expected, 1e-9);
+    }
+}

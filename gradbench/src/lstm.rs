@@ -113,3 +113,23 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
         _ => Err(no_function("lstm", function)),
     }
 }
+
+#[cfg(test)]
+mod reference_tests {
+    //! Against GradBench's hand-written reference (its `manual` tool) on a small input.
+    use crate::protocol::assert_evaluates_to;
+
+    const INPUT: &str = r#"{"main_params":[[0.1,0.2,0.3,0.4,0.5,0.6,0.7,0.8],[0.9,0.1,0.2,0.3,0.4,0.5,0.6,0.7]],"extra_params":[[0.3,0.6],[0.2,0.8],[0.5,0.1]],"state":[[0.4,0.3],[0.2,0.7]],"sequence":[[1,0],[0,1],[1,1],[0,0]]}"#;
+
+    #[test]
+    fn objective_matches_the_reference() {
+        let expected = r#"0.5894016654105989"#;
+        assert_evaluates_to(super::evaluate, "objective", INPUT, expected, 1e-9);
+    }
+
+    #[test]
+    fn jacobian_matches_the_reference() {
+        let expected = r#"[2.3465312987513622e-05,-0.002051494847296884,-7.574718258166376e-05,-0.003600739194232736,0.00034958513946580904,-0.0047370533033377635,-0.00016763971089314277,-0.005358888510461166,-0.0003706681893172476,-0.011003568225800323,-0.0003224165750271074,-0.010778070526433451,-0.0006421206269296228,-0.023506759854062472,-0.0006688820544573353,-0.01622910174640028,0.0005904636701055195,-0.005420884919103391,-0.004910860730987482,-0.0824806303616639,-0.0023240451303856344,-0.18293904727277346]"#;
+        assert_evaluates_to(super::evaluate, "jacobian", INPUT, expected, 1e-9);
+    }
+}

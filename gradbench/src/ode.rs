@@ -75,3 +75,23 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
         _ => Err(no_function("ode", function)),
     }
 }
+
+#[cfg(test)]
+mod reference_tests {
+    //! Against GradBench's hand-written reference (its `manual` tool) on a small input.
+    use crate::protocol::assert_evaluates_to;
+
+    const INPUT: &str = r#"{"x":[0.5,1.5,-0.7,2.0],"s":3}"#;
+
+    #[test]
+    fn primal_matches_the_reference() {
+        let expected = r#"[1.0,1.5,-0.6999999999999998,-0.6999999999999998]"#;
+        assert_evaluates_to(super::evaluate, "primal", INPUT, expected, 1e-9);
+    }
+
+    #[test]
+    fn gradient_matches_the_reference() {
+        let expected = r#"[-1.4,-0.4666666666666666,1.0,-0.35]"#;
+        assert_evaluates_to(super::evaluate, "gradient", INPUT, expected, 1e-9);
+    }
+}

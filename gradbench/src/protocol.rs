@@ -119,3 +119,45 @@ pub fn answer(message: &Json, evals: &[Eval]) -> Option<Json> {
 pub fn no_function(module: &str, function: &str) -> String {
     format!("the {module} module has no function {function:?}")
 }
+
+/// For the evals' tests: runs `evaluate` once on `input` and checks its output against
+/// `expected`, number by number, to `tolerance` relative (absolute below 1).
+#[cfg(test)]
+pub fn assert_evaluates_to(
+    evaluate: fn(&str, &Json) -> Result<Evaluated, String>,
+    function: &str,
+    input: &str,
+    expected: &str,
+    tolerance: f64,
+) {
+    let input: Json = serde_json::from_str(input).expect("the test's input is JSON");
+    let expected: Json = serde_json::from_str(expected).expect("the test's expectation is JSON");
+    let evaluated = evaluate(function, &input).unwrap_or_else(|e| panic!("{function}: {e}"));
+    assert_eq!(evaluated.nanoseconds.len(), 1, "one run when the input asks for none");
+    assert_close(&evaluated.output, &expected, tolerance, function);
+}
+
+#[cfg(test)]
+fn assert_close(actual: &Json, expected: &Json, tolerance: f64, path: &str) {
+    match (actual, expected) {
+        (Json::Number(a), Json::Number(e)) => {
+            let (a, e) = (a.as_f64().unwrap(), e.as_f64().unwrap());
+            let error = (a - e).abs() / (a.abs() + e.abs()).max(1.0);
+            assert!(error <= tolerance, "{path}: {a} against the reference's {e}");
+        }
+        (Json::Array(a), Json::Array(e)) => {
+            assert_eq!(a.len(), e.len(), "{path}: lengths");
+            for (i, (a, e)) in a.iter().zip(e).enumerate() {
+                assert_close(a, e, tolerance, &format!("{path}[{i}]"));
+            }
+        }
+        (Json::Object(a), Json::Object(e)) => {
+            assert_eq!(a.len(), e.len(), "{path}: keys");
+            for (key, e) in e {
+                let a = a.get(key).unwrap_or_else(|| panic!("{path}.{key} missing"));
+                assert_close(a, e, tolerance, &format!("{path}.{key}"));
+            }
+        }
+        _ => assert_eq!(actual, expected, "{path}"),
+    }
+}
