@@ -5,8 +5,9 @@
 //! a term. This trait gives the objectives one: a plain loop on `f64`, the fused node on
 //! `Value`. Dotting values with plain numbers (a polynomial's powers, data) has no fused
 //! node in the crate yet; on `Value` it records one product a term and one fused sum.
+//! `Dual` (forward mode) computes them as loops, as `f64` does.
 
-use tapegrad::{Scalar, Value};
+use tapegrad::{Dual, Scalar, Value};
 
 /// A [`Scalar`] with dot products.
 pub trait Fused: Scalar {
@@ -31,6 +32,20 @@ impl Fused for f64 {
 
     fn dot_numbers(a: &[f64], c: &[f64]) -> f64 {
         Self::dot(a, c)
+    }
+}
+
+impl Fused for Dual {
+    fn dot(a: &[Dual], b: &[Dual]) -> Dual {
+        assert_eq!(a.len(), b.len(), "dot of slices of different lengths");
+        assert!(!a.is_empty(), "dot of no values");
+        a.iter().zip(b).map(|(&x, &y)| x * y).sum()
+    }
+
+    fn dot_numbers(a: &[Dual], c: &[f64]) -> Dual {
+        assert_eq!(a.len(), c.len(), "dot of slices of different lengths");
+        assert!(!a.is_empty(), "dot of no values");
+        a.iter().zip(c).map(|(&x, &c)| x * c).sum()
     }
 }
 

@@ -3,8 +3,10 @@
 //! (`jacobian`). With the "complicated" inputs each point also lies at barycentric
 //! coordinates `u` on a triangle of the mesh.
 //!
-//! The Jacobian is tall (three rows a point, 26 or 28 columns), so the crate's
-//! [`tapegrad::jacobian`] sweeps the recording forwards, eight inputs a sweep. A point's
+//! The Jacobian is tall (three rows a point, 26 or 28 columns): forward mode gives a column a
+//! run, so [`tapegrad::jacobian_forward`] runs the objective on dual numbers once an input,
+//! with no tape. (The crate's `jacobian` sweeps a recording forwards for tall Jacobians
+//! too, but recording the hand's ten thousand vertices costs more than the 28 runs.) A point's
 //! residuals depend on its own `u` alone, so the columns of all `u_i0` fold into one (and
 //! those of all `u_i1` into another): the closure takes two offsets `δ0, δ1` added to every
 //! point's `u`, and the derivative by `δ0` of point `i`'s residuals is their derivative by
@@ -14,7 +16,7 @@ use std::ops::Sub;
 
 use serde::Deserialize;
 use serde_json::Value as Json;
-use tapegrad::Value;
+use tapegrad::Dual;
 
 use crate::fused::Fused;
 use crate::protocol::{Evaluated, input, no_function, timed};
@@ -306,18 +308,17 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
             // Columns: δ0 and δ1 (see the module docs) with the complicated inputs, then θ.
             let at: Vec<f64> = if complicated { [0.0, 0.0].iter().chain(&theta).copied().collect() } else { theta.clone() };
             timed(runs, || {
-                let j = tapegrad::jacobian(
-                    |v: &[Value<'_>]| {
+                tapegrad::jacobian_forward(
+                    |v: &[Dual]| {
                         if complicated {
-                            let moved: Vec<[Value<'_>; 2]> = us.iter().map(|u| [v[0] + u[0], v[1] + u[1]]).collect();
+                            let moved: Vec<[Dual; 2]> = us.iter().map(|u| [v[0] + u[0], v[1] + u[1]]).collect();
                             objective(&hand, &v[2..], Some(&moved))
                         } else {
                             objective(&hand, v, None)
                         }
                     },
                     &at,
-                );
-                j
+                )
             })
         }
         _ => Err(no_function("ht", function)),
