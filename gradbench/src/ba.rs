@@ -49,7 +49,12 @@ struct Problem {
 
 impl Problem {
     fn new(inp: &Input) -> Result<Self, String> {
-        if inp.cam.len() != CAMERA || inp.x.len() != 3 || inp.feat.len() != 2 || inp.n == 0 || inp.m == 0 {
+        if inp.cam.len() != CAMERA
+            || inp.x.len() != 3
+            || inp.feat.len() != 2
+            || inp.n == 0
+            || inp.m == 0
+        {
             return Err("ba: a camera has 11 numbers, a point 3, a feature 2".into());
         }
         Ok(Problem {
@@ -101,7 +106,11 @@ where
     f64: Sub<S, Output = S>,
 {
     let centre = &cam[CENTRE..CENTRE + 3];
-    let moved = [point[0] - centre[0], point[1] - centre[1], point[2] - centre[2]];
+    let moved = [
+        point[0] - centre[0],
+        point[1] - centre[1],
+        point[2] - centre[2],
+    ];
     let in_camera = rodrigues_rotate(&cam[ROTATION..ROTATION + 3], moved);
     let projected = [in_camera[0] / in_camera[2], in_camera[1] / in_camera[2]];
     let squared_radius = projected[0] * projected[0] + projected[1] * projected[1];
@@ -170,7 +179,12 @@ fn jacobian(problem: &Problem, tape: &mut Tape) -> Sparse {
         tape.clear();
         let vars = inputs.map(|x| tape.var(x));
         let feature = &problem.features[2 * i..][..2];
-        let residuals = reprojection_error(&vars[..CAMERA], &vars[CAMERA..CAMERA + 3], vars[CAMERA + 3], feature);
+        let residuals = reprojection_error(
+            &vars[..CAMERA],
+            &vars[CAMERA..CAMERA + 3],
+            vars[CAMERA + 3],
+            feature,
+        );
         let columns = (0..CAMERA)
             .map(|j| CAMERA * cam + j)
             .chain((0..3).map(|j| CAMERA * n + 3 * pt + j))

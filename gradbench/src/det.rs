@@ -73,7 +73,9 @@ pub fn primal<S: Fused>(a: &[S], ell: usize) -> S {
         negated: &negated,
         rows: (1..=ell).chain([0]).collect(),
         columns: (1..=ell).chain([0]).collect(),
-        scratch: (0..=ell).map(|m| (Vec::with_capacity(m), Vec::with_capacity(m))).collect(),
+        scratch: (0..=ell)
+            .map(|m| (Vec::with_capacity(m), Vec::with_capacity(m)))
+            .collect(),
     };
     expansion.det_of_minor(ell)
 }
@@ -104,7 +106,8 @@ mod reference_tests {
     //! Against GradBench's hand-written reference (its `manual` tool) on a small input.
     use crate::protocol::assert_evaluates_to;
 
-    const INPUT: &str = r#"{"A":[2.0,-1.0,0.5,3.0,1.0,4.0,-2.0,0.25,1.5,2.0,-3.0,1.0,0.5,1.0,2.0,-1.0],"ell":4}"#;
+    const INPUT: &str =
+        r#"{"A":[2.0,-1.0,0.5,3.0,1.0,4.0,-2.0,0.25,1.5,2.0,-3.0,1.0,0.5,1.0,2.0,-1.0],"ell":4}"#;
 
     #[test]
     fn primal_matches_the_reference() {

@@ -51,13 +51,19 @@ impl Fused for Dual {
 
 impl<'t> Fused for Value<'t> {
     fn dot(a: &[Value<'t>], b: &[Value<'t>]) -> Value<'t> {
-        assert!(!a.is_empty(), "dot of no values: there is no tape to record it on");
+        assert!(
+            !a.is_empty(),
+            "dot of no values: there is no tape to record it on"
+        );
         a[0].tape().dot(a, b)
     }
 
     fn dot_numbers(a: &[Value<'t>], c: &[f64]) -> Value<'t> {
         assert_eq!(a.len(), c.len(), "dot of slices of different lengths");
-        assert!(!a.is_empty(), "dot of no values: there is no tape to record it on");
+        assert!(
+            !a.is_empty(),
+            "dot of no values: there is no tape to record it on"
+        );
         a[0].tape().sum(a.iter().zip(c).map(|(&x, &c)| x * c))
     }
 }

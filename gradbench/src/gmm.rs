@@ -132,7 +132,8 @@ where
 fn log_wishart_prior<S: Fused>(g: &Mixture, q_diag: &[S], sum_q: &[S], l: &[S]) -> S {
     let (d, k, l_len) = (g.d, g.k, g.lower_len());
     let n = (d + g.m + 1) as f64;
-    let constant = n * d as f64 * (g.gamma.ln() - 0.5 * 2f64.ln()) - log_multivariate_gamma(0.5 * n, d);
+    let constant =
+        n * d as f64 * (g.gamma.ln() - 0.5 * 2f64.ln()) - log_multivariate_gamma(0.5 * n, d);
     let per_component: Vec<S> = (0..k)
         .map(|ik| {
             let diagonal = &q_diag[ik * d..][..d];
@@ -159,7 +160,9 @@ fn logsumexp<S: Fused>(v: &[S]) -> S {
 fn log_multivariate_gamma(a: f64, p: usize) -> f64 {
     let p_f = p as f64;
     0.25 * p_f * (p_f - 1.0) * std::f64::consts::PI.ln()
-        + (1..=p).map(|j| ln_gamma(a + 0.5 * (1.0 - j as f64))).sum::<f64>()
+        + (1..=p)
+            .map(|j| ln_gamma(a + 0.5 * (1.0 - j as f64)))
+            .sum::<f64>()
 }
 
 /// `log Γ(x)` for `x > 0`, to about 1e-14. Rust's standard library has no stable
@@ -169,7 +172,10 @@ fn log_multivariate_gamma(a: f64, p: usize) -> f64 {
 /// `(z - ½) ln z - z + ½ ln 2π + 1/(12z) - 1/(360z³) + 1/(1260z⁵) - 1/(1680z⁷) + 1/(1188z⁹)`,
 /// is accurate to rounding (the next term is below 3e-16 there).
 fn ln_gamma(x: f64) -> f64 {
-    assert!(x > 0.0, "ln_gamma is written for positive arguments, got {x}");
+    assert!(
+        x > 0.0,
+        "ln_gamma is written for positive arguments, got {x}"
+    );
     let (mut z, mut product) = (x, 1.0);
     while z < 15.0 {
         product *= z;
@@ -178,7 +184,8 @@ fn ln_gamma(x: f64) -> f64 {
     let (inv, inv2) = (1.0 / z, 1.0 / (z * z));
     let series = inv
         * (1.0 / 12.0
-            + inv2 * (-1.0 / 360.0 + inv2 * (1.0 / 1260.0 + inv2 * (-1.0 / 1680.0 + inv2 / 1188.0))));
+            + inv2
+                * (-1.0 / 360.0 + inv2 * (1.0 / 1260.0 + inv2 * (-1.0 / 1680.0 + inv2 / 1188.0))));
     (z - 0.5) * z.ln() - z + 0.5 * (2.0 * std::f64::consts::PI).ln() + series - product.ln()
 }
 
@@ -186,7 +193,11 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
     let (inp, runs) = input::<Input>(json)?;
     let (d, k) = (inp.d, inp.k);
     if inp.x.len() != inp.n || d == 0 || k == 0 {
-        return Err(format!("gmm: {} points for n = {}, d = {d}, k = {k}", inp.x.len(), inp.n));
+        return Err(format!(
+            "gmm: {} points for n = {}, d = {d}, k = {k}",
+            inp.x.len(),
+            inp.n
+        ));
     }
     let flat = |rows: &[Vec<f64>]| rows.concat();
     let (mu, q, l) = (flat(&inp.mu), flat(&inp.q), flat(&inp.l));
@@ -211,7 +222,11 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
                     alpha: alpha_v.iter().map(|v| v.grad()).collect(),
                     mu: grads(&mu_v, d),
                     q: grads(&q_v, d),
-                    l: if l_width == 0 { vec![Vec::new(); k] } else { grads(&l_v, l_width) },
+                    l: if l_width == 0 {
+                        vec![Vec::new(); k]
+                    } else {
+                        grads(&l_v, l_width)
+                    },
                 }
             })
         }

@@ -100,25 +100,49 @@ impl Hand {
         let skin = model
             .weights
             .iter()
-            .map(|w| w.iter().copied().enumerate().filter(|&(_, w)| w != 0.0).collect())
+            .map(|w| {
+                w.iter()
+                    .copied()
+                    .enumerate()
+                    .filter(|&(_, w)| w != 0.0)
+                    .collect()
+            })
             .collect();
         let three = |v: &Vec<f64>| -> Result<[f64; 3], String> {
-            v.get(..3).map(|s| [s[0], s[1], s[2]]).ok_or_else(|| "ht: a point has 3 coordinates".into())
+            v.get(..3)
+                .map(|s| [s[0], s[1], s[2]])
+                .ok_or_else(|| "ht: a point has 3 coordinates".into())
         };
         let hand = Hand {
             parents,
-            base_relatives: model.base_relatives.iter().map(|m| mat4(m)).collect::<Result<_, _>>()?,
-            inverse_base_absolutes: model.inverse_base_absolutes.iter().map(|m| mat4(m)).collect::<Result<_, _>>()?,
+            base_relatives: model
+                .base_relatives
+                .iter()
+                .map(|m| mat4(m))
+                .collect::<Result<_, _>>()?,
+            inverse_base_absolutes: model
+                .inverse_base_absolutes
+                .iter()
+                .map(|m| mat4(m))
+                .collect::<Result<_, _>>()?,
             base_positions: model
                 .base_positions
                 .iter()
-                .map(|p| p.get(..4).map(|s| [s[0], s[1], s[2], s[3]]).ok_or("ht: a base position has 4 coordinates"))
+                .map(|p| {
+                    p.get(..4)
+                        .map(|s| [s[0], s[1], s[2], s[3]])
+                        .ok_or("ht: a base position has 4 coordinates")
+                })
                 .collect::<Result<_, _>>()?,
             skin,
             triangles: model
                 .triangles
                 .iter()
-                .map(|t| t.get(..3).map(|s| [s[0], s[1], s[2]]).ok_or("ht: a triangle has 3 corners"))
+                .map(|t| {
+                    t.get(..3)
+                        .map(|s| [s[0], s[1], s[2]])
+                        .ok_or("ht: a triangle has 3 corners")
+                })
                 .collect::<Result<_, _>>()?,
             is_mirrored: model.is_mirrored,
             correspondences: data.correspondences,
@@ -141,7 +165,8 @@ fn mat4_mul<S: Fused>(a: &Mat4<S>, b: &Mat4<S>) -> Mat4<S> {
 
 /// `a b` for a matrix of numbers `b`.
 fn mat4_mul_numbers<S: Fused>(a: &Mat4<S>, b: &Mat4<f64>) -> Mat4<S> {
-    [0, 1, 2, 3].map(|i| [0, 1, 2, 3].map(|k| S::dot_numbers(&a[i], &[b[0][k], b[1][k], b[2][k], b[3][k]])))
+    [0, 1, 2, 3]
+        .map(|i| [0, 1, 2, 3].map(|k| S::dot_numbers(&a[i], &[b[0][k], b[1][k], b[2][k], b[3][k]])))
 }
 
 /// The rotation by the angle-axis vector `v`: the identity below an angle of 1e-4.
@@ -157,9 +182,21 @@ where
     let [x, y, z] = v.map(|c| c / norm);
     let (s, c) = norm.sin_cos();
     [
-        [x * x + (1.0 - x * x) * c, x * y * (1.0 - c) - z * s, x * z * (1.0 - c) + y * s],
-        [x * y * (1.0 - c) + z * s, y * y + (1.0 - y * y) * c, y * z * (1.0 - c) - x * s],
-        [x * z * (1.0 - c) - y * s, z * y * (1.0 - c) + x * s, z * z + (1.0 - z * z) * c],
+        [
+            x * x + (1.0 - x * x) * c,
+            x * y * (1.0 - c) - z * s,
+            x * z * (1.0 - c) + y * s,
+        ],
+        [
+            x * y * (1.0 - c) + z * s,
+            y * y + (1.0 - y * y) * c,
+            y * z * (1.0 - c) - x * s,
+        ],
+        [
+            x * z * (1.0 - c) - y * s,
+            z * y * (1.0 - c) + x * s,
+            z * z + (1.0 - z * z) * c,
+        ],
     ]
 }
 
@@ -250,7 +287,11 @@ where
                     moved.push(S::dot_numbers(&transforms[bone][coordinate], rest));
                     weights.push(weight);
                 }
-                if moved.is_empty() { zero } else { S::dot_numbers(&moved, &weights) }
+                if moved.is_empty() {
+                    zero
+                } else {
+                    S::dot_numbers(&moved, &weights)
+                }
             });
             if hand.is_mirrored {
                 position[0] = -position[0];
@@ -296,22 +337,33 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
     let us: Vec<[f64; 2]> = inp
         .us
         .iter()
-        .map(|u| u.get(..2).map(|u| [u[0], u[1]]).ok_or("ht: a u has 2 coordinates"))
+        .map(|u| {
+            u.get(..2)
+                .map(|u| [u[0], u[1]])
+                .ok_or("ht: a u has 2 coordinates")
+        })
         .collect::<Result<_, _>>()?;
     let complicated = !us.is_empty();
     if complicated && us.len() != hand.points.len() {
         return Err("ht: one u a point".into());
     }
     match function {
-        "objective" => timed(runs, || objective(&hand, &theta, complicated.then_some(&us[..]))),
+        "objective" => timed(runs, || {
+            objective(&hand, &theta, complicated.then_some(&us[..]))
+        }),
         "jacobian" => {
             // Columns: δ0 and δ1 (see the module docs) with the complicated inputs, then θ.
-            let at: Vec<f64> = if complicated { [0.0, 0.0].iter().chain(&theta).copied().collect() } else { theta.clone() };
+            let at: Vec<f64> = if complicated {
+                [0.0, 0.0].iter().chain(&theta).copied().collect()
+            } else {
+                theta.clone()
+            };
             timed(runs, || {
                 tapegrad::jacobian_forward(
                     |v: &[Dual]| {
                         if complicated {
-                            let moved: Vec<[Dual; 2]> = us.iter().map(|u| [v[0] + u[0], v[1] + u[1]]).collect();
+                            let moved: Vec<[Dual; 2]> =
+                                us.iter().map(|u| [v[0] + u[0], v[1] + u[1]]).collect();
                             objective(&hand, &v[2..], Some(&moved))
                         } else {
                             objective(&hand, v, None)

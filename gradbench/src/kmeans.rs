@@ -41,7 +41,14 @@ pub fn cost<S: Fused>(points: &[f64], centroids: &[S], d: usize) -> S {
 pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
     let (inp, runs) = input::<Input>(json)?;
     let d = inp.points.first().map_or(0, Vec::len);
-    if d == 0 || inp.centroids.is_empty() || inp.centroids.iter().chain(&inp.points).any(|p| p.len() != d) {
+    if d == 0
+        || inp.centroids.is_empty()
+        || inp
+            .centroids
+            .iter()
+            .chain(&inp.points)
+            .any(|p| p.len() != d)
+    {
         return Err("kmeans: needs points and centroids of one dimension".into());
     }
     let (points, centroids) = (inp.points.concat(), inp.centroids.concat());
@@ -54,7 +61,11 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
                 let cv: Vec<_> = centroids.iter().map(|&c| tape.var(c)).collect();
                 let gradient = cost(&points, &cv, d).gradient(&cv);
                 tape.sum(gradient.iter().copied()).backward();
-                let direction: Vec<f64> = gradient.iter().zip(&cv).map(|(g, c)| g.data() / c.grad()).collect();
+                let direction: Vec<f64> = gradient
+                    .iter()
+                    .zip(&cv)
+                    .map(|(g, c)| g.data() / c.grad())
+                    .collect();
                 direction.chunks(d).map(<[f64]>::to_vec).collect::<Vec<_>>()
             })
         }

@@ -91,7 +91,8 @@ mod reference_tests {
 
     #[test]
     fn gradient_matches_the_reference() {
-        let expected = r#"[9.722222222222223,-6.506172839506173,6.395061728395063,-4.541838134430727]"#;
+        let expected =
+            r#"[9.722222222222223,-6.506172839506173,6.395061728395063,-4.541838134430727]"#;
         assert_evaluates_to(super::evaluate, "gradient", INPUT, expected, 1e-9);
     }
 }

@@ -37,7 +37,9 @@ fn layer<S: Scalar>(b: usize, params: &[S], hidden: &mut [S], cell: &mut [S], in
     for i in 0..b {
         let forget = input[i].mul_add(weight[i], bias[i]).sigmoid();
         let ingate = hidden[i].mul_add(weight[b + i], bias[b + i]).sigmoid();
-        let outgate = input[i].mul_add(weight[2 * b + i], bias[2 * b + i]).sigmoid();
+        let outgate = input[i]
+            .mul_add(weight[2 * b + i], bias[2 * b + i])
+            .sigmoid();
         let change = hidden[i].mul_add(weight[3 * b + i], bias[3 * b + i]).tanh();
         cell[i] = cell[i].mul_add(forget, ingate * change);
         hidden[i] = outgate * cell[i].tanh();
@@ -68,7 +70,11 @@ pub fn objective<S: Fused>(t: &Text, main: &[S], extra: &[S]) -> S {
             // the layer below, already updated for this character.
             let (below, this) = state.split_at_mut(2 * b * l);
             let (hidden, cell) = this[..2 * b].split_at_mut(b);
-            let input: &[S] = if l == 0 { &prediction } else { &below[2 * b * (l - 1)..][..b] };
+            let input: &[S] = if l == 0 {
+                &prediction
+            } else {
+                &below[2 * b * (l - 1)..][..b]
+            };
             layer(b, params, hidden, cell, input);
         }
         let top = &state[2 * b * (layers - 1)..][..b];
@@ -107,7 +113,11 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
                 let main_v: Vec<_> = main.iter().map(|&p| tape.var(p)).collect();
                 let extra_v: Vec<_> = extra.iter().map(|&p| tape.var(p)).collect();
                 objective(&text, &main_v, &extra_v).backward();
-                main_v.iter().chain(&extra_v).map(|v| v.grad()).collect::<Vec<f64>>()
+                main_v
+                    .iter()
+                    .chain(&extra_v)
+                    .map(|v| v.grad())
+                    .collect::<Vec<f64>>()
             })
         }
         _ => Err(no_function("lstm", function)),

@@ -30,8 +30,13 @@ pub fn primal<S: Scalar>(x: &[S], steps: usize) -> Vec<S> {
     let zero = x[0].lift(0.0);
     let h = 2.0 / steps as f64;
     let mut y = vec![zero; n];
-    let (mut k1, mut k2, mut k3, mut k4, mut y_tmp) =
-        (vec![zero; n], vec![zero; n], vec![zero; n], vec![zero; n], vec![zero; n]);
+    let (mut k1, mut k2, mut k3, mut k4, mut y_tmp) = (
+        vec![zero; n],
+        vec![zero; n],
+        vec![zero; n],
+        vec![zero; n],
+        vec![zero; n],
+    );
     for _ in 0..steps {
         derivative(x, &y, &mut k1);
         for i in 0..n {

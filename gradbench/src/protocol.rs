@@ -55,7 +55,10 @@ pub fn repeat<T>(runs: Runs, mut compute: impl FnMut() -> T) -> (T, Vec<u128>) {
 }
 
 /// Repeats `compute` as [`repeat`] does and turns its last result into the answer's output.
-pub fn timed<T: serde::Serialize>(runs: Runs, compute: impl FnMut() -> T) -> Result<Evaluated, String> {
+pub fn timed<T: serde::Serialize>(
+    runs: Runs,
+    compute: impl FnMut() -> T,
+) -> Result<Evaluated, String> {
     let (output, nanoseconds) = repeat(runs, compute);
     let output = serde_json::to_value(output).map_err(|e| format!("output: {e}"))?;
     Ok(Evaluated {
@@ -88,7 +91,9 @@ pub fn answer(message: &Json, evals: &[Eval]) -> Option<Json> {
         "start" => json!({"id": id, "tool": "tapegrad"}),
         "define" => match eval {
             Some(_) => json!({"id": id, "success": true}),
-            None => json!({"id": id, "success": false, "error": format!("tapegrad has no eval {module:?}")}),
+            None => {
+                json!({"id": id, "success": false, "error": format!("tapegrad has no eval {module:?}")})
+            }
         },
         "evaluate" => {
             let function = message.get("function").and_then(Json::as_str).unwrap_or("");
@@ -133,7 +138,11 @@ pub fn assert_evaluates_to(
     let input: Json = serde_json::from_str(input).expect("the test's input is JSON");
     let expected: Json = serde_json::from_str(expected).expect("the test's expectation is JSON");
     let evaluated = evaluate(function, &input).unwrap_or_else(|e| panic!("{function}: {e}"));
-    assert_eq!(evaluated.nanoseconds.len(), 1, "one run when the input asks for none");
+    assert_eq!(
+        evaluated.nanoseconds.len(),
+        1,
+        "one run when the input asks for none"
+    );
     assert_close(&evaluated.output, &expected, tolerance, function);
 }
 
@@ -143,7 +152,10 @@ fn assert_close(actual: &Json, expected: &Json, tolerance: f64, path: &str) {
         (Json::Number(a), Json::Number(e)) => {
             let (a, e) = (a.as_f64().unwrap(), e.as_f64().unwrap());
             let error = (a - e).abs() / (a.abs() + e.abs()).max(1.0);
-            assert!(error <= tolerance, "{path}: {a} against the reference's {e}");
+            assert!(
+                error <= tolerance,
+                "{path}: {a} against the reference's {e}"
+            );
         }
         (Json::Array(a), Json::Array(e)) => {
             assert_eq!(a.len(), e.len(), "{path}: lengths");

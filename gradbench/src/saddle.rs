@@ -140,28 +140,3 @@ mod tests {
         }
     }
 }
-#[cfg(test)]
-mod probe {
-    use super::*;
-    struct Count<'a, D>(&'a mut D, usize, usize);
-    impl<S, D: Descent<S>> Descent<S> for Count<'_, D> {
-        fn value(&mut self, x: &[S]) -> S { self.1 += 1; self.0.value(x) }
-        fn gradient(&mut self, x: &[S]) -> Vec<S> { self.2 += 1; self.0.gradient(x) }
-    }
-    #[test]
-    fn probe_counts() {
-        let mut tape = Tape::new();
-        let mut inner = InnerOnNumbers { x: [1.0, 1.0], tape: &mut tape };
-        let mut c = Count(&mut inner, 0, 0);
-        let y = argmax(&mut c, &[1.0, 1.0]);
-        eprintln!("inner: values {} gradients {} y {:?}", c.1, c.2, y);
-        let mut outer = ReverseOverReverse { start: [1.0, 1.0], inner: Tape::new(), outer: Tape::new() };
-        let t = std::time::Instant::now();
-        let g = outer.gradient(&[1.0, 1.0]);
-        eprintln!("one outer gradient {:?} tape {} in {:?}", g, outer.outer.len(), t.elapsed());
-        let mut c = Count(&mut outer, 0, 0);
-        let t = std::time::Instant::now();
-        let x = argmin(&mut c, &[1.0, 1.0]);
-        eprintln!("outer: values {} gradients {} x {:?} {:?}", c.1, c.2, x, t.elapsed());
-    }
-}
