@@ -28,3 +28,14 @@ pub fn evaluate(function: &str, input: &Json) -> Result<Evaluated, String> {
         _ => Err(no_function("hello", function)),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::protocol::assert_evaluates_to;
+
+    #[test]
+    fn square_and_its_derivative() {
+        assert_evaluates_to(super::evaluate, "square", "1.5", "2.25", 0.0);
+        assert_evaluates_to(super::evaluate, "double", "1.5", "3.0", 0.0);
+    }
+}

@@ -173,3 +173,87 @@ fn assert_close(actual: &Json, expected: &Json, tolerance: f64, path: &str) {
         _ => assert_eq!(actual, expected, "{path}"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Deserialize)]
+    struct Number {
+        x: f64,
+    }
+
+    fn twice(function: &str, json: &Json) -> Result<Evaluated, String> {
+        let (number, runs) = input::<Number>(json)?;
+        match function {
+            "twice" => timed(runs, || 2.0 * number.x),
+            _ => Err(no_function("demo", function)),
+        }
+    }
+
+    const EVALS: &[Eval] = &[Eval {
+        name: "demo",
+        evaluate: twice,
+    }];
+
+    fn ask(message: &str) -> Option<Json> {
+        answer(&serde_json::from_str(message).unwrap(), EVALS)
+    }
+
+    #[test]
+    fn each_message_kind_gets_its_answer_with_the_message_s_id() {
+        assert_eq!(
+            ask(r#"{"id":0,"kind":"start","eval":"demo"}"#).unwrap(),
+            json!({"id": 0, "tool": "tapegrad"})
+        );
+        assert_eq!(
+            ask(r#"{"id":1,"kind":"define","module":"demo"}"#).unwrap(),
+            json!({"id": 1, "success": true})
+        );
+        assert_eq!(
+            ask(r#"{"id":2,"kind":"define","module":"other"}"#).unwrap()["success"],
+            json!(false)
+        );
+        assert_eq!(
+            ask(r#"{"id":5,"kind":"analysis","of":3,"valid":true}"#).unwrap(),
+            json!({"id": 5})
+        );
+        assert_eq!(ask(r#"{"kind":"end"}"#), None);
+        let unknown = ask(
+            r#"{"id":6,"kind":"evaluate","module":"demo","function":"thrice","input":{"x":1}}"#,
+        );
+        assert_eq!(unknown.unwrap()["success"], json!(false));
+    }
+
+    #[test]
+    fn an_evaluation_runs_at_least_min_runs_times_and_times_each_run() {
+        let message = r#"{"id":3,"kind":"evaluate","module":"demo","function":"twice","input":{"x":1.5,"min_runs":3,"min_seconds":0}}"#;
+        let answer = ask(message).unwrap();
+        assert_eq!(
+            (answer["id"].clone(), answer["output"].clone()),
+            (json!(3), json!(3.0))
+        );
+        let timings = answer["timings"].as_array().unwrap();
+        assert_eq!(timings.len(), 3);
+        assert!(
+            timings
+                .iter()
+                .all(|t| t["name"] == "evaluate" && t["nanoseconds"].is_u64())
+        );
+    }
+
+    #[test]
+    fn runs_go_on_until_min_seconds_have_passed() {
+        let runs = Runs {
+            min_runs: 1,
+            min_seconds: 0.02,
+        };
+        let (_, nanoseconds) = repeat(runs, || {
+            std::thread::sleep(std::time::Duration::from_millis(5))
+        });
+        // It stops at the first run that brings the total to 20 ms.
+        let total: u128 = nanoseconds.iter().sum();
+        assert!(total - nanoseconds.last().unwrap() < 20_000_000);
+        assert!(nanoseconds.iter().sum::<u128>() >= 20_000_000);
+    }
+}
