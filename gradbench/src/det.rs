@@ -8,6 +8,7 @@ use tapegrad::Tape;
 
 use crate::fused::Fused;
 use crate::protocol::{Evaluated, input, no_function, timed};
+use crate::reverse::gradient;
 
 #[derive(Deserialize)]
 #[allow(non_snake_case)]
@@ -90,12 +91,7 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
         "primal" => timed(runs, || primal(&a, ell)),
         "gradient" => {
             let mut tape = Tape::new();
-            timed(runs, || {
-                tape.clear();
-                let av: Vec<_> = a.iter().map(|&x| tape.var(x)).collect();
-                primal(&av, ell).backward();
-                av.iter().map(|v| v.grad()).collect::<Vec<f64>>()
-            })
+            timed(runs, || gradient(&mut tape, &a, |xv| primal(xv, ell)))
         }
         _ => Err(no_function("det", function)),
     }

@@ -10,6 +10,7 @@ use tapegrad::Tape;
 
 use crate::fused::Fused;
 use crate::protocol::{Evaluated, input, no_function, timed};
+use crate::reverse::gradient;
 
 #[derive(Deserialize)]
 struct Input {
@@ -201,32 +202,38 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
     }
     let flat = |rows: &[Vec<f64>]| rows.concat();
     let (mu, q, l) = (flat(&inp.mu), flat(&inp.q), flat(&inp.l));
-    let g = Mixture::new(d, k, flat(&inp.x), inp.m, inp.gamma);
+    let mixture = Mixture::new(d, k, flat(&inp.x), inp.m, inp.gamma);
     let alpha = inp.alpha;
     match function {
-        "objective" => timed(runs, || objective(&g, &alpha, &mu, &q, &l)),
+        "objective" => timed(runs, || objective(&mixture, &alpha, &mu, &q, &l)),
         "jacobian" => {
+            // The four groups of parameters one after another, as the objective splits them.
+            let params: Vec<f64> = [&alpha, &mu, &q, &l]
+                .into_iter()
+                .flatten()
+                .copied()
+                .collect();
             let mut tape = Tape::new();
             timed(runs, || {
-                tape.clear();
-                let vars = |xs: &[f64]| xs.iter().map(|&x| tape.var(x)).collect::<Vec<_>>();
-                let (alpha_v, mu_v, q_v, l_v) = (vars(&alpha), vars(&mu), vars(&q), vars(&l));
-                objective(&g, &alpha_v, &mu_v, &q_v, &l_v).backward();
-                let grads = |vs: &[tapegrad::Value<'_>], width: usize| -> Vec<Vec<f64>> {
-                    vs.chunks(width.max(1))
-                        .map(|row| row.iter().map(|v| v.grad()).collect())
+                let g = gradient(&mut tape, &params, |p| {
+                    let (alpha, rest) = p.split_at(k);
+                    let (mu, rest) = rest.split_at(k * d);
+                    let (q, l) = rest.split_at(k * d);
+                    objective(&mixture, alpha, mu, q, l)
+                });
+                let (alpha, rest) = g.split_at(k);
+                let (mu, rest) = rest.split_at(k * d);
+                let (q, l) = rest.split_at(k * d);
+                let rows = |v: &[f64], width: usize| -> Vec<Vec<f64>> {
+                    (0..k)
+                        .map(|i| v[i * width..(i + 1) * width].to_vec())
                         .collect()
                 };
-                let l_width = d * (d - 1) / 2;
                 Gradient {
-                    alpha: alpha_v.iter().map(|v| v.grad()).collect(),
-                    mu: grads(&mu_v, d),
-                    q: grads(&q_v, d),
-                    l: if l_width == 0 {
-                        vec![Vec::new(); k]
-                    } else {
-                        grads(&l_v, l_width)
-                    },
+                    alpha: alpha.to_vec(),
+                    mu: rows(mu, d),
+                    q: rows(q, d),
+                    l: rows(l, d * (d - 1) / 2),
                 }
             })
         }

@@ -11,6 +11,7 @@ use tapegrad::Tape;
 
 use crate::fused::Fused;
 use crate::protocol::{Evaluated, input, no_function, timed};
+use crate::reverse::gradient;
 
 #[derive(Deserialize)]
 struct Input {
@@ -66,10 +67,7 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
         "gradient" => {
             let mut tape = Tape::new();
             timed(runs, || {
-                tape.clear();
-                let xv: Vec<_> = x.iter().map(|&x| tape.var(x)).collect();
-                primal(&xv, n, &mut powers).backward();
-                xv.iter().map(|v| v.grad()).collect::<Vec<f64>>()
+                gradient(&mut tape, &x, |xv| primal(xv, n, &mut powers))
             })
         }
         _ => Err(no_function("llsq", function)),

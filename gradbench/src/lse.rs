@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 use tapegrad::{Scalar, Tape};
 
 use crate::protocol::{Evaluated, input, no_function, timed};
+use crate::reverse::gradient;
 
 #[derive(Deserialize)]
 struct Input {
@@ -30,12 +31,7 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
         "primal" => timed(runs, || primal(&x)),
         "gradient" => {
             let mut tape = Tape::new();
-            timed(runs, || {
-                tape.clear();
-                let xv: Vec<_> = x.iter().map(|&x| tape.var(x)).collect();
-                primal(&xv).backward();
-                xv.iter().map(|v| v.grad()).collect::<Vec<f64>>()
-            })
+            timed(runs, || gradient(&mut tape, &x, |xv| primal(xv)))
         }
         _ => Err(no_function("lse", function)),
     }

@@ -8,6 +8,7 @@ use tapegrad::{Scalar, Tape};
 
 use crate::fused::Fused;
 use crate::protocol::{Evaluated, input, no_function, timed};
+use crate::reverse::gradient;
 
 #[derive(Deserialize)]
 struct Input {
@@ -107,17 +108,14 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
     match function {
         "objective" => timed(runs, || objective(&text, &main, &extra)),
         "jacobian" => {
+            // Both groups of parameters, in the order of the answer.
+            let params: Vec<f64> = main.iter().chain(&extra).copied().collect();
             let mut tape = Tape::new();
             timed(runs, || {
-                tape.clear();
-                let main_v: Vec<_> = main.iter().map(|&p| tape.var(p)).collect();
-                let extra_v: Vec<_> = extra.iter().map(|&p| tape.var(p)).collect();
-                objective(&text, &main_v, &extra_v).backward();
-                main_v
-                    .iter()
-                    .chain(&extra_v)
-                    .map(|v| v.grad())
-                    .collect::<Vec<f64>>()
+                gradient(&mut tape, &params, |p| {
+                    let (main, extra) = p.split_at(main.len());
+                    objective(&text, main, extra)
+                })
             })
         }
         _ => Err(no_function("lstm", function)),

@@ -18,6 +18,7 @@ mod lstm;
 mod ode;
 mod particle;
 mod protocol;
+mod reverse;
 mod saddle;
 
 use protocol::Eval;

@@ -7,6 +7,7 @@ use serde_json::Value as Json;
 use tapegrad::{Scalar, Tape};
 
 use crate::protocol::{Evaluated, input, no_function, timed};
+use crate::reverse::gradient;
 
 #[derive(Deserialize)]
 struct Input {
@@ -70,11 +71,7 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
         "gradient" => {
             let mut tape = Tape::new();
             timed(runs, || {
-                tape.clear();
-                let xv: Vec<_> = x.iter().map(|&x| tape.var(x)).collect();
-                let y = primal(&xv, inp.s);
-                y[y.len() - 1].backward();
-                xv.iter().map(|v| v.grad()).collect::<Vec<f64>>()
+                gradient(&mut tape, &x, |xv| primal(xv, inp.s)[x.len() - 1])
             })
         }
         _ => Err(no_function("ode", function)),

@@ -19,11 +19,11 @@
 use std::ops::Sub;
 
 use serde::Deserialize;
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 use tapegrad::{Scalar, Tape, Value};
 
 use crate::gd::{Descent, argmin};
-use crate::protocol::{Evaluated, input, no_function, repeat};
+use crate::protocol::{Evaluated, input, nesting};
 
 #[derive(Deserialize)]
 struct Input {
@@ -123,20 +123,7 @@ pub fn rr(w0: f64) -> f64 {
 
 pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
     let (inp, runs) = input::<Input>(json)?;
-    match function {
-        "rr" => {
-            let (w, nanoseconds) = repeat(runs, || rr(inp.w));
-            Ok(Evaluated {
-                output: json!(w),
-                nanoseconds,
-            })
-        }
-        "ff" | "fr" | "rf" => Err(format!(
-            "particle: the {function} nesting needs dual numbers over values or values over dual \
-             numbers, which tapegrad does not have yet"
-        )),
-        _ => Err(no_function("particle", function)),
-    }
+    nesting("particle", function, runs, || rr(inp.w))
 }
 
 #[cfg(test)]

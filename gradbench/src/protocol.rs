@@ -120,6 +120,25 @@ pub fn answer(message: &Json, evals: &[Eval]) -> Option<Json> {
     })
 }
 
+/// The answer of a nested-derivative eval (`particle`, `saddle`) to one of its four
+/// nestings, outer mode first: `rr` computes; `ff`, `fr` and `rf` need dual numbers over values
+/// or values over dual numbers, which the crate does not have yet.
+pub fn nesting<T: serde::Serialize>(
+    module: &str,
+    function: &str,
+    runs: Runs,
+    rr: impl FnMut() -> T,
+) -> Result<Evaluated, String> {
+    match function {
+        "rr" => timed(runs, rr),
+        "ff" | "fr" | "rf" => Err(format!(
+            "{module}: the {function} nesting needs dual numbers over values or values over dual \
+             numbers, which tapegrad does not have yet"
+        )),
+        _ => Err(no_function(module, function)),
+    }
+}
+
 /// The error for a function name the module does not have.
 pub fn no_function(module: &str, function: &str) -> String {
     format!("the {module} module has no function {function:?}")

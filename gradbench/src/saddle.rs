@@ -16,11 +16,11 @@
 //!   crate does not have yet; they answer that they are missing.
 
 use serde::Deserialize;
-use serde_json::{Value as Json, json};
+use serde_json::Value as Json;
 use tapegrad::{Scalar, Tape, Value};
 
 use crate::gd::{Descent, argmax, argmin};
-use crate::protocol::{Evaluated, input, no_function, repeat};
+use crate::protocol::{Evaluated, input, nesting};
 
 #[derive(Deserialize)]
 struct Input {
@@ -112,20 +112,7 @@ pub fn rr(start: [f64; 2]) -> [f64; 4] {
 
 pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
     let (inp, runs) = input::<Input>(json)?;
-    match function {
-        "rr" => {
-            let (point, nanoseconds) = repeat(runs, || rr(inp.start));
-            Ok(Evaluated {
-                output: json!(point),
-                nanoseconds,
-            })
-        }
-        "ff" | "fr" | "rf" => Err(format!(
-            "saddle: the {function} nesting needs dual numbers over values or values over dual \
-             numbers, which tapegrad does not have yet"
-        )),
-        _ => Err(no_function("saddle", function)),
-    }
+    nesting("saddle", function, runs, || rr(inp.start))
 }
 
 #[cfg(test)]
