@@ -81,7 +81,7 @@ where
         let angle = squared_angle.sqrt();
         let (sin, cos) = angle.sin_cos();
         let w = [rot[0] / angle, rot[1] / angle, rot[2] / angle];
-        let w_cross_pt = cross([w[0], w[1], w[2]], pt);
+        let w_cross_pt = cross(w, pt);
         let along = (w[0] * pt[0] + w[1] * pt[1] + w[2] * pt[2]) * (1.0 - cos);
         [0, 1, 2].map(|i| pt[i] * cos + w_cross_pt[i] * sin + w[i] * along)
     } else {
