@@ -80,6 +80,25 @@ fn accuracy_with_one_output_reads_minus_one_plus_one_and_zero_one_labels() {
 }
 
 #[test]
+fn a_nan_score_never_counts_as_a_class_or_a_side() {
+    // At x = NaN the scores are (NaN, NaN, 0.5): argmax reads NaN as the largest, class 0,
+    // but the point names no class; with one output, NaN is neither above 0 nor below.
+    let nan = [[f64::NAN, 0.0], [1.0, 2.0]];
+    assert_eq!(argmax(&three_scores().predict(&nan[0])), 0);
+    assert_eq!(three_scores().accuracy(&points(&nan, &[0.0, 0.0])), 0.5);
+    assert_eq!(three_scores().accuracy(&points(&nan, &[2.0, 0.0])), 0.5);
+    let one = linear(&[([1.0, 0.0], -1.0)]); // x - 1: 2 at the second point
+    let nan = [[f64::NAN, 0.0], [3.0, 0.0]];
+    for labels in [[-1.0, 1.0], [0.0, 1.0], [1.0, 1.0]] {
+        assert_eq!(
+            one.accuracy(&points(&nan, &labels)),
+            0.5,
+            "labels {labels:?}"
+        );
+    }
+}
+
+#[test]
 fn accuracy_of_no_points_is_nan() {
     assert!(three_scores().accuracy(&points(&[], &[])).is_nan());
 }

@@ -33,8 +33,9 @@ impl Mlp {
     /// neurons and activation); then every parameter follows by name, in binding order (for
     /// each layer, each neuron: weights `w1..wn`, then bias `b`), counted from 1; `end` closes
     /// the file, so a file cut short is caught even when it is cut inside the last number.
-    /// Numbers are written in Rust's shortest form that reads back to the same `f64` (a NaN
-    /// reads back as a NaN, not necessarily with the same bits).
+    /// Numbers are written in Rust's shortest form that reads back to the same `f64`. A
+    /// parameter that is NaN or infinite is written as it is (`NaN`, `inf`), and reading it
+    /// back is an error ([`LoadProblem::NotFinite`]): such a model predicts nothing useful.
     ///
     /// ```
     /// use tapegrad::nn::{Activation, Init, Mlp};
@@ -274,9 +275,14 @@ impl<'a> Parser<'a> {
         let expected = || format!("parameter `{name} <value>`");
         let line = self.expect(expected)?;
         match words(line).as_slice() {
-            [found, value] if *found == name.to_string() => value
-                .parse()
-                .map_err(|_| self.error(LoadProblem::Number { text: quote(value) })),
+            [found, value] if *found == name.to_string() => match value.parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(x),
+                Ok(_) => Err(self.error(LoadProblem::NotFinite {
+                    name: name.to_string(),
+                    text: quote(value),
+                })),
+                Err(_) => Err(self.error(LoadProblem::Number { text: quote(value) })),
+            },
             _ => Err(self.expected(&expected(), line)),
         }
     }

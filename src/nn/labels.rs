@@ -69,15 +69,19 @@ fn class_index(target: f64, point: usize) -> usize {
 ///   above 0 for +1 or 1, not above 0 for -1 or 0;
 /// - several outputs are class scores: `target` must be a class index below their number,
 ///   and that class must have the highest score (the first, in a tie).
+///
+/// A NaN output names no label: the point counts as wrong, whatever its label (a NaN is
+/// neither above 0 nor below, and it is no class's score).
 #[track_caller]
 pub(super) fn names_label(outputs: &[f64], target: f64, point: usize) -> bool {
+    let has_nan = outputs.iter().any(|x| x.is_nan());
     if let [score] = outputs {
         assert!(
             target == 1.0 || target == -1.0 || target == 0.0,
             "with one output, accuracy takes labels -1 or +1, or 0 or 1; point {point}'s target \
              is {target} (for class indices the model needs one output per class)"
         );
-        return (*score > 0.0) == (target == 1.0);
+        return !has_nan && (*score > 0.0) == (target == 1.0);
     }
     let class = class_index(target, point);
     assert!(
@@ -85,5 +89,5 @@ pub(super) fn names_label(outputs: &[f64], target: f64, point: usize) -> bool {
         "point {point}'s class {class} is out of range: the model has {} outputs, one per class",
         outputs.len()
     );
-    super::argmax(outputs) == class
+    !has_nan && super::argmax(outputs) == class
 }

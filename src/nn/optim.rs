@@ -263,7 +263,9 @@ impl Adam {
     }
 
     /// How many steps the optimizer has taken: `t` in the bias corrections, and the step
-    /// number a [`Schedule`](super::Schedule) continues from after loading.
+    /// number a [`Schedule`](super::Schedule) continues from after loading. The count stops
+    /// at `u64::MAX` rather than wrap around (the bias corrections are exactly 1 long
+    /// before); a file holds at most 2^53.
     ///
     /// ```
     /// use tapegrad::nn::{Adam, Optimizer};
@@ -296,7 +298,9 @@ impl Optimizer for Adam {
         let params = Checked::new(params, grads.len());
         size_state("Adam", &mut self.m, grads.len());
         size_state("Adam", &mut self.v, grads.len());
-        self.steps += 1;
+        // Saturating: at u64::MAX steps the bias corrections have been 1 for ages, and a
+        // count that wrapped to 0 would divide by 1 - beta^0 = 0.
+        self.steps = self.steps.saturating_add(1);
         let t = self.steps as f64;
         let step_size = self.learning_rate / (1.0 - self.beta1.powf(t));
         let correction2_sqrt = (1.0 - self.beta2.powf(t)).sqrt();
@@ -445,4 +449,22 @@ fn mismatch(params: String, grads: usize) -> ! {
         "the optimizer got {params} and {grads} gradients: they must match one to one (pass \
          model.parameters_mut() and the gradients of the run that bind returned)"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Adam, Optimizer};
+
+    // 2^64 steps cannot be taken in a test: these start from a count a file cannot hold.
+    #[test]
+    fn adams_step_count_stops_at_its_largest_instead_of_wrapping_to_zero() {
+        let mut adam = Adam::new(0.1);
+        adam.steps = u64::MAX - 1;
+        let mut p = [1.0];
+        adam.step(&mut p, &[1.0]);
+        adam.step(&mut p, &[1.0]);
+        assert_eq!(adam.steps(), u64::MAX);
+        // At that count the bias corrections are 1: m = 0.1 + 0.09, v = 1e-3 + 999e-6.
+        assert!(p[0].is_finite() && p[0] < 1.0, "{}", p[0]);
+    }
 }
