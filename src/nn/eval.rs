@@ -44,7 +44,8 @@ impl Mlp {
     ///   labels are class indices, and a point counts as right when its class has the highest
     ///   score ([`argmax`]).
     ///
-    /// An empty data set has an accuracy of NaN (0 right out of 0).
+    /// A point at which an output is NaN counts as wrong: a NaN names no label. An empty data
+    /// set has an accuracy of NaN (0 right out of 0).
     ///
     /// ```
     /// use tapegrad::nn::{Activation, Dataset, Layer, Mlp, Neuron};
@@ -122,15 +123,21 @@ impl Mlp {
     }
 }
 
-/// The index of the largest number (the first of equal largest ones); a NaN counts as
-/// larger than any number, as in NumPy's and PyTorch's `argmax`. Read on class scores, it is
-/// the predicted class.
+/// The index of the largest number (the first of equal largest ones). Read on class scores,
+/// it is the predicted class.
+///
+/// # NaN
+/// A NaN counts as larger than any number (the first NaN wins), as in NumPy's and PyTorch's
+/// `argmax`, so that a NaN among the scores shows in the result instead of being passed over.
+/// The index it returns then names no class: [`Mlp::accuracy`] counts a point with a NaN
+/// score as wrong, whatever its label.
 ///
 /// ```
 /// use tapegrad::nn::argmax;
 ///
 /// assert_eq!(argmax(&[0.5, 2.0, -1.0, 2.0]), 1);
 /// assert_eq!(argmax(&[0.5, f64::NAN, 3.0]), 1);
+/// assert_eq!(argmax(&[f64::NEG_INFINITY, f64::INFINITY]), 1);
 /// ```
 ///
 /// # Panics
@@ -153,9 +160,11 @@ pub fn argmax(xs: &[f64]) -> usize {
 /// Softmax: `e^(z_i) / sum_j e^(z_j)`, the probabilities that class scores (logits) stand
 /// for under [`loss::softmax_cross_entropy`](super::loss::softmax_cross_entropy).
 ///
-/// The largest score is subtracted first (which leaves the result unchanged), so no
-/// exponential overflows; the probabilities add up to 1 up to rounding. A NaN score makes
-/// every probability NaN.
+/// The largest score `m` is subtracted first (which leaves the result unchanged), so no
+/// exponential overflows; the probabilities add up to 1 up to rounding. `z - m` is taken as
+/// 0 where `z` is `m`, which it is for finite scores and is the limit for infinite ones: a
+/// score of `+inf` takes all the probability (shared equally by several), a score of `-inf`
+/// none. A NaN score makes every probability NaN.
 ///
 /// ```
 /// use tapegrad::nn::softmax;
@@ -164,10 +173,22 @@ pub fn argmax(xs: &[f64]) -> usize {
 /// assert!((p[0] - 1.0 / 3.0).abs() < 1e-15 && (p[1] - 2.0 / 3.0).abs() < 1e-15);
 /// // Large scores do not overflow.
 /// assert_eq!(softmax(&[1000.0, 0.0]), [1.0, 0.0f64.exp() / 1000f64.exp()]);
+/// // Infinite scores give the limits.
+/// assert_eq!(softmax(&[f64::INFINITY, 0.0]), [1.0, 0.0]);
+/// assert_eq!(softmax(&[f64::NEG_INFINITY, 0.0]), [0.0, 1.0]);
 /// ```
 pub fn softmax(logits: &[f64]) -> Vec<f64> {
     let largest = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut p: Vec<f64> = logits.iter().map(|z| (z - largest).exp()).collect();
+    let mut p: Vec<f64> = logits
+        .iter()
+        .map(|&z| {
+            if z == largest {
+                1.0
+            } else {
+                (z - largest).exp()
+            }
+        })
+        .collect();
     let total: f64 = p.iter().sum();
     p.iter_mut().for_each(|x| *x /= total);
     p
