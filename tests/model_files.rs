@@ -25,7 +25,7 @@ const SMALL: &str = "tapegrad-mlp 1\ninputs 1\nlayer 1 relu\nlayer1.neuron1.w1 0
                      layer1.neuron1.b -0.25\nend\n";
 
 fn bits(model: &Mlp) -> Vec<u64> {
-    model.parameters().map(f64::to_bits).collect()
+    model.parameters().into_iter().map(f64::to_bits).collect()
 }
 
 fn problem_at(text: &str) -> (usize, LoadProblem) {
@@ -122,7 +122,7 @@ fn file_names_parameters_in_binding_order() {
         .collect();
     assert_eq!(names, ["layer1.neuron1.w1", "layer1.neuron1.b"]);
     let model = Mlp::from_text(SMALL).unwrap();
-    assert_eq!(model.parameters().collect::<Vec<_>>(), [0.5, -0.25]);
+    assert_eq!(model.parameters(), [0.5, -0.25]);
 }
 
 #[test]
@@ -493,7 +493,7 @@ fn assert_model_is_what_the_text_says(model: &Mlp, text: &str) {
         }
     }
     let names = parameter_names(model);
-    let values: Vec<f64> = model.parameters().collect();
+    let values: Vec<f64> = model.parameters();
     assert_eq!(said.parameters.len(), values.len());
     for ((name, value), (model_name, model_value)) in
         said.parameters.iter().zip(names.iter().zip(&values))

@@ -160,9 +160,13 @@ fn one_neuron_layer_in_the_middle_works() {
 fn same_seed_same_network_other_seed_other_network() {
     let a = moons_mlp();
     assert_eq!(
-        a.parameters().map(f64::to_bits).collect::<Vec<_>>(),
+        a.parameters()
+            .into_iter()
+            .map(f64::to_bits)
+            .collect::<Vec<_>>(),
         moons_mlp()
             .parameters()
+            .into_iter()
             .map(f64::to_bits)
             .collect::<Vec<_>>()
     );

@@ -45,7 +45,7 @@ fn expected(expected: &str, found: &str) -> LoadProblem {
 #[test]
 fn section_holds_settings_step_count_and_moments_by_parameter_name() {
     let (_, _, text) = stepped();
-    let w = small().parameters().next().unwrap();
+    let w = small().parameters()[0];
     let section = text.split_once("optimizer adam\n").unwrap().1;
     let lines: Vec<&str> = section.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(

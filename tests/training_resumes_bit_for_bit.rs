@@ -20,7 +20,7 @@ fn model() -> Mlp {
 }
 
 fn bits(model: &Mlp) -> Vec<u64> {
-    model.parameters().map(f64::to_bits).collect()
+    model.parameters().into_iter().map(f64::to_bits).collect()
 }
 
 /// Steps `steps` of mini-batch training with softmax cross-entropy and an L2 penalty: step

@@ -1,6 +1,5 @@
-//! Evaluating a model on a whole data set, with no tape for the caller to build: its
-//! outputs, its accuracy and its mean loss; and the two functions that read class scores,
-//! [`argmax`] and [`softmax`].
+//! Evaluating a model on a whole data set, without a tape: its outputs, its accuracy and its
+//! mean loss; and the two functions that read class scores, [`argmax`] and [`softmax`].
 
 use super::labels::names_label;
 use super::{Dataset, Mlp, Module, Run};
@@ -26,9 +25,7 @@ impl Mlp {
     #[track_caller]
     pub fn predictions(&self, data: &Dataset) -> Vec<Vec<f64>> {
         let mut outputs = Vec::with_capacity(data.len());
-        self.each_point(data, |_, _, scores| {
-            outputs.push(scores.iter().map(Value::data).collect());
-        });
+        self.each_point(data, |_, _, scores| outputs.push(scores.to_vec()));
         outputs
     }
 
@@ -64,11 +61,8 @@ impl Mlp {
     #[track_caller]
     pub fn accuracy(&self, data: &Dataset) -> f64 {
         let mut right = 0usize;
-        let mut scores = Vec::with_capacity(self.outputs());
-        self.each_point(data, |i, target, outputs| {
-            scores.clear();
-            scores.extend(outputs.iter().map(Value::data));
-            right += usize::from(names_label(&scores, target, i));
+        self.each_point(data, |i, target, scores| {
+            right += usize::from(names_label(scores, target, i));
         });
         right as f64 / data.len() as f64
     }
@@ -77,6 +71,9 @@ impl Mlp {
     /// with `loss` taking the network's outputs at a point and the point's target, as
     /// [`DataParallel::loss_and_gradient`](super::DataParallel::loss_and_gradient)'s does.
     /// NaN for an empty data set.
+    ///
+    /// The network runs without a tape ([`Module::evaluate`]); only the loss is recorded, on
+    /// the outputs as leaves of a small tape cleared at each point.
     ///
     /// ```
     /// use tapegrad::nn::{Activation, Dataset, Layer, Mlp, Neuron, loss};
@@ -96,17 +93,19 @@ impl Mlp {
     where
         L: for<'t> Fn(Run<'t>, f64) -> Value<'t>,
     {
+        let mut tape = Tape::new();
         let mut total = 0.0;
         self.each_point(data, |_, target, outputs| {
-            total += loss(outputs, target).data();
+            tape.clear();
+            total += loss(Run::vars(&tape, outputs), target).data();
         });
         total / data.len() as f64
     }
 
-    /// Records the network at each point of `data` in turn, on one tape cleared between
-    /// points, and hands `visit` the point's index, its target and the network's outputs.
+    /// Runs the network at each point of `data` in turn, without a tape, and hands `visit`
+    /// the point's index, its target and the network's outputs.
     #[track_caller]
-    fn each_point(&self, data: &Dataset, mut visit: impl for<'t> FnMut(usize, f64, Run<'t>)) {
+    fn each_point(&self, data: &Dataset, mut visit: impl FnMut(usize, f64, &[f64])) {
         assert_eq!(
             data.dims(),
             self.inputs(),
@@ -114,11 +113,10 @@ impl Mlp {
             data.dims(),
             self.inputs()
         );
-        let mut tape = Tape::new();
+        let mut outputs = Vec::with_capacity(self.outputs());
         for (i, (x, target)) in data.iter().enumerate() {
-            tape.clear();
-            let outputs = self.forward(self.bind(&tape), Run::vars(&tape, x));
-            visit(i, target, outputs);
+            self.evaluate(x, &mut outputs);
+            visit(i, target, &outputs);
         }
     }
 }

@@ -3,8 +3,9 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::module::{check_sizes, names_by_part};
+use super::module::{check_sizes, names_by_part, wrong_inputs};
 use super::{Activation, Init, Module, Run};
+use crate::rules;
 
 /// One neuron: `activation(w·x + b)`.
 ///
@@ -122,6 +123,24 @@ impl Neuron {
     }
 }
 
+impl Neuron {
+    /// Calls `visit` with each parameter, weights then bias (inlined where
+    /// [`Module::for_each_parameter`] takes a `dyn` closure).
+    #[inline]
+    fn each_parameter(&self, mut visit: impl FnMut(f64)) {
+        self.weights.iter().for_each(|&w| visit(w));
+        visit(self.bias);
+    }
+
+    /// `activation(w·x + b)` on numbers, as the tape's fused node computes it: the same dot
+    /// product (terms in the same order) and the same activation, so the same bits.
+    #[inline]
+    fn output(&self, x: &[f64]) -> f64 {
+        let z = rules::dot(&self.weights, x, |&w| w, |&x| x) + self.bias;
+        self.activation.apply(z)
+    }
+}
+
 impl Module for Neuron {
     fn inputs(&self) -> usize {
         self.weights.len()
@@ -135,12 +154,13 @@ impl Module for Neuron {
         self.weights.len() + 1
     }
 
-    fn parameters(&self) -> impl Iterator<Item = f64> {
-        self.weights.iter().copied().chain([self.bias])
+    fn for_each_parameter(&self, visit: &mut dyn FnMut(f64)) {
+        self.each_parameter(visit);
     }
 
-    fn parameters_mut(&mut self) -> impl Iterator<Item = &mut f64> {
-        self.weights.iter_mut().chain([&mut self.bias])
+    fn for_each_parameter_mut<'a>(&'a mut self, visit: &mut dyn FnMut(&'a mut f64)) {
+        self.weights.iter_mut().for_each(&mut *visit);
+        visit(&mut self.bias);
     }
 
     fn parameter_names(&self) -> Vec<String> {
@@ -153,6 +173,15 @@ impl Module for Neuron {
         check_sizes("Neuron", self, params, x);
         let y = params.neuron(x, self.activation);
         Run::from_range(x.tape(), y.index(), 1)
+    }
+
+    #[track_caller]
+    fn evaluate(&self, x: &[f64], out: &mut Vec<f64>) {
+        if x.len() != self.inputs() {
+            wrong_inputs("Neuron", self.inputs(), x.len());
+        }
+        out.clear();
+        out.push(self.output(x));
     }
 }
 
@@ -289,6 +318,25 @@ impl Layer {
     }
 }
 
+impl Layer {
+    /// Calls `visit` with each parameter, neuron by neuron.
+    #[inline]
+    pub(crate) fn each_parameter(&self, mut visit: impl FnMut(f64)) {
+        for neuron in &self.neurons {
+            neuron.each_parameter(&mut visit);
+        }
+    }
+
+    /// Calls `push` with each neuron's output at `x`, a point of the layer's inputs.
+    #[inline]
+    pub(crate) fn each_output(&self, x: &[f64], mut push: impl FnMut(f64)) {
+        debug_assert_eq!(x.len(), self.inputs());
+        for neuron in &self.neurons {
+            push(neuron.output(x));
+        }
+    }
+}
+
 impl Module for Layer {
     fn inputs(&self) -> usize {
         self.neurons[0].inputs()
@@ -302,12 +350,14 @@ impl Module for Layer {
         self.neurons.len() * (self.inputs() + 1)
     }
 
-    fn parameters(&self) -> impl Iterator<Item = f64> {
-        self.neurons.iter().flat_map(Neuron::parameters)
+    fn for_each_parameter(&self, visit: &mut dyn FnMut(f64)) {
+        self.each_parameter(visit);
     }
 
-    fn parameters_mut(&mut self) -> impl Iterator<Item = &mut f64> {
-        self.neurons.iter_mut().flat_map(Neuron::parameters_mut)
+    fn for_each_parameter_mut<'a>(&'a mut self, visit: &mut dyn FnMut(&'a mut f64)) {
+        for neuron in &mut self.neurons {
+            neuron.for_each_parameter_mut(visit);
+        }
     }
 
     fn parameter_names(&self) -> Vec<String> {
@@ -327,5 +377,22 @@ impl Module for Layer {
             self.activation(),
         );
         Run::from_range(tape, first as usize, self.neurons.len())
+    }
+
+    #[track_caller]
+    fn evaluate(&self, x: &[f64], out: &mut Vec<f64>) {
+        if x.len() != self.inputs() {
+            wrong_inputs("Layer", self.inputs(), x.len());
+        }
+        out.clear();
+        self.each_output(x, |y| out.push(y));
+    }
+
+    fn bind<'t>(&self, tape: &'t crate::Tape) -> Run<'t> {
+        let first = tape.len();
+        self.each_parameter(|p| {
+            tape.var(p);
+        });
+        Run::from_range(tape, first, tape.len() - first)
     }
 }

@@ -3,7 +3,9 @@
 use rand::SeedableRng;
 use rand::rngs::StdRng;
 
-use super::module::{check_sizes, names_by_part};
+use smallvec::SmallVec;
+
+use super::module::{check_sizes, names_by_part, wrong_inputs};
 use super::{Activation, Init, Layer, Module, Run};
 use crate::fast::Tape;
 
@@ -108,8 +110,8 @@ impl Mlp {
         &self.layers
     }
 
-    /// The network's outputs at the point `x`, as numbers. It records on a tape of its own;
-    /// a training loop that wants no allocation uses [`Module::forward`] on its own tape.
+    /// The network's outputs at the point `x`, as numbers: [`Module::evaluate`], with no
+    /// tape, into a new `Vec`.
     ///
     /// ```
     /// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
@@ -123,9 +125,9 @@ impl Mlp {
     /// If `x` does not hold [`inputs`](Module::inputs) values.
     #[track_caller]
     pub fn predict(&self, x: &[f64]) -> Vec<f64> {
-        let tape = self.tape_for_one_point(x.len());
-        let outputs = self.forward(self.bind(&tape), Run::vars(&tape, x));
-        outputs.iter().map(|v| v.data()).collect()
+        let mut outputs = Vec::with_capacity(self.outputs());
+        self.evaluate(x, &mut outputs);
+        outputs
     }
 
     /// Saliency: the gradient of output `output` with respect to the inputs at the point
@@ -184,12 +186,16 @@ impl Module for Mlp {
         self.layers.iter().map(Layer::parameter_count).sum()
     }
 
-    fn parameters(&self) -> impl Iterator<Item = f64> {
-        self.layers.iter().flat_map(Layer::parameters)
+    fn for_each_parameter(&self, visit: &mut dyn FnMut(f64)) {
+        for layer in &self.layers {
+            layer.each_parameter(&mut *visit);
+        }
     }
 
-    fn parameters_mut(&mut self) -> impl Iterator<Item = &mut f64> {
-        self.layers.iter_mut().flat_map(Layer::parameters_mut)
+    fn for_each_parameter_mut<'a>(&'a mut self, visit: &mut dyn FnMut(&'a mut f64)) {
+        for layer in &mut self.layers {
+            layer.for_each_parameter_mut(visit);
+        }
     }
 
     fn parameter_names(&self) -> Vec<String> {
@@ -208,4 +214,38 @@ impl Module for Mlp {
         }
         x
     }
+
+    #[track_caller]
+    fn evaluate(&self, x: &[f64], out: &mut Vec<f64>) {
+        if x.len() != self.inputs() {
+            wrong_inputs("Mlp", self.inputs(), x.len());
+        }
+        // The hidden layers' outputs pass through two buffers on the stack (on the heap only
+        // past 32 neurons a layer), so that an evaluation allocates nothing.
+        let (mut input, mut output) = (Hidden::new(), Hidden::new());
+        let (last, hidden) = self.layers.split_last().expect("an Mlp has a layer");
+        for (i, layer) in hidden.iter().enumerate() {
+            output.clear();
+            let from: &[f64] = if i == 0 { x } else { &input };
+            layer.each_output(from, |y| output.push(y));
+            std::mem::swap(&mut input, &mut output);
+        }
+        let from: &[f64] = if hidden.is_empty() { x } else { &input };
+        out.clear();
+        last.each_output(from, |y| out.push(y));
+    }
+
+    fn bind<'t>(&self, tape: &'t Tape) -> Run<'t> {
+        // The layers' own loops, inlined, rather than a `dyn` call a parameter.
+        let first = tape.len();
+        for layer in &self.layers {
+            layer.each_parameter(|p| {
+                tape.var(p);
+            });
+        }
+        Run::from_range(tape, first, tape.len() - first)
+    }
 }
+
+/// A hidden layer's outputs during [`Module::evaluate`].
+type Hidden = SmallVec<[f64; 32]>;

@@ -28,7 +28,7 @@ mod every_op_tests;
 #[cfg(test)]
 pub(crate) mod op_sampling;
 
-pub(crate) use eval::{fixed, leaky_relu, relu, sigmoid, softplus};
+pub(crate) use eval::{dot, fixed, leaky_relu, relu, sigmoid, softplus};
 pub(crate) use real::Real;
 pub(crate) use sweep::{Copied, NodeData, Sweep};
 

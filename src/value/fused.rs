@@ -7,6 +7,7 @@
 use std::fmt;
 use std::iter::{Product, Sum};
 
+use crate::Scalar;
 use crate::fast::Tape;
 use crate::rules::Op;
 use crate::value::Value;
@@ -316,8 +317,8 @@ pub enum Activation {
 }
 
 impl Activation {
-    /// Applies the activation to `z`, recording one node (none for
-    /// [`Identity`](Self::Identity)).
+    /// Applies the activation to `z`, of any [`Scalar`] type: on a [`Value`] it records one
+    /// node (none for [`Identity`](Self::Identity)), on an `f64` it computes the same number.
     ///
     /// ```
     /// use tapegrad::{Activation, Tape};
@@ -327,9 +328,10 @@ impl Activation {
     /// let y = Activation::Sigmoid.apply(z);
     /// y.backward();
     /// assert_eq!((y.data(), z.grad()), (0.5, 0.25));
+    /// assert_eq!(Activation::Sigmoid.apply(0.0), 0.5);
     /// ```
     #[inline]
-    pub fn apply(self, z: Value<'_>) -> Value<'_> {
+    pub fn apply<S: Scalar>(self, z: S) -> S {
         match self {
             Activation::Relu => z.relu(),
             Activation::Tanh => z.tanh(),
