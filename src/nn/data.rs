@@ -2,8 +2,7 @@
 
 use std::f64::consts::PI;
 
-use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
+use super::rng::Rng;
 
 /// Points with one target each: the inputs of point `i` are `dims` numbers, its target one.
 ///
@@ -239,14 +238,14 @@ fn linspace(start: f64, end: f64, count: usize) -> impl Iterator<Item = f64> {
 /// Standard normal numbers by the Box–Muller transform: two uniforms give two independent
 /// normals; the second is kept for the next call.
 struct Gaussian {
-    rng: StdRng,
+    rng: Rng,
     spare: Option<f64>,
 }
 
 impl Gaussian {
     fn new(seed: u64) -> Self {
         Gaussian {
-            rng: StdRng::seed_from_u64(seed),
+            rng: Rng::seeded(seed),
             spare: None,
         }
     }
@@ -256,8 +255,8 @@ impl Gaussian {
             return z;
         }
         // 1 - u is in (0, 1], so the logarithm is finite.
-        let u1 = 1.0 - self.rng.random::<f64>();
-        let u2: f64 = self.rng.random();
+        let u1 = 1.0 - self.rng.unit();
+        let u2 = self.rng.unit();
         let radius = (-2.0 * u1.ln()).sqrt();
         let (sin, cos) = (2.0 * PI * u2).sin_cos();
         self.spare = Some(radius * sin);

@@ -1,10 +1,8 @@
 //! Dropout: randomly silencing hidden units while training, so that no unit can rely on
 //! another being there.
 
-use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
-
 use super::module::check_sizes;
+use super::rng::Rng;
 use super::{Mlp, Module, Run};
 
 /// Inverted dropout: while training, each value is set to 0 with probability `rate` and the
@@ -27,7 +25,7 @@ use super::{Mlp, Module, Run};
 #[derive(Debug)]
 pub struct Dropout {
     rate: f64,
-    rng: StdRng,
+    rng: Rng,
 }
 
 impl Dropout {
@@ -48,7 +46,7 @@ impl Dropout {
         );
         Dropout {
             rate,
-            rng: StdRng::seed_from_u64(seed),
+            rng: Rng::seeded(seed),
         }
     }
 
@@ -81,7 +79,7 @@ impl Dropout {
         let tape = x.tape();
         let first = tape.len();
         for xi in x {
-            let dropped = self.rng.random::<f64>() < self.rate;
+            let dropped = self.rng.unit() < self.rate;
             // Recorded for the run returned below, which names these nodes.
             let _ = xi * if dropped { 0.0 } else { keep_scale };
         }

@@ -1,9 +1,7 @@
 //! Neurons and layers of neurons.
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-
 use super::module::{check_sizes, names_by_part, wrong_inputs};
+use super::rng::Rng;
 use super::{Activation, Init, Module, Run};
 use crate::rules;
 
@@ -40,8 +38,7 @@ impl Neuron {
     /// # Panics
     /// If `inputs` is 0, or the activation is a leaky relu whose slope is NaN or infinite.
     pub fn new(inputs: usize, activation: Activation, init: Init, seed: u64) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed);
-        Neuron::random(inputs, 1, activation, init, &mut rng)
+        Neuron::random(inputs, 1, activation, init, &mut Rng::seeded(seed))
     }
 
     /// A neuron of a layer of `outputs` neurons, weights drawn from `rng`.
@@ -50,7 +47,7 @@ impl Neuron {
         outputs: usize,
         activation: Activation,
         init: Init,
-        rng: &mut StdRng,
+        rng: &mut Rng,
     ) -> Self {
         assert!(inputs > 0, "a neuron needs at least one input, got 0");
         let weights = init.weights(inputs, outputs, rng);
@@ -230,13 +227,7 @@ impl Layer {
         init: Init,
         seed: u64,
     ) -> Self {
-        Layer::random(
-            inputs,
-            outputs,
-            activation,
-            init,
-            &mut StdRng::seed_from_u64(seed),
-        )
+        Layer::random(inputs, outputs, activation, init, &mut Rng::seeded(seed))
     }
 
     /// A layer whose weights are drawn from `rng`, for a network that draws all its layers
@@ -246,7 +237,7 @@ impl Layer {
         outputs: usize,
         activation: Activation,
         init: Init,
-        rng: &mut StdRng,
+        rng: &mut Rng,
     ) -> Self {
         let neurons = (0..outputs)
             .map(|_| Neuron::random(inputs, outputs, activation, init, rng))

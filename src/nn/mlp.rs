@@ -1,11 +1,9 @@
 //! Multi-layer perceptrons: layers applied one after the other.
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-
 use smallvec::SmallVec;
 
 use super::module::{check_sizes, names_by_part, wrong_inputs};
+use super::rng::Rng;
 use super::{Activation, Init, Layer, Module, Run};
 use crate::fast::Tape;
 
@@ -54,7 +52,7 @@ impl Mlp {
     /// a leaky relu whose slope is NaN or infinite.
     #[track_caller]
     pub fn new(inputs: usize, layers: &[(usize, Activation)], init: Init, seed: u64) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed);
+        let mut rng = Rng::seeded(seed);
         let mut fan_in = inputs;
         let layers = layers
             .iter()

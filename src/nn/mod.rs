@@ -23,8 +23,10 @@
 //!    optimizer, indexed like the parameters.
 //!
 //! The tape, the gradient buffer and the optimizer's state are the same from step to step, so
-//! after the first step a step allocates nothing, and memory stays flat however long the
-//! training runs.
+//! once the tape has held the longest step a step allocates nothing, and memory stays flat
+//! however long the training runs. (Most losses record the same nodes at every step, so that
+//! is the first step; softmax cross-entropy records two nodes fewer at a point whose class
+//! already scores highest.)
 //!
 //! # A tour
 //!
@@ -66,21 +68,26 @@
 //!
 //! The pieces:
 //!
-//! - Models: [`Neuron`], [`Layer`], [`Mlp`] share the [`Module`] trait; [`Activation`] per
-//!   layer; [`Init`] for the first weights, from a seed.
+//! - Models: [`Neuron`], [`Layer`], [`Mlp`] share the [`Module`] trait, which a layer of
+//!   one's own implements too; [`Activation`] per layer; [`Init`] for the first weights, from
+//!   a seed. Every random number (weights, data sets, shuffles, dropout masks) comes from
+//!   xoshiro256++ seeded by SplitMix64, written out in the crate, so the same seed gives the
+//!   same numbers in every version and on every platform.
 //! - Losses in [`loss`]: squared error and MSE, binary cross-entropy on logits, hinge,
 //!   softmax cross-entropy, L1 and L2 penalties; [`Dropout`] while training.
 //! - Optimizers: [`Sgd`] (momentum, weight decay), [`Adam`] (coupled weight decay),
 //!   [`AdamW`] (decoupled weight decay); learning-rate [`Schedule`]s.
 //! - Data: [`xor`], [`moons`], [`spiral`], as [`Dataset`]s; [`Dataset::split`],
 //!   [`Dataset::batches`], [`Dataset::subset`]; class labels by [`Dataset::class`].
-//! - Evaluation without a tape: [`Mlp::predictions`], [`Mlp::accuracy`],
-//!   [`Mlp::mean_loss`]; [`argmax`], [`softmax`].
+//! - Evaluation without a tape: [`Module::evaluate`], [`Mlp::predict`],
+//!   [`Mlp::predictions`], [`Mlp::accuracy`], [`Mlp::mean_loss`]; [`argmax`], [`softmax`].
 //! - Files: [`Mlp::save`], [`Mlp::load`] (errors: [`LoadError`]); with an optimizer's state,
 //!   to resume training: [`Mlp::save_with_optimizer`], [`Mlp::load_with_optimizer`]
 //!   ([`Resumable`]).
-//! - Names: [`Module::named_parameters`], the parameters by name in binding order (an
-//!   [`IndexMap`], like PyTorch's `state_dict()`), with the names model files use.
+//! - Names: [`Module::named_parameters`], the parameters by name in binding order (pairs,
+//!   like PyTorch's `named_parameters()`), with the names model files use.
+//! - Trait objects: `Box<dyn Module>` and `Box<dyn Optimizer>`, to choose a model or an
+//!   optimizer at run time.
 //! - Threads: [`DataParallel`] splits a batch's gradient across threads.
 //! - Saliency: [`Mlp::input_gradient`].
 
@@ -102,6 +109,7 @@ mod parallel;
 mod parameters;
 #[allow(unsafe_code)] // the one block that hands a borrowed job to the pool's threads
 mod pool;
+mod rng;
 mod run;
 mod schedule;
 mod subsets;

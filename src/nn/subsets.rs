@@ -3,11 +3,8 @@
 //! data set ([`DataParallel`](super::DataParallel), [`Mlp::accuracy`](super::Mlp::accuracy),
 //! ...) takes a part.
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
-
 use super::Dataset;
+use super::rng::Rng;
 
 impl Dataset {
     /// The points at `indices`, in that order (an index may repeat, as in a bootstrap
@@ -156,6 +153,6 @@ impl ExactSizeIterator for Batches<'_> {}
 /// `0..len` in an order shuffled (Fisher–Yates) by a generator seeded with `seed`.
 fn shuffled(len: usize, seed: u64) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
-    order.shuffle(&mut StdRng::seed_from_u64(seed));
+    Rng::seeded(seed).shuffle(&mut order);
     order
 }
