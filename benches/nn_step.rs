@@ -24,11 +24,7 @@ fn bench(c: &mut Criterion) {
     // Every iteration is one step of the example's 100-step run; after the 100th the run
     // starts again from the same weights, so that the steps measured are those of training.
     let initial = Mlp::new(2, &layers, Init::Uniform, 4);
-    let schedule = Schedule::Linear {
-        start: 1.0,
-        end: 0.1,
-        steps: 100,
-    };
+    let schedule = Schedule::linear(1.0, 0.1, 100);
     let mut model = initial.clone();
     let mut sgd = Sgd::new(1.0);
     let mut one_thread = DataParallel::new(1);
@@ -70,7 +66,7 @@ struct HandWritten {
 impl HandWritten {
     /// The same weights as `mlp`'s.
     fn from(mlp: &Mlp) -> Self {
-        let layer = |l: usize| &mlp.layers()[l].neurons();
+        let layer = |l: usize| mlp.layers()[l].neurons();
         let mut hand = HandWritten {
             w1: [[0.0; 2]; 16],
             b1: [0.0; 16],
@@ -89,6 +85,8 @@ impl HandWritten {
         hand
     }
 
+    // Indexed loops, as such a pass is written by hand.
+    #[allow(clippy::needless_range_loop)]
     fn forward(&self, x: [f64; 2]) -> f64 {
         let mut h1 = [0.0; 16];
         for j in 0..16 {

@@ -82,7 +82,7 @@ pub const ACTIVATIONS: [(&str, Activation); 4] = [
     ("sigmoid", Activation::Sigmoid),
     ("tanh", Activation::Tanh),
     ("relu", Activation::Relu),
-    ("leaky_relu", Activation::LeakyRelu(LEAK)),
+    ("leaky_relu", Activation::leaky_relu(LEAK)),
 ];
 
 /// How one activation did.
@@ -262,10 +262,11 @@ fn slopes(model: &Mlp, data: &Dataset) -> Vec<Vec<f64>> {
                             if y > 0.0 {
                                 1.0
                             } else {
-                                leak
+                                leak.get()
                             }
                         }
                         Activation::Identity => 1.0,
+                        other => unreachable!("no layer here uses {other}"),
                     })
                 })
                 .collect()

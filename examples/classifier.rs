@@ -65,11 +65,7 @@ pub fn train_classifier(dir: &Path, mut log: impl FnMut(&str)) -> Result<String,
         0,
     );
     let steps_per_epoch = train.len().div_ceil(BATCH);
-    let schedule = Schedule::Cosine {
-        start: 0.01,
-        end: 0.0005,
-        steps: MAX_EPOCHS * steps_per_epoch,
-    };
+    let schedule = Schedule::cosine(0.01, 0.0005, MAX_EPOCHS * steps_per_epoch);
     let mut opt = AdamW::new(schedule.at(0), 1e-4);
 
     let mut tape = Tape::new();

@@ -287,7 +287,7 @@ pub use value::derivatives::{
     function, hessian, hessian_vector_product, jacobian, value_and_gradient,
     value_gradient_and_hessian, vector_function,
 };
-pub use value::fused::Activation;
+pub use value::fused::{Activation, LeakySlope};
 
 /// The guides' Rust examples (`docs/`), run as doc tests like the README's.
 #[cfg(doctest)]

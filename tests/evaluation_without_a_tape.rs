@@ -28,7 +28,7 @@ fn evaluation_and_the_recorded_forward_agree_to_the_bit() {
         Activation::Tanh,
         Activation::Sigmoid,
         Activation::Identity,
-        Activation::LeakyRelu(0.03),
+        Activation::leaky_relu(0.03),
     ];
     for (k, &hidden) in activations.iter().enumerate() {
         // Five inputs: the dot product's four partial sums and a remainder.

@@ -173,7 +173,7 @@ fn smooth_mlp() -> Mlp {
         &[
             (5, Activation::Tanh),
             (4, Activation::Sigmoid),
-            (3, Activation::LeakyRelu(0.1)),
+            (3, Activation::leaky_relu(0.1)),
             (2, Activation::Identity),
         ],
         Init::Xavier,

@@ -10,7 +10,7 @@ fn model() -> Mlp {
         3,
         &[
             (4, Activation::Relu),
-            (2, Activation::LeakyRelu(0.01)),
+            (2, Activation::leaky_relu(0.01)),
             (3, Activation::Tanh),
             (1, Activation::Sigmoid),
             (2, Activation::Identity),
@@ -48,6 +48,29 @@ fn round_trip_is_bit_exact() {
     let loaded = Mlp::from_text(&original.to_text()).unwrap();
     assert_eq!(bits(&loaded), bits(&original));
     assert_eq!(loaded, original);
+}
+
+#[test]
+fn files_spell_activations_in_their_own_syntax_not_by_display() {
+    let mlp = Mlp::new(
+        2,
+        &[
+            (2, Activation::leaky_relu(0.01)),
+            (2, Activation::Relu),
+            (1, Activation::Sigmoid),
+        ],
+        Init::He,
+        0,
+    );
+    let text = mlp.to_text();
+    assert!(text.contains("\nlayer 2 leaky_relu(0.01)\nlayer 2 relu\nlayer 1 sigmoid\n"));
+    // The names people read differ, and do not reach the file.
+    assert_eq!(
+        Activation::leaky_relu(0.01).to_string(),
+        "leaky ReLU (slope 0.01)"
+    );
+    assert_eq!(Activation::Relu.to_string(), "ReLU");
+    assert_eq!(Mlp::from_text(&text).unwrap(), mlp);
 }
 
 #[test]
@@ -466,6 +489,18 @@ fn parameter_names(model: &Mlp) -> Vec<String> {
     names
 }
 
+/// How the format's description spells an activation.
+fn spelled_in_files(activation: Activation) -> String {
+    match activation {
+        Activation::Relu => "relu".into(),
+        Activation::Tanh => "tanh".into(),
+        Activation::Sigmoid => "sigmoid".into(),
+        Activation::Identity => "identity".into(),
+        Activation::LeakyRelu(slope) => format!("leaky_relu({:?})", slope.get()),
+        other => panic!("no spelling for {other}"),
+    }
+}
+
 /// A loaded model must be exactly what its text says.
 fn assert_model_is_what_the_text_says(model: &Mlp, text: &str) {
     let said = what_the_text_says(text);
@@ -473,7 +508,7 @@ fn assert_model_is_what_the_text_says(model: &Mlp, text: &str) {
     let layers: Vec<(String, String)> = model
         .layers()
         .iter()
-        .map(|l| (l.outputs().to_string(), l.activation().to_string()))
+        .map(|l| (l.outputs().to_string(), spelled_in_files(l.activation())))
         .collect();
     let said_layers: Vec<(String, String)> = said
         .layers
@@ -584,7 +619,7 @@ fn apply(text: &str, damage: &Damage) -> Vec<u8> {
 fn small_model() -> Mlp {
     Mlp::new(
         2,
-        &[(3, Activation::LeakyRelu(0.1)), (1, Activation::Identity)],
+        &[(3, Activation::leaky_relu(0.1)), (1, Activation::Identity)],
         Init::Xavier,
         5,
     )

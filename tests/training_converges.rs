@@ -77,11 +77,7 @@ fn train_moons(threads: usize) -> (f64, f64) {
         4,
     );
     let steps = 100;
-    let schedule = Schedule::Linear {
-        start: 1.0,
-        end: 0.1,
-        steps,
-    };
+    let schedule = Schedule::linear(1.0, 0.1, steps);
     let mut sgd = Sgd::new(schedule.at(0));
     let mut parallel = DataParallel::new(threads);
     let mut grads = Vec::new();

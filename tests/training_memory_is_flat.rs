@@ -41,11 +41,7 @@ fn step(tape: &Tape, model: &mut Mlp, data: &Dataset, sgd: &mut Sgd, grads: &mut
 fn a_thousand_training_steps_allocate_nothing_after_the_first() {
     let data = nn::moons(20, 0.1, 0);
     let mut model = moons_model();
-    let schedule = Schedule::Linear {
-        start: 1.0,
-        end: 0.1,
-        steps: 1000,
-    };
+    let schedule = Schedule::linear(1.0, 0.1, 1000);
     let mut sgd = Sgd::new(1.0).with_momentum(0.5);
     let mut tape = Tape::new();
     let mut grads = Vec::new();

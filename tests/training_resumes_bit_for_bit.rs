@@ -27,11 +27,7 @@ fn bits(model: &Mlp) -> Vec<u64> {
 /// `s` takes a batch
 /// shuffled with seed `s`, at the rate the schedule gives for `s`.
 fn train(model: &mut Mlp, opt: &mut impl Optimizer, data: &Dataset, steps: std::ops::Range<usize>) {
-    let schedule = Schedule::Cosine {
-        start: 0.05,
-        end: 0.005,
-        steps: 2 * HALF,
-    };
+    let schedule = Schedule::cosine(0.05, 0.005, 2 * HALF);
     let mut parallel = DataParallel::new(1);
     let mut grads = Vec::new();
     for s in steps {

@@ -19,6 +19,7 @@ use super::rng::Rng;
 /// assert_eq!(Init::He.limit(6, 16), 1.0); // sqrt(6 / 6)
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Init {
     /// `limit = 1`, whatever the layer's size: micrograd's choice.
     Uniform,

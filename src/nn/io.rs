@@ -55,7 +55,8 @@ impl Mlp {
             self.inputs()
         );
         for layer in self.layers() {
-            out += &format!("layer {} {}\n", layer.outputs(), layer.activation());
+            let activation = activation_in_file(layer.activation());
+            out += &format!("layer {} {activation}\n", layer.outputs());
         }
         for (l, layer) in self.layers().iter().enumerate() {
             for (j, neuron) in layer.neurons().iter().enumerate() {
@@ -149,6 +150,20 @@ impl Mlp {
     pub fn load(path: impl AsRef<Path>) -> Result<Mlp, LoadError> {
         let bytes = std::fs::read(path).map_err(LoadError::Io)?;
         Mlp::from_bytes(&bytes)
+    }
+}
+
+/// An activation as model files spell it: `relu`, `tanh`, `sigmoid`, `identity`, or
+/// `leaky_relu(<slope>)` with the slope written so that it reads back exactly. The format's
+/// own spelling, apart from `Activation`'s `Display`, so that renaming a display string
+/// cannot change the files; [`Parser::activation`] reads it back.
+fn activation_in_file(activation: Activation) -> String {
+    match activation {
+        Activation::Relu => "relu".to_owned(),
+        Activation::Tanh => "tanh".to_owned(),
+        Activation::Sigmoid => "sigmoid".to_owned(),
+        Activation::Identity => "identity".to_owned(),
+        Activation::LeakyRelu(slope) => format!("leaky_relu({:?})", slope.get()),
     }
 }
 
@@ -305,6 +320,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// An activation as [`activation_in_file`] spells it.
     fn activation(&self, text: &str) -> Result<Activation, LoadError> {
         let slope = text
             .strip_prefix("leaky_relu(")
@@ -315,7 +331,7 @@ impl<'a> Parser<'a> {
             ("tanh", _) => Ok(Activation::Tanh),
             ("sigmoid", _) => Ok(Activation::Sigmoid),
             ("identity", _) => Ok(Activation::Identity),
-            (_, Some(Ok(slope))) if f64::is_finite(slope) => Ok(Activation::LeakyRelu(slope)),
+            (_, Some(Ok(slope))) if f64::is_finite(slope) => Ok(Activation::leaky_relu(slope)),
             (_, Some(Ok(_))) => Err(self.error(LoadProblem::Slope { text: quote(text) })),
             _ => Err(self.error(LoadProblem::Activation { text: quote(text) })),
         }

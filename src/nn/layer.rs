@@ -64,20 +64,10 @@ impl Neuron {
     /// ```
     ///
     /// # Panics
-    /// If `weights` is empty, or the activation is a leaky relu whose slope is NaN or
-    /// infinite.
+    /// If `weights` is empty.
     #[track_caller]
     pub fn from_parameters(weights: Vec<f64>, bias: f64, activation: Activation) -> Self {
         assert!(!weights.is_empty(), "a neuron needs at least one weight");
-        if let Activation::LeakyRelu(slope) = activation {
-            // A NaN slope is not even equal to itself, so the layer's check that its neurons
-            // share one activation could not hold, and it would not train anyway.
-            assert!(
-                slope.is_finite(),
-                "a leaky relu's slope must be a finite number, got {slope}: use a small \
-                 positive slope such as 0.01"
-            );
-        }
         Neuron {
             weights,
             bias,
@@ -301,8 +291,8 @@ impl Layer {
     /// ```
     /// use tapegrad::nn::{Activation, Init, Layer};
     ///
-    /// let layer = Layer::new(2, 4, Activation::LeakyRelu(0.1), Init::He, 0);
-    /// assert_eq!(layer.activation(), Activation::LeakyRelu(0.1));
+    /// let layer = Layer::new(2, 4, Activation::leaky_relu(0.1), Init::He, 0);
+    /// assert_eq!(layer.activation(), Activation::leaky_relu(0.1));
     /// ```
     pub fn activation(&self) -> Activation {
         self.neurons[0].activation

@@ -114,7 +114,7 @@ mod run;
 mod schedule;
 mod subsets;
 
-pub use crate::Activation;
+pub use crate::{Activation, LeakySlope};
 pub use adamw::AdamW;
 pub use checkpoint::Resumable;
 pub use data::{Dataset, moons, spiral, xor};
