@@ -127,20 +127,20 @@ fn evaluating_points_of_the_wrong_size_panics() {
 #[test]
 fn mean_softmax_cross_entropy_is_the_closed_form_averaged() {
     let xs = [[1.0, 2.0], [3.0, -1.0], [0.5, 0.25]];
-    let classes = [2.0, 1.0, 0.0];
-    let data = points(&xs, &classes);
+    let classes = [2, 1, 0];
+    let data = Dataset::new(2, xs.concat(), classes.to_vec());
     // -ln softmax(z)_c = ln(sum_k e^(z_k)) - z_c, with z = (x + y, x - y, 0.5).
     let by_hand: f64 = xs
         .iter()
         .zip(classes)
         .map(|(&[x, y], c)| {
             let z = [x + y, x - y, 0.5];
-            z.iter().map(|z| z.exp()).sum::<f64>().ln() - z[c as usize]
+            z.iter().map(|z| z.exp()).sum::<f64>().ln() - z[c]
         })
         .sum::<f64>()
         / 3.0;
     let mean = three_scores().mean_loss(&data, |scores, class| {
-        loss::softmax_cross_entropy(scores, class as usize)
+        loss::softmax_cross_entropy(scores, class)
     });
     assert!((mean - by_hand).abs() < 1e-14, "{mean} vs {by_hand}");
 }

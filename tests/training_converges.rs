@@ -138,7 +138,7 @@ fn spiral_is_learned_with_softmax_cross_entropy() {
         let params = model.bind(&tape);
         let total = tape.sum(data.iter().map(|(x, class)| {
             let scores = model.forward(params, Run::vars(&tape, x));
-            loss::softmax_cross_entropy(scores, class as usize)
+            loss::softmax_cross_entropy(scores, class)
         })) / data.len() as f64;
         total.backward();
         params.grads_into(&mut grads);
@@ -151,7 +151,7 @@ fn spiral_is_learned_with_softmax_cross_entropy() {
             let best = (0..3)
                 .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
                 .unwrap();
-            best == class as usize
+            best == class
         })
         .count();
     let accuracy = correct as f64 / data.len() as f64;

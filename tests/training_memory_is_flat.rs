@@ -74,7 +74,7 @@ fn adam_and_softmax_steps_allocate_nothing_after_the_first() {
         let tape = Tape::new();
         let params = model.bind(&tape);
         for (x, class) in data.iter() {
-            loss::softmax_cross_entropy(model.forward(params, Run::vars(&tape, x)), class as usize);
+            loss::softmax_cross_entropy(model.forward(params, Run::vars(&tape, x)), class);
         }
         tape.len()
     };
@@ -86,7 +86,7 @@ fn adam_and_softmax_steps_allocate_nothing_after_the_first() {
             let params = model.bind(&tape);
             let total = tape.sum(data.iter().map(|(x, class)| {
                 let scores = model.forward(params, Run::vars(&tape, x));
-                loss::softmax_cross_entropy(scores, class as usize)
+                loss::softmax_cross_entropy(scores, class)
             }));
             total.backward();
             params.grads_into(&mut grads);

@@ -1,8 +1,7 @@
 //! Evaluating a model on a whole data set, without a tape: its outputs, its accuracy and its
 //! mean loss; and the two functions that read class scores, [`argmax`] and [`softmax`].
 
-use super::labels::names_label;
-use super::{Dataset, Mlp, Module, Run};
+use super::{Dataset, Label, Mlp, Module, Run};
 use crate::fast::Tape;
 use crate::value::Value;
 
@@ -23,7 +22,7 @@ impl Mlp {
     /// # Panics
     /// If the points do not have as many inputs as the network takes.
     #[track_caller]
-    pub fn predictions(&self, data: &Dataset) -> Vec<Vec<f64>> {
+    pub fn predictions<T: Copy>(&self, data: &Dataset<T>) -> Vec<Vec<f64>> {
         let mut outputs = Vec::with_capacity(data.len());
         self.each_point(data, |_, _, scores| outputs.push(scores.to_vec()));
         outputs
@@ -59,10 +58,10 @@ impl Mlp {
     /// label is not -1, 0 or 1; with several, if a label is not a class index below the
     /// number of outputs (the message names the point).
     #[track_caller]
-    pub fn accuracy(&self, data: &Dataset) -> f64 {
+    pub fn accuracy<T: Label>(&self, data: &Dataset<T>) -> f64 {
         let mut right = 0usize;
         self.each_point(data, |i, target, scores| {
-            right += usize::from(names_label(scores, target, i));
+            right += usize::from(target.named_by(scores, i));
         });
         right as f64 / data.len() as f64
     }
@@ -89,9 +88,10 @@ impl Mlp {
     /// # Panics
     /// If the points do not have as many inputs as the network takes, or if `loss` panics.
     #[track_caller]
-    pub fn mean_loss<L>(&self, data: &Dataset, loss: L) -> f64
+    pub fn mean_loss<T, L>(&self, data: &Dataset<T>, loss: L) -> f64
     where
-        L: for<'t> Fn(Run<'t>, f64) -> Value<'t>,
+        T: Copy,
+        L: for<'t> Fn(Run<'t>, T) -> Value<'t>,
     {
         let mut tape = Tape::new();
         let mut total = 0.0;
@@ -105,7 +105,7 @@ impl Mlp {
     /// Runs the network at each point of `data` in turn, without a tape, and hands `visit`
     /// the point's index, its target and the network's outputs.
     #[track_caller]
-    fn each_point(&self, data: &Dataset, mut visit: impl FnMut(usize, f64, &[f64])) {
+    fn each_point<T: Copy>(&self, data: &Dataset<T>, mut visit: impl FnMut(usize, T, &[f64])) {
         assert_eq!(
             data.dims(),
             self.inputs(),

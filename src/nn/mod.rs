@@ -78,7 +78,9 @@
 //! - Optimizers: [`Sgd`] (momentum, weight decay), [`Adam`] (coupled weight decay),
 //!   [`AdamW`] (decoupled weight decay); learning-rate [`Schedule`]s.
 //! - Data: [`xor`], [`moons`], [`spiral`], as [`Dataset`]s; [`Dataset::split`],
-//!   [`Dataset::batches`], [`Dataset::subset`]; class labels by [`Dataset::class`].
+//!   [`Dataset::batches`], [`Dataset::subset`]; targets of any type, class labels as
+//!   `usize` ([`spiral`]'s, [`Dataset::into_classes`]); [`Dataset::try_new`] for numbers
+//!   from outside, with a [`DataError`].
 //! - Evaluation without a tape: [`Module::evaluate`], [`Mlp::predict`],
 //!   [`Mlp::predictions`], [`Mlp::accuracy`], [`Mlp::mean_loss`]; [`argmax`], [`softmax`].
 //! - Files: [`Mlp::save`], [`Mlp::load`] (errors: [`LoadError`]); with an optimizer's state,
@@ -117,10 +119,11 @@ mod subsets;
 pub use crate::{Activation, LeakySlope};
 pub use adamw::AdamW;
 pub use checkpoint::Resumable;
-pub use data::{Dataset, moons, spiral, xor};
+pub use data::{DataError, Dataset, moons, spiral, xor};
 pub use dropout::Dropout;
 pub use eval::{argmax, softmax};
 pub use init::Init;
+pub use labels::Label;
 pub use layer::{Layer, Neuron};
 pub use load_error::{LoadError, LoadProblem};
 pub use mlp::Mlp;

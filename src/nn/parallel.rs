@@ -163,17 +163,18 @@ impl DataParallel {
     /// `penalty` panics. The caller gets the panic one tape would have raised, that of the
     /// first point (in the data's order) whose loss panics, else the penalty's, whichever
     /// thread met it; the next call works as if the failed one had not happened.
-    pub fn loss_and_gradient<M, L, P>(
+    pub fn loss_and_gradient<M, T, L, P>(
         &mut self,
         model: &M,
-        data: &Dataset,
+        data: &Dataset<T>,
         loss: L,
         penalty: P,
         grads: &mut Vec<f64>,
     ) -> f64
     where
         M: Module + Sync,
-        L: for<'t> Fn(Run<'t>, f64) -> Value<'t> + Sync,
+        T: Copy + Sync,
+        L: for<'t> Fn(Run<'t>, T) -> Value<'t> + Sync,
         P: for<'t> Fn(Run<'t>) -> Value<'t>,
     {
         let batch = Batch {
@@ -261,23 +262,24 @@ impl DataParallel {
 }
 
 /// What every worker needs to know about the batch.
-struct Batch<'a, M, L> {
+struct Batch<'a, M, T, L> {
     model: &'a M,
-    data: &'a Dataset,
+    data: &'a Dataset<T>,
     loss: &'a L,
 }
 
 impl Worker {
     /// Records the mean loss's share of `points` (plus the penalty, if given) on this
     /// worker's tape, runs backward, and keeps the loss and the parameters' gradients.
-    fn run<M, L, P>(
+    fn run<M, T, L, P>(
         &mut self,
-        batch: &Batch<'_, M, L>,
+        batch: &Batch<'_, M, T, L>,
         points: std::ops::Range<usize>,
         penalty: Option<&P>,
     ) where
         M: Module,
-        L: for<'t> Fn(Run<'t>, f64) -> Value<'t>,
+        T: Copy,
+        L: for<'t> Fn(Run<'t>, T) -> Value<'t>,
         P: for<'t> Fn(Run<'t>) -> Value<'t>,
     {
         let Batch { model, data, loss } = *batch;
@@ -335,9 +337,9 @@ impl DataParallel {
     /// let l = DataParallel::new(1).loss_and_gradient(&model, &data, &hinge, &small_weights, &mut grads);
     /// assert!(l > 0.0);
     /// ```
-    pub fn loss<L>(loss: L) -> L
+    pub fn loss<T, L>(loss: L) -> L
     where
-        L: for<'t> Fn(Run<'t>, f64) -> Value<'t> + Sync,
+        L: for<'t> Fn(Run<'t>, T) -> Value<'t> + Sync,
     {
         loss
     }
