@@ -131,6 +131,18 @@ fn predict(c: &mut Criterion) {
                 .sum::<f64>()
         })
     });
+    let mut out = Vec::with_capacity(1);
+    group.bench_function("mlp_evaluate_100_points", |b| {
+        b.iter(|| {
+            points
+                .iter()
+                .map(|x| {
+                    mlp.evaluate(std::hint::black_box(x), &mut out);
+                    out[0]
+                })
+                .sum::<f64>()
+        })
+    });
     group.bench_function("hand_written_100_points", |b| {
         b.iter(|| {
             points

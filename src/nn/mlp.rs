@@ -1,7 +1,5 @@
 //! Multi-layer perceptrons: layers applied one after the other.
 
-use smallvec::SmallVec;
-
 use super::module::{check_sizes, names_by_part, wrong_inputs};
 use super::rng::Rng;
 use super::{Activation, Init, Layer, Module, Run};
@@ -218,19 +216,17 @@ impl Module for Mlp {
         if x.len() != self.inputs() {
             wrong_inputs("Mlp", self.inputs(), x.len());
         }
-        // The hidden layers' outputs pass through two buffers on the stack (on the heap only
-        // past 32 neurons a layer), so that an evaluation allocates nothing.
-        let (mut input, mut output) = (Hidden::new(), Hidden::new());
+        // The hidden layers' outputs pass through two buffers, on the stack up to 32 neurons
+        // a layer, so that an evaluation allocates nothing.
         let (last, hidden) = self.layers.split_last().expect("an Mlp has a layer");
-        for (i, layer) in hidden.iter().enumerate() {
-            output.clear();
-            let from: &[f64] = if i == 0 { x } else { &input };
-            layer.each_output(from, |y| output.push(y));
-            std::mem::swap(&mut input, &mut output);
+        let widest = hidden.iter().map(Layer::outputs).max().unwrap_or(0);
+        if widest <= STACK_WIDTH {
+            let [mut a, mut b] = [[0.0; STACK_WIDTH]; 2];
+            evaluate_through(hidden, last, x, out, &mut a, &mut b);
+        } else {
+            let (mut a, mut b) = (vec![0.0; widest], vec![0.0; widest]);
+            evaluate_through(hidden, last, x, out, &mut a, &mut b);
         }
-        let from: &[f64] = if hidden.is_empty() { x } else { &input };
-        out.clear();
-        last.each_output(from, |y| out.push(y));
     }
 
     fn bind<'t>(&self, tape: &'t Tape) -> Run<'t> {
@@ -245,5 +241,31 @@ impl Module for Mlp {
     }
 }
 
-/// A hidden layer's outputs during [`Module::evaluate`].
-type Hidden = SmallVec<[f64; 32]>;
+/// The widest hidden layer whose outputs [`Module::evaluate`] keeps on the stack.
+const STACK_WIDTH: usize = 32;
+
+/// The `hidden` layers at `x`, each writing its outputs into one of the two buffers (each as
+/// wide as the widest layer) and reading the other's, then `last` into `out`.
+fn evaluate_through<'b>(
+    hidden: &[Layer],
+    last: &Layer,
+    x: &[f64],
+    out: &mut Vec<f64>,
+    mut input: &'b mut [f64],
+    mut output: &'b mut [f64],
+) {
+    let mut width = 0;
+    for (i, layer) in hidden.iter().enumerate() {
+        let from: &[f64] = if i == 0 { x } else { &input[..width] };
+        let mut k = 0;
+        layer.each_output(from, |y| {
+            output[k] = y;
+            k += 1;
+        });
+        width = k;
+        std::mem::swap(&mut input, &mut output);
+    }
+    let from: &[f64] = if hidden.is_empty() { x } else { &input[..width] };
+    out.clear();
+    last.each_output(from, |y| out.push(y));
+}
