@@ -265,7 +265,11 @@ fn evaluate_through<'b>(
         width = k;
         std::mem::swap(&mut input, &mut output);
     }
-    let from: &[f64] = if hidden.is_empty() { x } else { &input[..width] };
+    let from: &[f64] = if hidden.is_empty() {
+        x
+    } else {
+        &input[..width]
+    };
     out.clear();
     last.each_output(from, |y| out.push(y));
 }
