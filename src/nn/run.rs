@@ -17,9 +17,11 @@ use crate::value::Value;
 /// `len` consecutive nodes of one tape: a model's parameters, a point's inputs, or a layer's
 /// outputs.
 ///
-/// Runs come from [`Run::vars`] (new leaves), from [`Module::bind`](crate::nn::Module::bind)
-/// (a model's parameters) and from [`Module::forward`](crate::nn::Module::forward) (a layer's
-/// outputs). Read the values with [`get`](Run::get) or [`iter`](Run::iter).
+/// Runs come from [`Run::vars`] (new leaves), from [`Run::from_values`] (computed values),
+/// from [`Module::bind`](crate::nn::Module::bind) (a model's parameters) and from
+/// [`Module::forward`](crate::nn::Module::forward) (a layer's outputs). Read the values with
+/// [`get`](Run::get) or [`iter`](Run::iter); a run is an `IntoIterator` of its values, so the
+/// [`loss`](crate::nn::loss) functions take it as it is.
 ///
 /// ```
 /// use tapegrad::{Tape, nn::Run};
