@@ -90,7 +90,8 @@
 //!   like PyTorch's `named_parameters()`), with the names model files use.
 //! - Trait objects: `Box<dyn Module>` and `Box<dyn Optimizer>`, to choose a model or an
 //!   optimizer at run time.
-//! - Threads: [`DataParallel`] splits a batch's gradient across threads.
+//! - Threads: [`DataParallel`] splits a batch's gradient across rayon's threads, dropout
+//!   included, with the same numbers for any number of threads.
 //! - Saliency: [`Mlp::input_gradient`].
 
 mod adamw;
@@ -109,8 +110,6 @@ mod module;
 mod optim;
 mod parallel;
 mod parameters;
-#[allow(unsafe_code)] // the one block that hands a borrowed job to the pool's threads
-mod pool;
 mod rng;
 mod run;
 mod schedule;
