@@ -423,4 +423,7 @@ impl Real for Value<'_> {
         // Every plain value is a node of its tape.
         false
     }
+    fn leaf_beside(self, c: f64) -> Self {
+        self.tape.constant(c)
+    }
 }
