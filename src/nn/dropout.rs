@@ -94,8 +94,8 @@ impl Dropout {
 /// with the batch's seed plus `i`, so they depend on the seed and the point alone, whichever
 /// thread records the point and in whatever order.
 ///
-/// The generator is the crate's xoshiro256++, whose seeding is four steps of SplitMix64: cheap enough to
-/// make one per point, and it takes nearby seeds to unrelated states.
+/// The generator is the crate's xoshiro256++, whose seeding is four steps of SplitMix64:
+/// cheap enough to make one per point, and it takes nearby seeds to unrelated states.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct BatchMasks {
     rate: f64,
