@@ -61,11 +61,7 @@ fn main() -> ExitCode {
         Init::Uniform,
         options.seed,
     );
-    let schedule = Schedule::Linear {
-        start: 1.0,
-        end: 0.1,
-        steps: options.steps,
-    };
+    let schedule = Schedule::linear(1.0, 0.1, options.steps);
     let mut sgd = Sgd::new(schedule.at(0));
     // The batch's loss and gradient, on one thread or several; each thread keeps its tape
     // from step to step, so a step allocates nothing.

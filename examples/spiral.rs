@@ -52,7 +52,7 @@ fn main() -> ExitCode {
         let params = model.bind(&tape);
         let data_loss = tape.sum(data.iter().map(|(x, class)| {
             let scores = model.forward(params, Run::vars(&tape, x));
-            loss::softmax_cross_entropy(scores, class as usize)
+            loss::softmax_cross_entropy(scores, class)
         })) / data.len() as f64;
         let total = data_loss + loss::l2(params) * 1e-5;
         total.backward();
@@ -72,7 +72,7 @@ fn main() -> ExitCode {
 
     let correct = data
         .iter()
-        .filter(|&(x, class)| predicted_class(&model.predict(x)) == class as usize)
+        .filter(|&(x, class)| predicted_class(&model.predict(x)) == class)
         .count();
     let accuracy = correct as f64 / data.len() as f64;
     if let Some(path) = curve {

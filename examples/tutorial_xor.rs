@@ -119,7 +119,7 @@ pub fn run() -> Outcome {
 
     // The tutorial's model, made to fit its targets: one sigmoid neuron, its output a logit.
     let mut single = Mlp::new(2, &[(1, Activation::Identity)], Init::Xavier, SEED);
-    let first: Vec<f64> = single.parameters().collect();
+    let first: Vec<f64> = single.parameters();
     let (tape_grad, probabilities) = gradient_and_predictions(&single, &data);
 
     let n = data.len() as f64;
