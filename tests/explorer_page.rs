@@ -332,7 +332,7 @@ fn assert_offline(page: &str) {
 #[test]
 fn micrograd_expression_page_carries_the_trace_step_for_step() {
     let tape = Tape::new();
-    let page = micrograd::expression(&tape).g.explore();
+    let page = micrograd::expression(&tape).g.explore().into_html();
     let tape = Tape::new();
     let trace = micrograd::expression(&tape).g.backward_trace();
     assert_page_matches_trace(&page, &trace);
@@ -348,7 +348,7 @@ fn micrograd_expression_page_carries_the_trace_step_for_step() {
 #[test]
 fn micrograd_expression_page_is_offline_and_under_150_kb() {
     let tape = Tape::new();
-    let page = micrograd::expression(&tape).g.explore();
+    let page = micrograd::expression(&tape).g.explore().into_html();
     assert_offline(&page);
     assert!(page.len() < 150 * 1024, "{} bytes", page.len());
 }
@@ -361,7 +361,7 @@ fn twin_operands_constants_and_skipped_nodes_match_the_trace() {
         let unused_branch = (x.ln() * 0.0).relu(); // upstream 0 below the relu at rest
         ((x * x) * k + unused_branch + x.tanh()).label("y")
     }
-    let page = build(&Tape::new()).explore();
+    let page = build(&Tape::new()).explore().into_html();
     let trace = build(&Tape::new()).backward_trace();
     assert_page_matches_trace(&page, &trace);
     assert_offline(&page);
@@ -385,7 +385,7 @@ fn twin_operands_constants_and_skipped_nodes_match_the_trace() {
 fn labels_cannot_break_out_of_the_page() {
     let tape = Tape::new();
     let x = tape.named("</script><script>alert(1)</script>", 2.0);
-    let page = (x * 3.0).label("<b>&\"y\"").explore();
+    let page = (x * 3.0).label("<b>&\"y\"").explore().into_html();
     assert_eq!(
         page.matches("</script>").count(),
         2,
@@ -401,7 +401,7 @@ fn labels_cannot_break_out_of_the_page() {
 #[test]
 fn every_rule_shown_is_a_line_of_the_rule_table() {
     let tape = Tape::new();
-    let page = micrograd::expression(&tape).g.explore();
+    let page = micrograd::expression(&tape).g.explore().into_html();
     let data = embedded(&page);
     let table = include_str!("../src/rules/backprop.rs");
     for node in data.get("nodes").list() {
@@ -417,7 +417,7 @@ fn every_rule_shown_is_a_line_of_the_rule_table() {
 fn a_lone_input_and_numbers_outside_a_domain_still_make_pages() {
     let tape = Tape::new();
     let x = tape.named("x", 2.0);
-    let page = x.explore();
+    let page = x.explore().into_html();
     let data = embedded(&page);
     assert_eq!(data.get("nodes").list().len(), 1);
     assert_eq!(data.get("steps").list()[0].get("upstream").text(), "1");
@@ -427,7 +427,7 @@ fn a_lone_input_and_numbers_outside_a_domain_still_make_pages() {
         let x = tape.named("x", -1.0);
         (x.ln() * 2.0).label("y")
     }
-    let page = build(&Tape::new()).explore();
+    let page = build(&Tape::new()).explore().into_html();
     assert_page_matches_trace(&page, &build(&Tape::new()).backward_trace());
     assert!(page.contains("\"NaN\""));
 }
