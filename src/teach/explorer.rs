@@ -355,3 +355,40 @@ fn page(trace: &Trace) -> String {
     );
     html
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::teach::graph::tests::blocks;
+
+    /// Undoes `escape_html`.
+    fn unescape(text: &str) -> String {
+        text.replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&")
+    }
+
+    #[test]
+    fn the_notebook_display_frames_the_whole_page_then_says_what_it_is() {
+        let tape = crate::Tape::new();
+        let x = tape.named("x", 0.5);
+        let page = (x.tanh() * x).label("y \"q\" <b>").explore();
+        let blocks = blocks(&page.evcxr_output());
+        let mimes: Vec<&str> = blocks.iter().map(|b| b.0.as_str()).collect();
+        assert_eq!(mimes, ["text/html", "text/plain"]);
+        let frame = &blocks[0].1;
+        let srcdoc = frame
+            .strip_prefix("<iframe srcdoc=\"")
+            .and_then(|rest| rest.split_once('"'))
+            .map(|(doc, _)| doc)
+            .unwrap_or_else(|| panic!("{frame}"));
+        assert_eq!(unescape(srcdoc), page.html());
+        assert!(frame.ends_with("></iframe>"));
+        assert_eq!(
+            blocks[1].1,
+            "backprop explorer: #2 y \"q\" <b>: 3 nodes, 6 steps; .write(\"backprop.html\") \
+             saves the page to open in a browser"
+        );
+    }
+}

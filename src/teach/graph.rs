@@ -283,3 +283,42 @@ fn escape_record(text: &str) -> String {
 fn escape_quoted(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
 }
+
+#[cfg(test)]
+pub(crate) mod tests {
+    /// The `(mime type, content)` blocks of evcxr's output, checking its framing.
+    pub(crate) fn blocks(out: &str) -> Vec<(String, String)> {
+        let mut blocks = Vec::new();
+        let mut lines = out.lines();
+        while let Some(line) = lines.next() {
+            let mime = line
+                .strip_prefix("EVCXR_BEGIN_CONTENT ")
+                .unwrap_or_else(|| panic!("`{line}` outside a block"));
+            let content: Vec<&str> = lines
+                .by_ref()
+                .take_while(|l| *l != "EVCXR_END_CONTENT")
+                .collect();
+            blocks.push((mime.to_owned(), content.join("\n")));
+        }
+        assert!(out.ends_with("EVCXR_END_CONTENT\n"), "{out}");
+        blocks
+    }
+
+    #[test]
+    fn the_notebook_display_is_the_picture_then_the_text() {
+        let tape = crate::Tape::new();
+        let y = tape.named("x", 2.0).exp().label("y");
+        y.backward();
+        let graph = y.graph();
+        let blocks = blocks(&graph.evcxr_output());
+        let mimes: Vec<&str> = blocks.iter().map(|b| b.0.as_str()).collect();
+        assert_eq!(mimes, ["image/svg+xml", "text/plain"]);
+        assert_eq!(blocks[0].1, graph.to_svg().trim_end());
+        assert!(blocks[0].1.starts_with("<svg xmlns="));
+        assert_eq!(
+            blocks[1].1,
+            "#0 x (input)      data 2         grad 7.389056\n\
+             #1 y = exp(#0 x)  data 7.389056  grad 1"
+        );
+    }
+}

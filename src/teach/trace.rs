@@ -546,3 +546,26 @@ enum Passes {
     To([String; 3]),
     Nothing(&'static str),
 }
+
+#[cfg(test)]
+mod tests {
+    use crate::teach::graph::tests::blocks;
+
+    #[test]
+    fn the_notebook_display_is_the_html_table_then_the_text_table() {
+        let tape = crate::Tape::new();
+        let a = tape.named("a", 3.0);
+        let trace = (a * 2.0).label("y").backward_trace();
+        let blocks = blocks(&trace.evcxr_output());
+        let mimes: Vec<&str> = blocks.iter().map(|b| b.0.as_str()).collect();
+        assert_eq!(mimes, ["text/html", "text/plain"]);
+        assert_eq!(blocks[0].1, trace.to_html().trim_end());
+        assert!(blocks[0].1.contains("<td>#1 y</td><td>* 2</td>"));
+        assert!(
+            blocks[1]
+                .1
+                .starts_with("backward from #1 y, newest node first")
+        );
+        assert!(blocks[1].1.ends_with("  #0 a  2"));
+    }
+}

@@ -155,14 +155,15 @@ pub(super) fn svg(html: &mut String, shown: &[Shown], drawing: &layout::Drawing,
                 format!(">grad {}", s.grads.last().map_or("0", String::as_str)),
             )
         };
+        let name_class = if page { " class=\"name\"" } else { "" };
         let tx = left + PAD;
         let baseline = |line: f64| top + PAD + 10.0 + line * LINE_HEIGHT;
         let _ = writeln!(
             html,
             "<g{group}><title>{}</title>\
              <rect x=\"{left:.1}\" y=\"{top:.1}\" width=\"{bw:.1}\" height=\"{bh:.1}\" rx=\"5\"{rect}/>\
-             <text class=\"name\" font-weight=\"bold\" x=\"{tx:.1}\" y=\"{:.1}\">{}</text>\
-             <text class=\"data\" x=\"{tx:.1}\" y=\"{:.1}\">data {}</text>\
+             <text{name_class} font-weight=\"bold\" x=\"{tx:.1}\" y=\"{:.1}\">{}</text>\
+             <text x=\"{tx:.1}\" y=\"{:.1}\">data {}</text>\
              <text x=\"{tx:.1}\" y=\"{:.1}\"{grad}</text></g>",
             escape_html(&s.expression),
             baseline(0.0),
