@@ -88,7 +88,9 @@ impl<'a> DecisionBoundary<'a> {
     /// from the region's shape.
     ///
     /// ```
-    /// let picture = tapegrad::chart::DecisionBoundary::new("t").region(0.0, 2.0, 0.0, 1.0).width(300.0);
+    /// use tapegrad::chart::DecisionBoundary;
+    ///
+    /// let picture = DecisionBoundary::new("t").region(0.0, 2.0, 0.0, 1.0).width(300.0);
     /// assert!(picture.to_svg().contains("width=\"316\" height=\"188\""));
     /// ```
     pub fn width(mut self, pixels: f64) -> Self {
@@ -142,7 +144,8 @@ impl<'a> DecisionBoundary<'a> {
     ///     .region(-1.0, 1.0, -1.0, 1.0)
     ///     .scores(|x, _| x);
     /// let svg = picture.to_svg();
-    /// assert!(svg.contains("#e9a9a9") && svg.contains("#a5c9e1")); // red and blue at the edges
+    /// // The deepest red and blue at the edges.
+    /// assert!(svg.contains("#e67d7e") && svg.contains("#79add2"));
     /// ```
     pub fn scores(mut self, score: impl Fn(f64, f64) -> f64 + 'a) -> Self {
         self.score = Some(Box::new(score));
