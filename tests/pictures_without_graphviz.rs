@@ -4,6 +4,9 @@
 
 use tapegrad::{Tape, Value};
 
+mod svg_text;
+use svg_text::is_well_formed;
+
 // micrograd's README expression, as the examples draw it.
 #[allow(dead_code)]
 #[path = "../examples/micrograd/mod.rs"]
@@ -44,27 +47,6 @@ fn edge_ends(svg: &str) -> Vec<((f64, f64), (f64, f64))> {
             (point(first), point(last))
         })
         .collect()
-}
-
-/// Whether every element that opens also closes, in order.
-fn is_well_formed(svg: &str) -> bool {
-    let mut open: Vec<&str> = Vec::new();
-    let mut rest = svg;
-    while let Some(start) = rest.find('<') {
-        let Some(len) = rest[start..].find('>') else {
-            return false;
-        };
-        let tag = &rest[start + 1..start + len];
-        rest = &rest[start + len + 1..];
-        if let Some(name) = tag.strip_prefix('/') {
-            if open.pop() != Some(name.trim()) {
-                return false;
-            }
-        } else if !tag.ends_with('/') {
-            open.push(tag.split_whitespace().next().unwrap_or(""));
-        }
-    }
-    open.is_empty()
 }
 
 fn small_graph(tape: &Tape) -> Value<'_> {

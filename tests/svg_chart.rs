@@ -4,27 +4,8 @@
 
 use tapegrad::chart::{DecisionBoundary, LineChart, loss_curve, side_by_side};
 
-/// Whether every element that opens also closes, in order (no attribute holds `<` or `>`,
-/// which `escape` guarantees for text).
-fn is_well_formed(svg: &str) -> bool {
-    let mut open: Vec<&str> = Vec::new();
-    let mut rest = svg;
-    while let Some(start) = rest.find('<') {
-        let Some(len) = rest[start..].find('>') else {
-            return false;
-        };
-        let tag = &rest[start + 1..start + len];
-        rest = &rest[start + len + 1..];
-        if let Some(name) = tag.strip_prefix('/') {
-            if open.pop() != Some(name.trim()) {
-                return false;
-            }
-        } else if !tag.ends_with('/') {
-            open.push(tag.split_whitespace().next().unwrap_or(""));
-        }
-    }
-    open.is_empty()
-}
+mod svg_text;
+use svg_text::is_well_formed;
 
 /// The `(x, y)` pairs of every polyline, in order.
 fn polylines(svg: &str) -> Vec<Vec<(f64, f64)>> {

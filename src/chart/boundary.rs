@@ -321,23 +321,22 @@ impl<'a> DecisionBoundary<'a> {
                 }
             }
         }
-        for &(x, y, label) in &self.hollow {
-            let _ = writeln!(
-                svg,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"2.5\" fill=\"none\" stroke=\"{}\"/>",
-                px(x),
-                py(y),
-                shade(if label > 0.0 { RED } else { BLUE }, 1.0)
-            );
-        }
-        for &(x, y, label) in &self.points {
-            let _ = writeln!(
-                svg,
-                "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"4.5\" fill=\"{}\" stroke=\"black\"/>",
-                px(x),
-                py(y),
-                shade(if label > 0.0 { RED } else { BLUE }, 1.0)
-            );
+        // Rings first, dots over them.
+        let colour = |label: f64| shade(if label > 0.0 { RED } else { BLUE }, 1.0);
+        for (points, hollow) in [(&self.hollow, true), (&self.points, false)] {
+            for &(x, y, label) in points {
+                let look = if hollow {
+                    format!("r=\"2.5\" fill=\"none\" stroke=\"{}\"", colour(label))
+                } else {
+                    format!("r=\"4.5\" fill=\"{}\" stroke=\"black\"", colour(label))
+                };
+                let _ = writeln!(
+                    svg,
+                    "<circle cx=\"{:.1}\" cy=\"{:.1}\" {look}/>",
+                    px(x),
+                    py(y)
+                );
+            }
         }
         let _ = writeln!(
             svg,
