@@ -2,9 +2,11 @@
 //! a [`DecisionBoundary`] of a two-input classifier over the plane.
 //!
 //! Each picture is one self-contained SVG document (`to_svg`), which any browser opens, and
-//! shows itself under a notebook cell (`evcxr_display`, see the crate's notebook guide in
-//! `notebooks/`). Nothing here knows about tapes or networks: a chart takes numbers and
-//! closures, so the examples, [`nn`](crate::nn) and your own code draw with it alike.
+//! shows itself under a notebook cell on evcxr's Jupyter kernel (`evcxr_display`;
+//! `notebooks/backprop.ipynb` draws a loss curve and a decision boundary). Nothing here knows
+//! about tapes or networks: a chart takes numbers and closures, so the examples,
+//! [`nn`](crate::nn) and your own code draw with it alike. It sits beside [`teach`](crate::teach)
+//! rather than in it for that reason: `teach` shows a recording, a chart shows any numbers.
 //!
 //! ```
 //! use tapegrad::chart::LineChart;

@@ -2,13 +2,15 @@
 //! by step, and a check of gradients against finite differences.
 //!
 //! - [`Value::graph`] and [`Value::to_dot`] show **what was recorded**: every value the output
-//!   depends on, with its name, number and gradient, and the operation that made it. Render
-//!   the Graphviz text with `dot -Tsvg graph.dot -o graph.svg` to see the expression as a
-//!   picture, the way micrograd draws it.
+//!   depends on, with its name, number and gradient, and the operation that made it.
+//!   [`Graph::to_svg`] draws it as a picture with no tool installed; or render the Graphviz
+//!   text with `dot -Tsvg graph.dot -o graph.svg`, the way micrograd draws it.
 //! - [`Value::backward_trace`] shows **what backward does**, one row per node, newest first:
 //!   the gradient that reached the node from above, the local derivative towards each operand
 //!   and what the chain rule adds to that operand's gradient (upstream × local). Summing a
 //!   node's arrivals gives its gradient; the trace lets you watch every sum being made.
+//! - [`Value::explore`] shows **both, step by step**: an [`Explorer`] page to step through in
+//!   a browser, the graph recorded node by node and then swept.
 //! - [`gradcheck`] shows **that the rules are right**: it compares backward's gradients with
 //!   central finite differences, input by input, the way to test a derivative you have just
 //!   written.
@@ -29,6 +31,11 @@
 //! assert!(c.to_dot().contains("#2 c"));
 //! ```
 //!
+//! In a notebook on evcxr's Jupyter kernel, a [`Graph`], a [`Trace`] or an [`Explorer`] left
+//! as a cell's last expression shows itself under the cell (their `evcxr_display` methods),
+//! and [`Tape::leak`](crate::Tape::leak) gives values that outlive their cell;
+//! `notebooks/backprop.ipynb` walks through it all.
+//!
 //! The trace does not re-implement any derivative: it runs the engine's own rule for each node
 //! (the table in `src/rules/backprop.rs`) once with an upstream gradient of 1, which gives the local
 //! derivatives because every rule is linear in the upstream gradient, and once with the real
@@ -39,6 +46,7 @@ mod gradcheck;
 mod graph;
 mod trace;
 
+pub use explorer::Explorer;
 pub use gradcheck::{
     DEFAULT_STEP, GradcheckReport, InputCheck, Tolerance, gradcheck, gradcheck_with_step,
 };
