@@ -52,6 +52,23 @@ pub struct DecisionBoundary<'a> {
 /// A function of a point of the plane, as the picture keeps it until it draws.
 type PlaneFn<'a, T> = dyn Fn(f64, f64) -> T + 'a;
 
+/// The settings and the points; the closures show as whether they are set.
+impl std::fmt::Debug for DecisionBoundary<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("DecisionBoundary")
+            .field("title", &self.title)
+            .field("subtitle", &self.subtitle)
+            .field("width", &self.width)
+            .field("region", &self.bounds())
+            .field("points", &self.points)
+            .field("hollow_points", &self.hollow)
+            .field("scores", &self.score.is_some())
+            .field("arrows", &self.arrows.is_some())
+            .field("caption", &self.caption)
+            .finish()
+    }
+}
+
 impl<'a> DecisionBoundary<'a> {
     /// A picture with a title and nothing in it yet, 480 wide.
     ///

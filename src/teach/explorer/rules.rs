@@ -1,17 +1,17 @@
 //! The chain rule of each op in one line of math, for the explorer's rule panel.
 //!
-//! The line is the comment right above the op's arm in the rule table (`Op::backprop` in
-//! `src/rules/backprop.rs`), read from that file when the crate is built: the panel shows
-//! what a reader of the table reads, and an op added to the table with its comment line shows
-//! in the panel with nothing more to write. `every_op_has_a_rule_line` names any op of
-//! `Op::ALL` whose arm has no such line.
+//! The line is the comment right above the op's arm in the table of local derivatives
+//! (`Op::partials` in `src/rules/partials.rs`), read from that file when the crate is built:
+//! the panel shows what a reader of the table reads, and an op added to the table with its
+//! comment line shows in the panel with nothing more to write. `every_op_has_a_rule_line`
+//! names any op of `Op::ALL` whose arm has no such line.
 
 use crate::rules::Op;
 
-/// The rule table's source.
-const TABLE: &str = include_str!("../../rules/backprop.rs");
+/// The table's source.
+const TABLE: &str = include_str!("../../rules/partials.rs");
 
-/// The rule-table line of `op`: the comment line just above the arm of `Op::backprop` whose
+/// The table's line for `op`: the comment line just above the arm of `Op::partials` whose
 /// pattern names the op (`Max | Min => {` names both). `None` for the leaves (`var`,
 /// `const`), whose sweep ends without a rule, and for an op whose arm has no comment line.
 pub(crate) fn rule(op: Op) -> Option<&'static str> {
@@ -51,7 +51,7 @@ mod tests {
         assert!(
             missing.is_empty(),
             "no rule line for {}: the explorer's rule panel shows the comment line right \
-             above an op's arm in `Op::backprop` (src/rules/backprop.rs); write the op's math \
+             above an op's arm in `Op::partials` (src/rules/partials.rs); write the op's math \
              there, as the other arms do (`// y = tanh(a)               dy/da = 1 - y²`)",
             missing.join(", ")
         );
