@@ -279,7 +279,9 @@
 #[cfg(feature = "argmin")]
 #[cfg_attr(docsrs, doc(cfg(feature = "argmin")))]
 pub mod argmin;
+pub mod chart;
 pub mod nn;
+mod notebook;
 pub mod teach;
 
 // The rules (each op's value and derivative), the two tapes that run them, and the `Value` API.
