@@ -252,40 +252,40 @@ impl<'t> Value<'t> {
     pub fn backward_trace(self) -> Trace {
         let recorded = walk_back(self);
         let y = self.index();
-        let steps = self.tape().with_nodes(|n| {
-            let mut grads = vec![0.0; y + 1];
-            grads[y] = 1.0;
-            recorded
-                .into_iter()
-                .map(|r| {
-                    let g = grads[r.node.index];
-                    let contributions = if g == 0.0 {
-                        Vec::new()
-                    } else {
-                        let local = run_rule(&r, 1.0, n.values());
-                        let adds = run_rule(&r, g, n.values());
-                        local
-                            .into_iter()
-                            .zip(adds)
-                            .map(|((operand, local), (same, adds))| {
-                                // No rule branches on the upstream gradient.
-                                debug_assert_eq!(operand, same);
-                                grads[operand as usize] += adds;
-                                Contribution {
-                                    operand: operand as usize,
-                                    local,
-                                    adds,
-                                }
-                            })
-                            .collect()
-                    };
-                    Step {
-                        node: Node { grad: g, ..r.node },
-                        contributions,
-                    }
-                })
-                .collect()
-        });
+        // The rules run on a copy of the values, not on the tape's storage.
+        let values = self.tape().with_nodes(|n| n.values()[..=y].to_vec());
+        let mut grads = vec![0.0; y + 1];
+        grads[y] = 1.0;
+        let steps = recorded
+            .into_iter()
+            .map(|r| {
+                let g = grads[r.node.index];
+                let contributions = if g == 0.0 {
+                    Vec::new()
+                } else {
+                    let local = run_rule(&r, 1.0, &values);
+                    let adds = run_rule(&r, g, &values);
+                    local
+                        .into_iter()
+                        .zip(adds)
+                        .map(|((operand, local), (same, adds))| {
+                            // No rule branches on the upstream gradient.
+                            debug_assert_eq!(operand, same);
+                            grads[operand as usize] += adds;
+                            Contribution {
+                                operand: operand as usize,
+                                local,
+                                adds,
+                            }
+                        })
+                        .collect()
+                };
+                Step {
+                    node: Node { grad: g, ..r.node },
+                    contributions,
+                }
+            })
+            .collect();
         self.backward();
         Trace { steps }
     }

@@ -157,8 +157,8 @@ impl<'t> Value<'t> {
     /// assert_eq!(a.name().as_deref(), Some("a"));
     /// ```
     pub fn label(self, name: &str) -> Self {
-        self.tape
-            .with_nodes(|n| n.labels.insert(self.index, name.to_owned()));
+        let name = name.to_owned();
+        self.tape.with_nodes(|n| n.labels.insert(self.index, name));
         self
     }
 
