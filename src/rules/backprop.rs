@@ -411,8 +411,17 @@ impl Op {
 
 /// `z = w·x + bias` receiving `g`: `w_i` gets `g x_i`, `x_i` gets `g w_i`, the bias `g`.
 /// The weights (then the bias) and the inputs are runs of consecutive nodes.
+///
+/// A fused neuron is the nodes `w·x + bias` and its activation in one, and must give what
+/// they give. In `backward`, where a node whose gradient is exactly zero passes nothing on,
+/// the unfused `z` passes nothing when the activation's slope is 0 (`tanh` at an infinite
+/// `z`): so here a zero `g` passes nothing either, not `0 * inf = NaN` to a weight whose
+/// input is infinite. (`gradient` records every product, fused or not.)
 #[inline(always)]
 fn backprop_affine<S: Real, W: Sweep<S>>(g: S, [w, x, n]: [u32; 3], sweep: &mut W) {
+    if !S::RECORDS && g.data() == 0.0 {
+        return;
+    }
     sweep.add_scaled_run(w, x, n, g);
     sweep.add_scaled_run(x, w, n, g);
     sweep.add(w + n, g);
