@@ -8,6 +8,7 @@ use rand::rngs::StdRng;
 use rand::seq::SliceRandom;
 
 use super::Dataset;
+use super::data::room_for;
 
 impl Dataset {
     /// The points at `indices`, in that order (an index may repeat, as in a bootstrap
@@ -22,11 +23,15 @@ impl Dataset {
     /// ```
     ///
     /// # Panics
-    /// If an index is not below [`len`](Dataset::len) (the message gives both).
+    /// If an index is not below [`len`](Dataset::len) (the message gives both), or the
+    /// points do not fit in memory.
     #[track_caller]
     pub fn subset(&self, indices: &[usize]) -> Dataset {
-        let mut inputs = Vec::with_capacity(indices.len() * self.dims());
-        let mut targets = Vec::with_capacity(indices.len());
+        let (mut inputs, mut targets) = room_for(
+            || format!("subset of {} indices", indices.len()),
+            Some(indices.len()),
+            self.dims(),
+        );
         for &i in indices {
             inputs.extend_from_slice(self.input(i));
             targets.push(self.target(i));
