@@ -263,13 +263,20 @@ impl<'t> Value<'t> {
                 let contributions = if g == 0.0 {
                     Vec::new()
                 } else {
-                    let local = run_rule(&r, 1.0, &values);
                     let adds = run_rule(&r, g, &values);
+                    let mut local = run_rule(&r, 1.0, &values);
+                    // The rules are linear in the upstream gradient but for one branch: a
+                    // fused neuron whose activation's slope times it is 0 passes nothing, as
+                    // its elementary ops would. At a unit upstream a flat neuron passes
+                    // nothing, so its local derivatives are 0; at an infinite `g` it passes
+                    // `inf * 0 = NaN`, as the elementary ops do too.
+                    if local.len() != adds.len() {
+                        local = adds.iter().map(|&(operand, _)| (operand, 0.0)).collect();
+                    }
                     local
                         .into_iter()
                         .zip(adds)
                         .map(|((operand, local), (same, adds))| {
-                            // No rule branches on the upstream gradient.
                             debug_assert_eq!(operand, same);
                             grads[operand as usize] += adds;
                             Contribution {
