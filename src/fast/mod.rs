@@ -86,6 +86,8 @@ mod sweep;
 mod tests;
 
 pub(crate) use storage::Nodes;
+#[cfg(test)]
+pub(crate) use storage::CHECKPOINT_EVERY;
 
 /// A recording of scalar operations: the graph every [`Value`] lives on.
 ///

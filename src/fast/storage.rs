@@ -17,7 +17,7 @@ pub(super) const MAX_NODES: usize = u32::MAX as usize;
 pub(super) const MAX_OPERAND_WORDS: usize = u32::MAX as usize;
 
 /// Every this many nodes, the tape notes where the node's data starts (`Nodes::checkpoints`).
-pub(super) const CHECKPOINT_EVERY: usize = 64;
+pub(crate) const CHECKPOINT_EVERY: usize = 64;
 
 /// The most words a node with a fixed layout takes in the operand stream: three operands
 /// (`mul_add`), or one and two constants of two words each (`clamp`).
