@@ -43,9 +43,9 @@
 use rand::rngs::StdRng;
 use rand::{RngExt, SeedableRng};
 
+use crate::fast::CHECKPOINT_EVERY;
 use crate::forward::value_and_partials;
 use crate::rules::{Layout, Op};
-use crate::fast::CHECKPOINT_EVERY;
 use crate::{Activation, Dual, Tape, Value, plain};
 
 /// A value recorded on both tapes, by the same operation on the same operands.

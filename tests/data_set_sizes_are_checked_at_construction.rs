@@ -44,22 +44,23 @@ fn moons_too_many_for_memory_are_refused() {
 }
 
 #[test]
-#[should_panic(
-    expected = "spiral(4611686018427387904, 3, ..): the points' numbers are more \
-                           than a usize can count"
-)]
-fn a_spiral_whose_coordinates_cannot_be_counted_is_refused() {
-    // 3 * 2^62 points fit in a usize; their 6 * 2^62 coordinates do not.
-    tapegrad::nn::spiral(1 << 62, 3, 0.2, 0);
-}
-
-#[test]
-#[should_panic(
-    expected = "spiral(4611686018427387904, 4, ..): the points' numbers are more \
-                           than a usize can count"
-)]
-fn a_spiral_whose_points_cannot_be_counted_is_refused() {
-    tapegrad::nn::spiral(1 << 62, 4, 0.2, 0);
+fn spirals_whose_numbers_cannot_be_counted_are_refused() {
+    // 3 * 2^62 points fit in a usize, their 6 * 2^62 coordinates do not; 4 * 2^62 points
+    // do not either.
+    for classes in [3, 4] {
+        let refused = std::panic::catch_unwind(|| tapegrad::nn::spiral(1 << 62, classes, 0.2, 0));
+        let payload = refused.expect_err("the spiral should have been refused");
+        assert_eq!(
+            payload.downcast_ref::<String>().map(String::as_str),
+            Some(
+                format!(
+                    "spiral(4611686018427387904, {classes}, ..): the points' numbers are more \
+                     than a usize can count; ask for fewer points"
+                )
+                .as_str()
+            )
+        );
+    }
 }
 
 #[test]

@@ -85,9 +85,9 @@ mod sweep;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use storage::Nodes;
 #[cfg(test)]
 pub(crate) use storage::CHECKPOINT_EVERY;
+pub(crate) use storage::Nodes;
 
 /// A recording of scalar operations: the graph every [`Value`] lives on.
 ///
