@@ -468,13 +468,14 @@ fn run_program(seed: u64, fast: &mut Tape, plain: &mut plain::Tape) {
 
     let trace = output.fast.backward_trace();
     output.plain.backward();
+    // The plain gradient of each value of the program, by its node on the fast tape.
+    let mut plain_grads = vec![None; fast.len()];
+    for p in &all {
+        plain_grads[p.fast.index()] = Some(p.plain.grad());
+    }
     for step in trace.steps() {
         let node = step.node();
-        let plain_grad = all
-            .iter()
-            .find(|p| p.fast.index() == node.index())
-            .map(|p| p.plain.grad());
-        if let Some(plain_grad) = plain_grad {
+        if let Some(plain_grad) = plain_grads[node.index()] {
             assert!(
                 same(node.grad(), plain_grad),
                 "seed {seed}: trace of node {}",
