@@ -113,7 +113,7 @@ fn a_refused_sum_leaves_the_tape_usable() {
     let xs: Vec<_> = (0..200_000).map(|i| tape.var(i as f64)).collect();
     // Listed terms (descending) need an operand stream of 800 kB and more: refused.
     let message = refused_above(256 << 10, || {
-        tape.sum(xs.iter().rev().copied());
+        let _ = tape.sum(xs.iter().rev().copied());
     });
     assert!(message.contains("could not grow"), "{message}");
     let before = tape.len();
@@ -183,7 +183,7 @@ fn a_panic_hook_may_record_on_the_tape_whose_sum_was_refused() {
         // Listed terms (descending) need a scratch stack of 800 kB and more: refused.
         let message =
             refused_above_with_hook(256 << 10, hook_recording_on_the_tape(&NOTED), || {
-                tape.sum(xs.iter().rev().copied());
+                let _ = tape.sum(xs.iter().rev().copied());
             });
         assert!(message.contains("could not grow"), "{message}");
         assert_eq!(NOTED.load(Ordering::Relaxed), before);
@@ -201,14 +201,14 @@ fn a_panic_hook_may_record_on_the_tape_whose_sum_was_refused() {
 )]
 fn a_capacity_past_what_a_tape_can_address_is_refused() {
     let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
-    Tape::with_capacity(usize::MAX / 5 + 1);
+    let _ = Tape::with_capacity(usize::MAX / 5 + 1);
 }
 
 #[test]
 fn a_capacity_the_allocator_refuses_panics_instead_of_aborting() {
     let _turn = TURN.lock().unwrap_or_else(|e| e.into_inner());
     let message = refused_above(1 << 20, || {
-        Tape::with_capacity(1_000_000);
+        let _ = Tape::with_capacity(1_000_000);
     });
     assert!(
         message.contains("the allocator refused room for 1000000 nodes"),

@@ -95,6 +95,11 @@ pub(crate) use storage::Nodes;
 /// [`Value::backward`] on the result. A training loop calls [`clear`](Tape::clear) between
 /// steps: the tape keeps its memory, so steps after the first allocate nothing.
 ///
+/// A tape can move to another thread (it is `Send`) but not be shared by two (it is not
+/// `Sync`): recording appends to the tape through the shared reference every [`Value`]
+/// holds, without a lock, so two threads recording at once would race. Each thread records on
+/// a tape of its own, as [`DataParallel`](crate::nn::DataParallel) does.
+///
 /// ```
 /// use tapegrad::Tape;
 ///
@@ -120,6 +125,7 @@ impl Tape {
     /// let tape = tapegrad::Tape::new();
     /// assert!(tape.is_empty());
     /// ```
+    #[must_use]
     pub fn new() -> Self {
         Self::from_nodes(Nodes::default())
     }
@@ -136,6 +142,7 @@ impl Tape {
     /// If `nodes` is more than a tape can hold (`u32::MAX`, the most a node index can
     /// address), or the allocator refuses the room (37 bytes a node); nothing is
     /// allocated then. Ask for less: the tape grows as it records anyway.
+    #[must_use]
     #[track_caller]
     pub fn with_capacity(nodes: usize) -> Self {
         assert!(

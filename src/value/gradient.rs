@@ -30,7 +30,11 @@ impl<'t> Value<'t> {
     /// ```
     ///
     /// # Panics
-    /// If a value of `wrt` belongs to another tape.
+    /// If a value of `wrt` belongs to another tape, or if `self` depends on a
+    /// [statement](crate::Tape::statement): its partials are numbers, with no derivatives of
+    /// their own on the tape, so a second derivative through it would be silently wrong
+    /// (record the statement op by op for higher derivatives).
+    #[must_use]
     #[track_caller]
     pub fn gradient(self, wrt: &[Value<'t>]) -> Vec<Value<'t>> {
         for &x in wrt {
