@@ -68,6 +68,7 @@ fn methods<S: Scalar>(x: S, y: S, k: f64) -> Vec<(&'static str, S)> {
         ("sigmoid", x.sigmoid()),
         ("softplus", x.softplus()),
         ("from", S::from(k)),
+        ("lift", x.lift(k)),
     ]
 }
 

@@ -237,6 +237,10 @@ impl<S: Scalar> Real for Dual<S> {
     fn carries_nothing(self) -> bool {
         self.value.carries_nothing() && self.tangent.carries_nothing()
     }
+    #[inline(always)]
+    fn leaf_beside(self, c: f64) -> Self {
+        Dual::constant(self.value.leaf_beside(c))
+    }
 }
 
 /// A number as a constant dual (tangent 0).

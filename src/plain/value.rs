@@ -238,12 +238,17 @@ impl<'t> Value<'t> {
     pub fn gradient(self, wrt: &[Value<'t>]) -> Vec<Value<'t>> {
         let tape = self.tape;
         let y = self.index as usize;
+        // Adjoints only flow to older nodes: the sweep stops at the oldest node asked for.
+        let Some(lowest) = wrt.iter().map(|x| x.index()).min() else {
+            return Vec::new();
+        };
         let mut sweep = Adjoints {
             tape,
+            lowest,
             adjoint: vec![None; y + 1],
         };
         sweep.adjoint[y] = Some(tape.constant(1.0));
-        for i in (0..=y).rev() {
+        for i in (lowest..=y).rev() {
             let Some(g) = sweep.adjoint[i] else { continue };
             let (op, words, constants) = tape.node(i);
             let node = Copied {
@@ -263,6 +268,8 @@ impl<'t> Value<'t> {
 /// The sweep of `gradient`: each node's adjoint is a value, `None` until something reaches it.
 struct Adjoints<'t> {
     tape: &'t Tape,
+    /// Adjoints of nodes older than this are not wanted, so not recorded.
+    lowest: usize,
     adjoint: Vec<Option<Value<'t>>>,
 }
 
@@ -271,6 +278,9 @@ impl<'t> Sweep<Value<'t>> for Adjoints<'t> {
         Value::new(self.tape, index, self.tape.value(index))
     }
     fn add(&mut self, index: u32, contribution: Value<'t>) {
+        if (index as usize) < self.lowest {
+            return;
+        }
         let slot = &mut self.adjoint[index as usize];
         *slot = Some(match *slot {
             Some(sum) => sum + contribution,
@@ -412,5 +422,8 @@ impl Real for Value<'_> {
     fn carries_nothing(self) -> bool {
         // Every plain value is a node of its tape.
         false
+    }
+    fn leaf_beside(self, c: f64) -> Self {
+        self.tape.constant(c)
     }
 }

@@ -50,6 +50,8 @@ pub trait Real:
     /// result, or a constant zero that no tape recorded. A recorded zero is not one: it may
     /// still have a derivative.
     fn carries_nothing(self) -> bool;
+    /// The constant `c` as a number of this kind beside `self`: a leaf on `self`'s tape.
+    fn leaf_beside(self, c: f64) -> Self;
     /// `xs` as plain numbers, where `Self` is `f64`: the helpers that take a point of any
     /// `Scalar` take their fast path on those.
     fn as_numbers(xs: &[Self]) -> Option<&[f64]> {
@@ -81,6 +83,10 @@ impl Real for f64 {
         self == 0.0
     }
     #[inline(always)]
+    fn leaf_beside(self, c: f64) -> Self {
+        c
+    }
+    #[inline(always)]
     fn as_numbers(xs: &[Self]) -> Option<&[f64]> {
         Some(xs)
     }
@@ -109,6 +115,14 @@ impl Real for Value<'_> {
     #[inline(always)]
     fn carries_nothing(self) -> bool {
         self.is_constant() && self.data() == 0.0
+    }
+    #[inline(always)]
+    fn leaf_beside(self, c: f64) -> Self {
+        if self.is_constant() {
+            Value::from(c)
+        } else {
+            self.tape().constant(c)
+        }
     }
 }
 

@@ -66,7 +66,9 @@ pub(crate) mod operand;
 /// `S::from(c)` makes one: the number itself for an `f64`, tangent 0 for a `Dual`, and for a
 /// `Value` a constant that lives on no tape until it meets a recorded value (see
 /// [`Value`'s `From<f64>`](crate::Value#impl-From<f64>-for-Value<'t>)). `iter.sum()` works on
-/// every type, and the sum of nothing is 0.
+/// every type, and the sum of nothing is 0. Where the constant must be a node of the tape
+/// (to take a gradient with respect to it), [`lift`](Scalar::lift) makes a leaf beside an
+/// existing value.
 ///
 /// ```
 /// use tapegrad::{Scalar, Tape};
@@ -141,6 +143,28 @@ pub trait Scalar:
     #[must_use]
     fn data(self) -> f64 {
         self.number()
+    }
+
+    /// The constant `c` beside `self`: a leaf on `self`'s tape for a `Value` (a node, which a
+    /// gradient can be taken with respect to), tangent 0 for a `Dual` (over a leaf beside its
+    /// value), `c` itself for an `f64`. Where a constant need not be a node, `S::from(c)` is
+    /// simpler and records nothing.
+    ///
+    /// ```
+    /// use tapegrad::{Dual, Scalar, Tape};
+    ///
+    /// let tape = Tape::new();
+    /// let x = tape.var(2.0);
+    /// let start = x.lift(8.0); // a leaf on x's tape
+    /// let g = (start * x).gradient(&[start]);
+    /// assert_eq!(g[0].data(), 2.0);
+    /// assert_eq!(Dual::new(2.0, 1.0).lift(1.0).tangent(), 0.0);
+    /// assert_eq!(2.0.lift(1.0), 1.0);
+    /// ```
+    #[inline]
+    #[must_use]
+    fn lift(self, c: f64) -> Self {
+        self.leaf_beside(c)
     }
 
     methods::every_math_method!(provided_math_methods);
