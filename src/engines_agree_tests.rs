@@ -230,7 +230,7 @@ impl<'f, 'p> Programs<'f, 'p> {
             Activation::Tanh,
             Activation::Sigmoid,
             Activation::Identity,
-            Activation::LeakyRelu(0.1),
+            Activation::leaky_relu(0.1),
         ][self.rng.random_range(0..5)];
         let params = if !self.neuron_params.is_empty() && self.rng.random_bool(0.3) {
             self.neuron_params[self.rng.random_range(0..self.neuron_params.len())].clone()
@@ -285,7 +285,7 @@ impl<'f, 'p> Programs<'f, 'p> {
             let runs = [params[0].plain.index(), inputs[0].plain.index(), n];
             let z = self.plain.record(op, &runs.map(|i| i as u32), &[]);
             match activation {
-                Activation::LeakyRelu(slope) => z.apply(Op::LeakyRelu, &[], &[slope]),
+                Activation::LeakyRelu(slope) => z.apply(Op::LeakyRelu, &[], &[slope.get()]),
                 _ => z,
             }
         } else {
@@ -300,7 +300,7 @@ impl<'f, 'p> Programs<'f, 'p> {
                 Activation::Tanh => z.tanh(),
                 Activation::Sigmoid => z.sigmoid(),
                 Activation::Identity => z,
-                Activation::LeakyRelu(slope) => z.apply(Op::LeakyRelu, &[], &[slope]),
+                Activation::LeakyRelu(slope) => z.apply(Op::LeakyRelu, &[], &[slope.get()]),
             }
         };
         self.keep(Pair { fast, plain })
