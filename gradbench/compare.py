@@ -25,7 +25,8 @@ Tools:
              `RUSTFLAGS="-C target-cpu=native" cargo build --release -p tapegrad-gradbench`.
              Without it the peers are still measured, and the ratios are to `--baseline`.
   manual     the harness's hand-written derivatives (`run.sh`'s own `manual`); left out by
-             `--no-manual`.
+             `--no-manual`, which also saves time: GradBench's C++ driver recompiles a C++
+             tool's binary at every run of an eval.
   peers      every environment variable `GRADBENCH_PEER_<NAME>=COMMAND` (the name is
              lower-cased, `_` becomes `-`: `GRADBENCH_PEER_ADOL_C` is `adol-c`), and every
              `--peer NAME=COMMAND`. COMMAND is a GradBench tool command, e.g. for JAX
