@@ -194,7 +194,7 @@ fn scratch_dir(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn classifier_example_stops_early_and_saves_its_best_model() {
-    use tapegrad::nn::{AdamW, Mlp};
+    use tapegrad::nn::{AdamW, Mlp, Optimizer};
 
     let dir = scratch_dir("classifier-example");
     let summary = classifier_example::train_classifier(&dir, |_| {}).unwrap();

@@ -59,8 +59,9 @@ pub struct Layout {
     kind: &'static str,
     /// The settings, one line each, in this order, with the values each may take.
     settings: &'static [Setting],
-    /// Whether a `steps` line follows the settings.
-    counts_steps: bool,
+    /// Whether the `steps` line that follows the settings may be missing: files written before
+    /// `Sgd` counted its steps have none, and read as 0 steps.
+    steps_optional: bool,
     /// The first word of each parameter's state line.
     label: &'static str,
     /// The names of a parameter's numbers, for the comment and for error messages, with
@@ -154,7 +155,7 @@ const SGD: Layout = Layout {
         setting("momentum", Range::NonNegative),
         setting("weight_decay", Range::NonNegative),
     ],
-    counts_steps: false,
+    steps_optional: true,
     label: "velocity",
     values: &[setting("velocity", Range::Finite)],
 };
@@ -174,7 +175,7 @@ const MOMENTS: &[Setting] = &[
 const ADAM: Layout = Layout {
     kind: "adam",
     settings: ADAM_SETTINGS,
-    counts_steps: true,
+    steps_optional: false,
     label: "moments",
     values: MOMENTS,
 };
@@ -192,20 +193,23 @@ impl sealed::State for Sgd {
     fn to_record(&self) -> Record {
         Record {
             settings: vec![self.learning_rate, self.momentum, self.weight_decay],
-            steps: 0,
+            steps: self.steps,
             state: vec![self.velocity.clone()],
         }
     }
 
     fn from_record(record: Record) -> Self {
         let Record {
-            settings, state, ..
+            settings,
+            steps,
+            state,
         } = record;
         let [velocity] = <[Vec<f64>; 1]>::try_from(state).expect("one number a parameter");
         Sgd {
             learning_rate: settings[0],
             momentum: settings[1],
             weight_decay: settings[2],
+            steps,
             velocity,
         }
     }
@@ -314,21 +318,14 @@ impl Mlp {
         out.truncate(out.len() - "end\n".len());
         out += &format!("optimizer {}\n", layout.kind);
         out += &format!(
-            "# its settings{}, then for each parameter: {} <name> {}\n",
-            if layout.counts_steps {
-                " and step count"
-            } else {
-                ""
-            },
+            "# its settings and step count, then for each parameter: {} <name> {}\n",
             layout.label,
             layout.placeholders()
         );
         for (setting, value) in layout.settings.iter().zip(&record.settings) {
             out += &format!("{} {value:?}\n", setting.name);
         }
-        if layout.counts_steps {
-            out += &format!("steps {}\n", record.steps);
-        }
+        out += &format!("steps {}\n", record.steps);
         for (p, name) in parameter_names(self).enumerate() {
             out += &format!("{} {name}", layout.label);
             for numbers in &record.state {
@@ -467,10 +464,9 @@ impl Parser<'_> {
         for setting in layout.settings {
             settings.push(self.setting(setting)?);
         }
-        let steps = if layout.counts_steps {
-            self.steps()?
-        } else {
-            0
+        let steps = match self.peek()? {
+            Some(line) if layout.steps_optional && words(line).first() != Some(&"steps") => 0,
+            _ => self.steps()?,
         };
         let count = mlp.parameter_count();
         let mut state: Vec<Vec<f64>> = (layout.values.iter())
