@@ -79,7 +79,7 @@ pub struct Setting {
 
 /// The values a [`Setting`] may take.
 #[derive(Clone, Copy, Debug)]
-enum Range {
+pub(super) enum Range {
     /// Any finite number: a velocity, a first moment.
     Finite,
     /// A finite number from 0 up: a learning rate, a momentum, a weight decay, eps, a second
@@ -87,6 +87,10 @@ enum Range {
     NonNegative,
     /// A number in `[0, 1)`: Adam's decay rates (at 1 the bias correction divides by 0).
     Fraction,
+    /// A finite number above 0: a standardiser's scale.
+    Positive,
+    /// Any number but NaN: a best loss, infinite before there is one.
+    NotNan,
 }
 
 impl Range {
@@ -95,6 +99,8 @@ impl Range {
             Range::Finite => x.is_finite(),
             Range::NonNegative => x.is_finite() && x >= 0.0,
             Range::Fraction => (0.0..1.0).contains(&x),
+            Range::Positive => x.is_finite() && x > 0.0,
+            Range::NotNan => !x.is_nan(),
         }
     }
 
@@ -103,11 +109,13 @@ impl Range {
             Range::Finite => "a finite number",
             Range::NonNegative => "a finite number from 0 up",
             Range::Fraction => "a number in [0, 1)",
+            Range::Positive => "a finite number above 0",
+            Range::NotNan => "a number (inf for none yet), not NaN",
         }
     }
 }
 
-const fn setting(name: &'static str, range: Range) -> Setting {
+pub(super) const fn setting(name: &'static str, range: Range) -> Setting {
     Setting { name, range }
 }
 
@@ -361,7 +369,7 @@ impl Mlp {
     /// [`to_text_with_optimizer`](Mlp::to_text_with_optimizer).
     ///
     /// ```
-    /// use tapegrad::nn::{Activation, AdamW, Init, Mlp};
+    /// use tapegrad::nn::{Activation, AdamW, Init, Mlp, Optimizer};
     ///
     /// let mlp = Mlp::new(2, &[(3, Activation::Relu), (1, Activation::Identity)], Init::He, 0);
     /// let path = std::env::temp_dir().join("tapegrad-doc-save-with-optimizer.txt");
@@ -408,12 +416,22 @@ impl Mlp {
     }
 }
 
-fn model_and_optimizer<O: Resumable>(bytes: &[u8]) -> Result<(Mlp, O), LoadError> {
-    let mut parser = Parser::new(bytes);
+/// The model and the optimizer's section of a file, read by `parser`.
+pub(super) fn model_and_optimizer_record<O: Resumable>(
+    parser: &mut Parser<'_>,
+) -> Result<(Mlp, O), LoadError> {
     let mlp = parser.model()?;
     let record = parser.optimizer(&mlp, Some(O::LAYOUT))?;
-    parser.end()?;
     Ok((mlp, O::from_record(record)))
+}
+
+fn model_and_optimizer<O: Resumable>(bytes: &[u8]) -> Result<(Mlp, O), LoadError> {
+    let mut parser = Parser::new(bytes);
+    let (mlp, optimizer) = model_and_optimizer_record(&mut parser)?;
+    // A checkpoint is still a model with its optimizer: the rest is checked, then left out.
+    parser.training_sections_if_any(&mlp)?;
+    parser.end()?;
+    Ok((mlp, optimizer))
 }
 
 /// The model's parameter names in binding order.
@@ -497,7 +515,7 @@ impl Parser<'_> {
     }
 
     /// A `<name> <number>` line, its number in the setting's range.
-    fn setting(&mut self, setting: &Setting) -> Result<f64, LoadError> {
+    pub(super) fn setting(&mut self, setting: &Setting) -> Result<f64, LoadError> {
         let expected = || format!("`{} <number>`", setting.name);
         let line = self.expect(expected)?;
         match words(line).as_slice() {
@@ -507,7 +525,7 @@ impl Parser<'_> {
     }
 
     /// `text` as a number in `setting`'s range.
-    fn checked(&self, setting: &Setting, text: &str) -> Result<f64, LoadError> {
+    pub(super) fn checked(&self, setting: &Setting, text: &str) -> Result<f64, LoadError> {
         let x = self.number(text)?;
         if setting.range.admits(x) {
             Ok(x)

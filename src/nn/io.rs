@@ -112,6 +112,7 @@ impl Mlp {
         // A model saved with its optimizer's state is still a model: the state is checked,
         // then left out.
         parser.optimizer_if_any(&mlp)?;
+        parser.training_sections_if_any(&mlp)?;
         parser.end()?;
         Ok(mlp)
     }

@@ -121,6 +121,7 @@ mod schedule;
 mod standardize;
 mod subsets;
 mod target;
+mod training_file;
 
 pub use crate::{Activation, LeakySlope};
 pub use adamw::AdamW;
@@ -147,3 +148,4 @@ pub use schedule::Schedule;
 pub use standardize::Standardize;
 pub use subsets::Batches;
 pub use target::Target;
+pub use training_file::Checkpoint;
