@@ -97,6 +97,8 @@
 mod adamw;
 mod checkpoint;
 mod clip;
+#[cfg(feature = "csv")]
+mod csv_file;
 mod data;
 mod dropout;
 mod early_stopping;
@@ -127,6 +129,9 @@ pub use crate::{Activation, LeakySlope};
 pub use adamw::AdamW;
 pub use checkpoint::Resumable;
 pub use clip::clip_grad_norm;
+#[cfg(feature = "csv")]
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+pub use csv_file::{CsvError, CsvPlace};
 pub use data::{DataError, Dataset, moons, spiral, xor};
 pub use dropout::Dropout;
 pub use early_stopping::{EarlyStopping, Verdict};
