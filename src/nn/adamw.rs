@@ -27,6 +27,7 @@ use super::{Adam, Optimizer};
 /// assert_eq!(p, [2.0 * (1.0 - 1e-3 * 1e-2)]);
 /// ```
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AdamW {
     /// Adam with its decoupled decay set and no coupled one.
     pub(super) adam: Adam,

@@ -120,6 +120,8 @@ mod progress;
 mod rng;
 mod run;
 mod schedule;
+#[cfg(feature = "serde")]
+mod serde_impls;
 mod standardize;
 mod subsets;
 mod target;

@@ -162,6 +162,7 @@ impl<O: Optimizer + ?Sized> Optimizer for Box<O> {
 /// assert!((p[0] - 0.71).abs() < 1e-15);
 /// ```
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Sgd {
     pub(super) learning_rate: f64,
     pub(super) momentum: f64,
@@ -266,6 +267,7 @@ impl Optimizer for Sgd {
 /// assert!((p[0] - (1.0 - 1e-3)).abs() < 1e-10);
 /// ```
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Adam {
     pub(super) learning_rate: f64,
     pub(super) beta1: f64,
