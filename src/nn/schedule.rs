@@ -185,7 +185,8 @@ impl Schedule {
     /// [`observe`](Schedule::observe) (once an epoch, the validation loss) has not gone below
     /// its lowest value for more than `patience` epochs in a row, as PyTorch's
     /// `ReduceLROnPlateau(mode="min", factor, patience, threshold=0)`: after a reduction the
-    /// count of epochs without improvement starts again from 0.
+    /// count of epochs without improvement starts again from 0. The reductions are the
+    /// schedule's own state, which a [`Checkpoint`](super::Checkpoint) does not hold.
     ///
     /// ```
     /// use tapegrad::nn::Schedule;

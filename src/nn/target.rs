@@ -3,7 +3,7 @@
 /// A target of a [`Dataset`](super::Dataset) that is made of numbers: an `f64` (a label or a
 /// number to regress on), a `usize` (a class), or an array `[f64; K]` of `K` numbers (a point
 /// of multi-output regression, which [`loss::mse`](super::loss::mse) takes whole). CSV files
-/// ([`Dataset::from_csv`](super::Dataset::from_csv), with the `csv` feature) and
+/// (`Dataset::from_csv`, with the `csv` feature) and
 /// [`Mlp::regression_metrics`](super::Mlp::regression_metrics) read targets through it.
 ///
 /// The trait is sealed: the crate implements it for these types.
