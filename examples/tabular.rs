@@ -119,6 +119,8 @@ pub fn train_tabular<W: Write>(
                 loss::no_penalty, // AdamW decays the weights
                 &mut grads,
             );
+            // The training loss as the batches saw it, dropout included: above the
+            // validation loss, which the whole network is measured on.
             train_loss += batch_loss * batch.len() as f64 / train.len() as f64;
             clip_grad_norm(&mut grads, 5.0);
             schedule.step(&mut opt);
