@@ -75,7 +75,7 @@ pub fn train_classifier(dir: &Path, mut log: impl FnMut(&str)) -> Result<String,
     for epoch in 1..=MAX_EPOCHS {
         epochs = epoch;
         for batch in train.batches(BATCH, epoch as u64) {
-            opt.set_learning_rate(schedule.at(opt.steps() as usize));
+            schedule.step(&mut opt);
             tape.clear();
             let params = model.bind(&tape);
             let total = tape.sum(batch.iter().map(|(x, class)| {

@@ -197,11 +197,24 @@
 //!
 //! # Features
 //!
-//! - `argmin` (off by default): the module `tapegrad::argmin`, exact gradients, Hessians and
-//!   Jacobians for the solvers of the [argmin](https://docs.rs/argmin) crate. Turn it on with
-//!   `tapegrad = { version = "0.1", features = ["argmin"] }` in `Cargo.toml` (or
-//!   `cargo add tapegrad --features argmin`); `cargo add argmin` alone adds the solvers
-//!   without tapegrad's adapter.
+//! Each is off by default, so that a first build compiles no more than the engine and `nn`
+//! need (the README's "Dependencies" gives each one's measured cost). Turn one on with
+//! `tapegrad = { version = "0.1", features = ["csv"] }` in `Cargo.toml` (or
+//! `cargo add tapegrad --features csv`).
+//!
+//! - `argmin`: the module `tapegrad::argmin`, exact gradients, Hessians and Jacobians for the
+//!   solvers of the [argmin](https://docs.rs/argmin) crate; `cargo add argmin` alone adds the
+//!   solvers without tapegrad's adapter.
+//! - `csv`: `nn::Dataset::from_csv` and `nn::Dataset::from_csv_reader`, data sets read
+//!   from CSV files by the [csv](https://docs.rs/csv) crate (quoting, headers, errors that
+//!   name the line, the row and the column: `nn::CsvError`). `examples/tabular.rs` needs
+//!   it.
+//! - `serde`: `Serialize` and `Deserialize` for [`nn::Mlp`], the optimizers ([`nn::Sgd`],
+//!   [`nn::Adam`], [`nn::AdamW`]), [`nn::Standardize`] and [`nn::History`], through
+//!   [serde](https://serde.rs), to save them in whatever format a program already uses. The
+//!   text formats ([`nn::Mlp::to_text`], [`nn::Checkpoint`]) stay the documented ones, which
+//!   name the line of a problem; what serde reads is checked too (layers that fit together,
+//!   scales above 0, ...), and a problem is the data format's error.
 //!
 //! # Kinks and domains
 //!

@@ -29,6 +29,11 @@ mod activations_example;
 #[path = "../examples/classifier.rs"]
 mod classifier_example;
 
+#[cfg(feature = "csv")]
+#[allow(dead_code)]
+#[path = "../examples/tabular.rs"]
+mod tabular_example;
+
 /// The `key=value` pairs of a summary line that starts with `name:`.
 fn fields<'a>(line: &'a str, name: &str) -> Vec<(&'a str, &'a str)> {
     let rest = line
@@ -194,7 +199,7 @@ fn scratch_dir(name: &str) -> std::path::PathBuf {
 
 #[test]
 fn classifier_example_stops_early_and_saves_its_best_model() {
-    use tapegrad::nn::{AdamW, Mlp};
+    use tapegrad::nn::{AdamW, Mlp, Optimizer};
 
     let dir = scratch_dir("classifier-example");
     let summary = classifier_example::train_classifier(&dir, |_| {}).unwrap();
@@ -255,5 +260,82 @@ fn classifier_example_names_the_line_of_a_bad_csv_row() {
         classifier_example::read_csv(&dir.join("missing.csv")),
         Err(classifier_example::Error::Io(_))
     ));
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[cfg(feature = "csv")]
+#[test]
+fn tabular_example_stops_early_reloads_its_best_epoch_and_reports_its_test_metrics() {
+    use tapegrad::nn::{AdamW, Checkpoint, Dataset, Progress, argmax};
+
+    let dir = scratch_dir("tabular-example");
+    let quiet = Progress::to_writer(300, std::io::sink(), false);
+    let summary = tabular_example::train_tabular(&dir, quiet, |_| {}).unwrap();
+    let fields = fields(&summary, "tabular");
+    let keys: Vec<&str> = fields.iter().map(|(k, _)| *k).collect();
+    assert_eq!(keys, ["epochs", "best_epoch", "test_accuracy", "macro_f1"]);
+    let epochs: usize = fields[0].1.parse().unwrap();
+    let best_epoch: usize = fields[1].1.parse().unwrap();
+    let test_accuracy: f64 = fields[2].1.parse().unwrap();
+    let macro_f1: f64 = fields[3].1.parse().unwrap();
+    // Early stopping: 20 epochs after the best, well before the 300 allowed.
+    assert_eq!(epochs, best_epoch + 20, "{summary}");
+    assert!(epochs < 300, "{summary}");
+
+    // The history's CSV has a row an epoch, and its lowest validation loss is the best epoch.
+    let history = std::fs::read_to_string(dir.join("tabular-history.csv")).unwrap();
+    let rows: Vec<Vec<f64>> = history
+        .lines()
+        .skip(1)
+        .map(|row| row.split(',').map(|f| f.parse().unwrap()).collect())
+        .collect();
+    assert_eq!(rows.len(), epochs);
+    let lowest = rows
+        .iter()
+        .min_by(|a, b| a[2].partial_cmp(&b[2]).unwrap())
+        .unwrap();
+    assert_eq!(lowest[0] as usize, best_epoch);
+    let svg = std::fs::read_to_string(dir.join("tabular-history.svg")).unwrap();
+    assert!(svg.starts_with("<svg") && svg.contains(">validation loss</text>"));
+
+    // The checkpoint is the best epoch's, with the training split's standardiser: each
+    // mean is the plain average of that column over the training rows.
+    let checkpoint = Checkpoint::<AdamW>::load(dir.join("tabular-checkpoint.txt")).unwrap();
+    assert_eq!(checkpoint.epoch, best_epoch);
+    let data = Dataset::<usize>::from_csv(dir.join("tabular.csv"), &["species"]).unwrap();
+    assert_eq!((data.len(), data.dims(), data.class_count()), (344, 4, 3));
+    let (train, rest) = data.split(0.7, 1);
+    let (_, test) = rest.split(0.5, 2);
+    let standardize = checkpoint.standardize.unwrap();
+    for (column, &mean) in standardize.means().iter().enumerate() {
+        let by_hand = train.iter().map(|(x, _)| x[column]).sum::<f64>() / train.len() as f64;
+        assert!(
+            (mean - by_hand).abs() < 1e-9 * by_hand.abs(),
+            "column {column}"
+        );
+    }
+
+    // Accuracy and macro F1 on the test split, counted here from the reloaded model's scores.
+    let (mut right, mut tp, mut fp, mut fn_) = (0, [0.0; 3], [0.0; 3], [0.0; 3]);
+    for (x, class) in test.iter() {
+        let predicted = argmax(&checkpoint.model.predict(&standardize.point(x)));
+        if predicted == class {
+            right += 1;
+            tp[class] += 1.0;
+        } else {
+            fp[predicted] += 1.0;
+            fn_[class] += 1.0;
+        }
+    }
+    let f1 = |c: usize| 2.0 * tp[c] / (2.0 * tp[c] + fp[c] + fn_[c]);
+    let expected_f1 = (f1(0) + f1(1) + f1(2)) / 3.0;
+    let expected_accuracy = right as f64 / test.len() as f64;
+    assert!(
+        (test_accuracy - expected_accuracy).abs() <= 5e-4,
+        "{summary}"
+    );
+    assert!((macro_f1 - expected_f1).abs() <= 5e-4, "{summary}");
+    // Penguins' species are told apart by their bills and flippers: few mistakes.
+    assert!(test_accuracy >= 0.9 && macro_f1 >= 0.85, "{summary}");
     std::fs::remove_dir_all(&dir).unwrap();
 }

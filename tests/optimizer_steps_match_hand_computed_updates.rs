@@ -179,7 +179,7 @@ fn linear_schedule_is_micrograds_decay() {
 #[test]
 fn constant_step_and_cosine_schedules() {
     assert_eq!(Schedule::constant(0.3).at(12345), 0.3);
-    let step = Schedule::step(0.8, 0.5, 3);
+    let step = Schedule::step_decay(0.8, 0.5, 3);
     let rates: Vec<f64> = (0..7).map(|k| step.at(k)).collect();
     assert_eq!(rates, [0.8, 0.8, 0.8, 0.4, 0.4, 0.4, 0.2]);
     let cosine = Schedule::cosine(1.0, 0.2, 10);

@@ -27,6 +27,7 @@ use super::{Adam, Optimizer};
 /// assert_eq!(p, [2.0 * (1.0 - 1e-3 * 1e-2)]);
 /// ```
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct AdamW {
     /// Adam with its decoupled decay set and no coupled one.
     pub(super) adam: Adam,
@@ -80,20 +81,6 @@ impl AdamW {
     pub fn weight_decay(&self) -> f64 {
         self.adam.decoupled_weight_decay
     }
-
-    /// How many steps the optimizer has taken: `t` in the bias corrections, and the step
-    /// number a [`Schedule`](super::Schedule) continues from after loading.
-    ///
-    /// ```
-    /// use tapegrad::nn::{AdamW, Optimizer};
-    ///
-    /// let mut opt = AdamW::default();
-    /// opt.step(&mut [1.0], &[1.0]);
-    /// assert_eq!(opt.steps(), 1);
-    /// ```
-    pub fn steps(&self) -> u64 {
-        self.adam.steps
-    }
 }
 
 /// `AdamW::new(1e-3, 1e-2)`: PyTorch's defaults.
@@ -122,5 +109,9 @@ impl Optimizer for AdamW {
 
     fn set_learning_rate(&mut self, learning_rate: f64) {
         self.adam.set_learning_rate(learning_rate);
+    }
+
+    fn steps(&self) -> u64 {
+        self.adam.steps
     }
 }

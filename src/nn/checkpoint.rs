@@ -59,8 +59,9 @@ pub struct Layout {
     kind: &'static str,
     /// The settings, one line each, in this order, with the values each may take.
     settings: &'static [Setting],
-    /// Whether a `steps` line follows the settings.
-    counts_steps: bool,
+    /// Whether the `steps` line that follows the settings may be missing: files written before
+    /// `Sgd` counted its steps have none, and read as 0 steps.
+    steps_optional: bool,
     /// The first word of each parameter's state line.
     label: &'static str,
     /// The names of a parameter's numbers, for the comment and for error messages, with
@@ -78,7 +79,7 @@ pub struct Setting {
 
 /// The values a [`Setting`] may take.
 #[derive(Clone, Copy, Debug)]
-enum Range {
+pub(super) enum Range {
     /// Any finite number: a velocity, a first moment.
     Finite,
     /// A finite number from 0 up: a learning rate, a momentum, a weight decay, eps, a second
@@ -86,6 +87,10 @@ enum Range {
     NonNegative,
     /// A number in `[0, 1)`: Adam's decay rates (at 1 the bias correction divides by 0).
     Fraction,
+    /// A finite number above 0: a standardiser's scale.
+    Positive,
+    /// Any number but NaN: a best loss, infinite before there is one.
+    NotNan,
 }
 
 impl Range {
@@ -94,6 +99,8 @@ impl Range {
             Range::Finite => x.is_finite(),
             Range::NonNegative => x.is_finite() && x >= 0.0,
             Range::Fraction => (0.0..1.0).contains(&x),
+            Range::Positive => x.is_finite() && x > 0.0,
+            Range::NotNan => !x.is_nan(),
         }
     }
 
@@ -102,11 +109,13 @@ impl Range {
             Range::Finite => "a finite number",
             Range::NonNegative => "a finite number from 0 up",
             Range::Fraction => "a number in [0, 1)",
+            Range::Positive => "a finite number above 0",
+            Range::NotNan => "a number (inf for none yet), not NaN",
         }
     }
 }
 
-const fn setting(name: &'static str, range: Range) -> Setting {
+pub(super) const fn setting(name: &'static str, range: Range) -> Setting {
     Setting { name, range }
 }
 
@@ -154,7 +163,7 @@ const SGD: Layout = Layout {
         setting("momentum", Range::NonNegative),
         setting("weight_decay", Range::NonNegative),
     ],
-    counts_steps: false,
+    steps_optional: true,
     label: "velocity",
     values: &[setting("velocity", Range::Finite)],
 };
@@ -174,7 +183,7 @@ const MOMENTS: &[Setting] = &[
 const ADAM: Layout = Layout {
     kind: "adam",
     settings: ADAM_SETTINGS,
-    counts_steps: true,
+    steps_optional: false,
     label: "moments",
     values: MOMENTS,
 };
@@ -192,20 +201,23 @@ impl sealed::State for Sgd {
     fn to_record(&self) -> Record {
         Record {
             settings: vec![self.learning_rate, self.momentum, self.weight_decay],
-            steps: 0,
+            steps: self.steps,
             state: vec![self.velocity.clone()],
         }
     }
 
     fn from_record(record: Record) -> Self {
         let Record {
-            settings, state, ..
+            settings,
+            steps,
+            state,
         } = record;
         let [velocity] = <[Vec<f64>; 1]>::try_from(state).expect("one number a parameter");
         Sgd {
             learning_rate: settings[0],
             momentum: settings[1],
             weight_decay: settings[2],
+            steps,
             velocity,
         }
     }
@@ -314,21 +326,14 @@ impl Mlp {
         out.truncate(out.len() - "end\n".len());
         out += &format!("optimizer {}\n", layout.kind);
         out += &format!(
-            "# its settings{}, then for each parameter: {} <name> {}\n",
-            if layout.counts_steps {
-                " and step count"
-            } else {
-                ""
-            },
+            "# its settings and step count, then for each parameter: {} <name> {}\n",
             layout.label,
             layout.placeholders()
         );
         for (setting, value) in layout.settings.iter().zip(&record.settings) {
             out += &format!("{} {value:?}\n", setting.name);
         }
-        if layout.counts_steps {
-            out += &format!("steps {}\n", record.steps);
-        }
+        out += &format!("steps {}\n", record.steps);
         for (p, name) in parameter_names(self).enumerate() {
             out += &format!("{} {name}", layout.label);
             for numbers in &record.state {
@@ -364,7 +369,7 @@ impl Mlp {
     /// [`to_text_with_optimizer`](Mlp::to_text_with_optimizer).
     ///
     /// ```
-    /// use tapegrad::nn::{Activation, AdamW, Init, Mlp};
+    /// use tapegrad::nn::{Activation, AdamW, Init, Mlp, Optimizer};
     ///
     /// let mlp = Mlp::new(2, &[(3, Activation::Relu), (1, Activation::Identity)], Init::He, 0);
     /// let path = std::env::temp_dir().join("tapegrad-doc-save-with-optimizer.txt");
@@ -411,12 +416,22 @@ impl Mlp {
     }
 }
 
-fn model_and_optimizer<O: Resumable>(bytes: &[u8]) -> Result<(Mlp, O), LoadError> {
-    let mut parser = Parser::new(bytes);
+/// The model and the optimizer's section of a file, read by `parser`.
+pub(super) fn model_and_optimizer_record<O: Resumable>(
+    parser: &mut Parser<'_>,
+) -> Result<(Mlp, O), LoadError> {
     let mlp = parser.model()?;
     let record = parser.optimizer(&mlp, Some(O::LAYOUT))?;
-    parser.end()?;
     Ok((mlp, O::from_record(record)))
+}
+
+fn model_and_optimizer<O: Resumable>(bytes: &[u8]) -> Result<(Mlp, O), LoadError> {
+    let mut parser = Parser::new(bytes);
+    let (mlp, optimizer) = model_and_optimizer_record(&mut parser)?;
+    // A checkpoint is still a model with its optimizer: the rest is checked, then left out.
+    parser.training_sections_if_any(&mlp)?;
+    parser.end()?;
+    Ok((mlp, optimizer))
 }
 
 /// The model's parameter names in binding order.
@@ -467,10 +482,9 @@ impl Parser<'_> {
         for setting in layout.settings {
             settings.push(self.setting(setting)?);
         }
-        let steps = if layout.counts_steps {
-            self.steps()?
-        } else {
-            0
+        let steps = match self.peek()? {
+            Some(line) if layout.steps_optional && words(line).first() != Some(&"steps") => 0,
+            _ => self.steps()?,
         };
         let count = mlp.parameter_count();
         let mut state: Vec<Vec<f64>> = (layout.values.iter())
@@ -501,7 +515,7 @@ impl Parser<'_> {
     }
 
     /// A `<name> <number>` line, its number in the setting's range.
-    fn setting(&mut self, setting: &Setting) -> Result<f64, LoadError> {
+    pub(super) fn setting(&mut self, setting: &Setting) -> Result<f64, LoadError> {
         let expected = || format!("`{} <number>`", setting.name);
         let line = self.expect(expected)?;
         match words(line).as_slice() {
@@ -511,7 +525,7 @@ impl Parser<'_> {
     }
 
     /// `text` as a number in `setting`'s range.
-    fn checked(&self, setting: &Setting, text: &str) -> Result<f64, LoadError> {
+    pub(super) fn checked(&self, setting: &Setting, text: &str) -> Result<f64, LoadError> {
         let x = self.number(text)?;
         if setting.range.admits(x) {
             Ok(x)

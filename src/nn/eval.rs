@@ -106,18 +106,25 @@ impl Mlp {
     /// the point's index, its target and the network's outputs.
     #[track_caller]
     fn each_point<T: Copy>(&self, data: &Dataset<T>, mut visit: impl FnMut(usize, T, &[f64])) {
-        assert_eq!(
-            data.dims(),
-            self.inputs(),
-            "the data set's points have {} inputs, but this Mlp takes {}",
-            data.dims(),
-            self.inputs()
-        );
+        self.check_inputs(data.dims());
         let mut outputs = Vec::with_capacity(self.outputs());
         for (i, (x, target)) in data.iter().enumerate() {
             self.evaluate(x, &mut outputs);
             visit(i, target, &outputs);
         }
+    }
+}
+
+impl Mlp {
+    /// Panics unless points of `dims` inputs fit the network.
+    #[track_caller]
+    pub(super) fn check_inputs(&self, dims: usize) {
+        assert_eq!(
+            dims,
+            self.inputs(),
+            "the data set's points have {dims} inputs, but this Mlp takes {}",
+            self.inputs()
+        );
     }
 }
 

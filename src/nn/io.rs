@@ -112,6 +112,7 @@ impl Mlp {
         // A model saved with its optimizer's state is still a model: the state is checked,
         // then left out.
         parser.optimizer_if_any(&mlp)?;
+        parser.training_sections_if_any(&mlp)?;
         parser.end()?;
         Ok(mlp)
     }
@@ -156,14 +157,31 @@ impl Mlp {
 /// An activation as model files spell it: `relu`, `tanh`, `sigmoid`, `identity`, or
 /// `leaky_relu(<slope>)` with the slope written so that it reads back exactly. The format's
 /// own spelling, apart from `Activation`'s `Display`, so that renaming a display string
-/// cannot change the files; [`Parser::activation`] reads it back.
-fn activation_in_file(activation: Activation) -> String {
+/// cannot change the files; [`activation_from_file`] reads it back.
+pub(super) fn activation_in_file(activation: Activation) -> String {
     match activation {
         Activation::Relu => "relu".to_owned(),
         Activation::Tanh => "tanh".to_owned(),
         Activation::Sigmoid => "sigmoid".to_owned(),
         Activation::Identity => "identity".to_owned(),
         Activation::LeakyRelu(slope) => format!("leaky_relu({:?})", slope.get()),
+    }
+}
+
+/// An activation as [`activation_in_file`] spells it.
+pub(super) fn activation_from_file(text: &str) -> Result<Activation, LoadProblem> {
+    let slope = text
+        .strip_prefix("leaky_relu(")
+        .and_then(|rest| rest.strip_suffix(')'))
+        .map(str::parse);
+    match (text, slope) {
+        ("relu", _) => Ok(Activation::Relu),
+        ("tanh", _) => Ok(Activation::Tanh),
+        ("sigmoid", _) => Ok(Activation::Sigmoid),
+        ("identity", _) => Ok(Activation::Identity),
+        (_, Some(Ok(slope))) if f64::is_finite(slope) => Ok(Activation::leaky_relu(slope)),
+        (_, Some(Ok(_))) => Err(LoadProblem::Slope { text: quote(text) }),
+        _ => Err(LoadProblem::Activation { text: quote(text) }),
     }
 }
 
@@ -322,19 +340,7 @@ impl<'a> Parser<'a> {
 
     /// An activation as [`activation_in_file`] spells it.
     fn activation(&self, text: &str) -> Result<Activation, LoadError> {
-        let slope = text
-            .strip_prefix("leaky_relu(")
-            .and_then(|rest| rest.strip_suffix(')'))
-            .map(str::parse);
-        match (text, slope) {
-            ("relu", _) => Ok(Activation::Relu),
-            ("tanh", _) => Ok(Activation::Tanh),
-            ("sigmoid", _) => Ok(Activation::Sigmoid),
-            ("identity", _) => Ok(Activation::Identity),
-            (_, Some(Ok(slope))) if f64::is_finite(slope) => Ok(Activation::leaky_relu(slope)),
-            (_, Some(Ok(_))) => Err(self.error(LoadProblem::Slope { text: quote(text) })),
-            _ => Err(self.error(LoadProblem::Activation { text: quote(text) })),
-        }
+        activation_from_file(text).map_err(|problem| self.error(problem))
     }
 
     /// The next line that is not blank or a comment, without reading past it.

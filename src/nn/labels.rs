@@ -48,7 +48,7 @@ impl Dataset<usize> {
 }
 
 /// `target` as a class index, if it is a whole number from 0 up.
-fn class_index(target: f64) -> Option<usize> {
+pub(super) fn class_index(target: f64) -> Option<usize> {
     // Every whole f64 from 0 up to 2^53 is exact, and far below usize::MAX on 64-bit targets.
     let exact = target >= 0.0 && target.fract() == 0.0 && target <= 9_007_199_254_740_992.0;
     exact.then_some(target as usize)

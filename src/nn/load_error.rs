@@ -184,9 +184,16 @@ pub enum LoadProblem {
         /// The text found.
         text: String,
     },
-    /// A number of an optimizer's section is outside the values the optimizer can step
-    /// with: a learning rate that is negative or NaN, Adam's `beta1` of 1 (its bias
-    /// correction would divide by 0), a momentum of `-inf`, ...
+    /// A checkpoint's epoch is not a whole number from 0 up.
+    Epoch {
+        /// The text found.
+        text: String,
+    },
+    /// A number is outside the values it may take. In an optimizer's section, those the
+    /// optimizer can step with: a learning rate that is negative or NaN, Adam's `beta1` of 1
+    /// (its bias correction would divide by 0), a momentum of `-inf`, ... In a checkpoint, a
+    /// standardiser's scale must be a finite number above 0 and its mean finite, and the
+    /// best validation loss must not be NaN.
     OutOfRange {
         /// What the number is, e.g. `beta1`, or `v` for a second moment.
         name: String,
@@ -258,6 +265,9 @@ impl fmt::Display for LoadProblem {
                 f,
                 "parameter `{name}` is `{text}`: a model's parameters must be finite numbers"
             ),
+            LoadProblem::Epoch { text } => {
+                write!(f, "`{text}` is not an epoch (a whole number from 0 up)")
+            }
             LoadProblem::OutOfRange { name, text, range } => {
                 write!(f, "`{name} {text}` is out of range: {name} must be {range}")
             }

@@ -74,18 +74,29 @@
 //!   xoshiro256++ seeded by SplitMix64, written out in the crate, so the same seed gives the
 //!   same numbers in every version and on every platform.
 //! - Losses in [`loss`]: squared error and MSE, binary cross-entropy on logits, hinge,
-//!   softmax cross-entropy, L1 and L2 penalties; [`Dropout`] while training.
+//!   softmax cross-entropy, L1 and L2 penalties; [`Dropout`] while training, at one rate or
+//!   a rate per hidden layer.
 //! - Optimizers: [`Sgd`] (momentum, weight decay), [`Adam`] (coupled weight decay),
-//!   [`AdamW`] (decoupled weight decay); learning-rate [`Schedule`]s.
+//!   [`AdamW`] (decoupled weight decay), each counting its steps ([`Optimizer::steps`]);
+//!   learning-rate [`Schedule`]s that step themselves from that count, with warm-up,
+//!   exponential decay and reduce-on-plateau; [`clip_grad_norm`].
 //! - Data: [`xor`], [`moons`], [`spiral`], as [`Dataset`]s; [`Dataset::split`],
 //!   [`Dataset::batches`], [`Dataset::subset`]; targets of any type, class labels as
-//!   `usize` ([`spiral`]'s, [`Dataset::into_classes`]); [`Dataset::try_new`] for numbers
-//!   from outside, with a [`DataError`].
+//!   `usize` ([`spiral`]'s, [`Dataset::into_classes`]), several numbers a point as
+//!   `[f64; K]` ([`Target`]); [`Dataset::try_new`] for numbers from outside, with a
+//!   [`DataError`]; `Dataset::from_csv` with the `csv` feature; [`Standardize`], fitted on
+//!   the training split.
 //! - Evaluation without a tape: [`Module::evaluate`], [`Mlp::predict`],
-//!   [`Mlp::predictions`], [`Mlp::accuracy`], [`Mlp::mean_loss`]; [`argmax`], [`softmax`].
+//!   [`Mlp::predictions`], [`Mlp::accuracy`], [`Mlp::mean_loss`]; [`argmax`], [`softmax`];
+//!   [`Mlp::confusion_matrix`] ([`ConfusionMatrix`]: per-class precision, recall, F1, macro
+//!   F1) and [`Mlp::regression_metrics`] ([`RegressionMetrics`]: MSE, MAE, R²).
+//! - The training loop's conventions: [`EarlyStopping`] that keeps the best parameters;
+//!   [`History`] of the losses and metrics by epoch, as a chart and as CSV; [`Progress`], a
+//!   line an epoch or a bar on a terminal.
 //! - Files: [`Mlp::save`], [`Mlp::load`] (errors: [`LoadError`]); with an optimizer's state,
 //!   to resume training: [`Mlp::save_with_optimizer`], [`Mlp::load_with_optimizer`]
-//!   ([`Resumable`]).
+//!   ([`Resumable`]); a [`Checkpoint`] adds the epoch, the best validation loss and the
+//!   standardiser. With the `serde` feature, `Serialize` and `Deserialize` too.
 //! - Names: [`Module::named_parameters`], the parameters by name in binding order (pairs,
 //!   like PyTorch's `named_parameters()`), with the names model files use.
 //! - Trait objects: `Box<dyn Module>` and `Box<dyn Optimizer>`, to choose a model or an
@@ -96,40 +107,63 @@
 
 mod adamw;
 mod checkpoint;
+mod clip;
+#[cfg(feature = "csv")]
+mod csv_file;
 mod data;
 mod dropout;
+mod early_stopping;
 mod eval;
+mod history;
 mod init;
 mod io;
 mod labels;
 mod layer;
 mod load_error;
 pub mod loss;
+mod metrics;
 mod mlp;
 mod module;
 mod optim;
 mod parallel;
 mod parameters;
+mod progress;
 mod rng;
 mod run;
 mod schedule;
+#[cfg(feature = "serde")]
+mod serde_impls;
+mod standardize;
 mod subsets;
+mod target;
+mod training_file;
 
 pub use crate::{Activation, LeakySlope};
 pub use adamw::AdamW;
 pub use checkpoint::Resumable;
+pub use clip::clip_grad_norm;
+#[cfg(feature = "csv")]
+#[cfg_attr(docsrs, doc(cfg(feature = "csv")))]
+pub use csv_file::{CsvError, CsvPlace};
 pub use data::{DataError, Dataset, moons, spiral, xor};
 pub use dropout::Dropout;
+pub use early_stopping::{EarlyStopping, Verdict};
 pub use eval::{argmax, softmax};
+pub use history::History;
 pub use init::Init;
 pub use labels::Label;
 pub use layer::{Layer, Neuron};
 pub use load_error::{LoadError, LoadProblem};
+pub use metrics::{ConfusionMatrix, RegressionMetrics};
 pub use mlp::Mlp;
 pub use module::Module;
 pub use optim::{Adam, Optimizer, Sgd};
 pub use parallel::DataParallel;
 pub use parameters::ParametersMut;
+pub use progress::Progress;
 pub use run::{Run, RunIter};
 pub use schedule::Schedule;
+pub use standardize::Standardize;
 pub use subsets::Batches;
+pub use target::Target;
+pub use training_file::Checkpoint;

@@ -63,6 +63,21 @@ pub trait Optimizer {
     /// ```
     fn set_learning_rate(&mut self, learning_rate: f64);
 
+    /// How many steps the optimizer has taken: the step number a
+    /// [`Schedule`](super::Schedule) reads, which a saved optimizer keeps, so that a schedule
+    /// continues where it was after loading. The crate's optimizers count every
+    /// [`update`](Optimizer::update), stopping at `u64::MAX` rather than wrapping around.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Optimizer, Sgd};
+    ///
+    /// let mut sgd = Sgd::new(0.1);
+    /// sgd.step(&mut [1.0], &[1.0]);
+    /// sgd.step(&mut [1.0], &[1.0]);
+    /// assert_eq!(sgd.steps(), 2);
+    /// ```
+    fn steps(&self) -> u64;
+
     /// Updates each parameter from its gradient. `params` and `grads` come in the same order:
     /// pass [`Module::parameters_mut`](super::Module::parameters_mut) and the gradients of the
     /// run that [`Module::bind`](super::Module::bind) returned.
@@ -120,6 +135,10 @@ impl<O: Optimizer + ?Sized> Optimizer for Box<O> {
     fn set_learning_rate(&mut self, learning_rate: f64) {
         (**self).set_learning_rate(learning_rate);
     }
+
+    fn steps(&self) -> u64 {
+        (**self).steps()
+    }
 }
 
 /// Stochastic gradient descent, with optional momentum and weight decay, as PyTorch's `SGD`
@@ -143,10 +162,12 @@ impl<O: Optimizer + ?Sized> Optimizer for Box<O> {
 /// assert!((p[0] - 0.71).abs() < 1e-15);
 /// ```
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Sgd {
     pub(super) learning_rate: f64,
     pub(super) momentum: f64,
     pub(super) weight_decay: f64,
+    pub(super) steps: u64,
     pub(super) velocity: Vec<f64>,
 }
 
@@ -161,6 +182,7 @@ impl Sgd {
             learning_rate,
             momentum: 0.0,
             weight_decay: 0.0,
+            steps: 0,
             velocity: Vec::new(),
         }
     }
@@ -199,6 +221,7 @@ impl Optimizer for Sgd {
     fn update(&mut self, params: &mut [&mut f64], grads: &[f64]) {
         check_lengths(params.len(), grads.len());
         size_state("Sgd", &mut self.velocity, grads.len());
+        self.steps = self.steps.saturating_add(1);
         for ((p, &g), v) in params.iter_mut().zip(grads).zip(&mut self.velocity) {
             let d = g + self.weight_decay * **p;
             *v = self.momentum * *v + d;
@@ -212,6 +235,10 @@ impl Optimizer for Sgd {
 
     fn set_learning_rate(&mut self, learning_rate: f64) {
         self.learning_rate = learning_rate;
+    }
+
+    fn steps(&self) -> u64 {
+        self.steps
     }
 }
 
@@ -240,6 +267,7 @@ impl Optimizer for Sgd {
 /// assert!((p[0] - (1.0 - 1e-3)).abs() < 1e-10);
 /// ```
 #[derive(Clone, Debug)]
+#[cfg_attr(feature = "serde", derive(serde::Serialize, serde::Deserialize))]
 pub struct Adam {
     pub(super) learning_rate: f64,
     pub(super) beta1: f64,
@@ -320,22 +348,6 @@ impl Adam {
             ..self
         }
     }
-
-    /// How many steps the optimizer has taken: `t` in the bias corrections, and the step
-    /// number a [`Schedule`](super::Schedule) continues from after loading. The count stops
-    /// at `u64::MAX` rather than wrap around (the bias corrections are exactly 1 long
-    /// before); a file holds at most 2^53.
-    ///
-    /// ```
-    /// use tapegrad::nn::{Adam, Optimizer};
-    ///
-    /// let mut adam = Adam::default();
-    /// adam.step(&mut [0.0], &[1.0]);
-    /// assert_eq!(adam.steps(), 1);
-    /// ```
-    pub fn steps(&self) -> u64 {
-        self.steps
-    }
 }
 
 /// `Adam::new(1e-3)`: PyTorch's defaults.
@@ -389,6 +401,10 @@ impl Optimizer for Adam {
 
     fn set_learning_rate(&mut self, learning_rate: f64) {
         self.learning_rate = learning_rate;
+    }
+
+    fn steps(&self) -> u64 {
+        self.steps
     }
 }
 

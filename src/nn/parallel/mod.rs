@@ -340,8 +340,13 @@ impl DataParallel {
     /// assert_eq!(results[1], results[2]);
     /// ```
     ///
+    /// With a rate per layer ([`Dropout::per_layer`]) each hidden layer's outputs are dropped
+    /// at its own rate, the masks still drawn point by point.
+    ///
     /// # Panics
-    /// As [`loss_and_gradient`](DataParallel::loss_and_gradient).
+    /// As [`loss_and_gradient`](DataParallel::loss_and_gradient); and if the dropout has a
+    /// rate per layer and the model another number of hidden layers.
+    #[track_caller]
     pub fn loss_and_gradient_with_dropout<T, L, P>(
         &mut self,
         model: &Mlp,
@@ -356,7 +361,7 @@ impl DataParallel {
         L: for<'t> Fn(Run<'t>, T) -> Value<'t> + Sync,
         P: for<'t> Fn(Run<'t>) -> Value<'t>,
     {
-        let masks = dropout.batch_masks();
+        let masks = dropout.batch_masks(model);
         let batch = Batch::new(
             model,
             data,
