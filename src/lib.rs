@@ -284,8 +284,8 @@ pub use scalar::operand::{IntoOperand, Operand};
 pub use teach::gradcheck;
 pub use value::Value;
 pub use value::derivatives::{
-    function, hessian, hessian_vector_product, jacobian, value_and_gradient,
-    value_gradient_and_hessian, vector_function,
+    Gradient, function, hessian, hessian_vector_product, jacobian, value_and_gradient,
+    value_and_jacobian, value_gradient_and_hessian, vector_function,
 };
 pub use value::fused::Activation;
 
