@@ -8,11 +8,12 @@
 //! machinery at fault.
 //!
 //! Each program is drawn from a seed: leaves with ordinary and extreme numbers, every op of
-//! `Op::ALL` (fused sums, strided sums, dots and neurons included), operands that are often
-//! the node just before (chained), dead branches longer than the checkpoint spacing (runs of
-//! zero gradients), statements (one node whose partials come from forward mode), enough nodes to grow the tape through several doublings, `clear` and reuse
-//! of both tapes, `backward` from the output and from an intermediate node, the backward
-//! trace, and `gradient` followed by `backward` (second derivatives).
+//! `Op::ALL` (fused sums, strided sums, dots of values and of values with numbers, and neurons
+//! included), operands that are often the node just before (chained), dead branches longer
+//! than the checkpoint spacing (runs of zero gradients), statements (one node whose partials
+//! come from forward mode), enough nodes to grow the tape through several doublings, `clear`
+//! and reuse of both tapes, `backward` from the output and from an intermediate node, the
+//! backward trace, and `gradient` followed by `backward` (second derivatives).
 //!
 //! `cargo test engines_agree` runs 150 programs; set `TAPEGRAD_AGREEMENT_CASES` for more (CI
 //! runs the default; a soak before touching the fast tape: `TAPEGRAD_AGREEMENT_CASES=20000`).
@@ -156,6 +157,18 @@ impl<'f, 'p> Programs<'f, 'p> {
         self.keep(Pair { fast, plain })
     }
 
+    /// A dot product of values from the pool with numbers: one node that stores the numbers.
+    fn dot_const(&mut self) -> Pair<'f, 'p> {
+        let n = self.rng.random_range(0..10);
+        let terms: Vec<_> = (0..n).map(|_| self.operand()).collect();
+        let k: Vec<f64> = (0..n).map(|_| self.number()).collect();
+        let fast_terms: Vec<_> = terms.iter().map(|t| t.fast).collect();
+        let fast = self.fast.dot_const(&fast_terms, &k);
+        let indices: Vec<u32> = terms.iter().map(|t| t.plain.index() as u32).collect();
+        let plain = self.plain.record(Op::DotConst, &indices, &k);
+        self.keep(Pair { fast, plain })
+    }
+
     /// A neuron on fresh weights and a fresh run of inputs (one fused node on the fast tape),
     /// or on scattered inputs from the pool (a dot product, an addition and the activation).
     fn neuron(&mut self) -> Pair<'f, 'p> {
@@ -271,6 +284,9 @@ impl<'f, 'p> Programs<'f, 'p> {
                 15..17 => self.dead_branch(),
                 17..19 => {
                     self.statement();
+                }
+                19..21 => {
+                    self.dot_const();
                 }
                 _ => {
                     let element_wise: Vec<Op> = Op::ALL

@@ -75,7 +75,8 @@
 //!   `ln`, `sin`, `tanh`, `abs`, `max`, `clamp`, `mul_add`... plus [`Value::pow`] for a value
 //!   exponent and the activations `relu`, `leaky_relu`, `sigmoid`, `softplus`.
 //! - Fused nodes for long expressions: [`Tape::sum`] (also `iter.sum()`), [`Tape::dot`],
-//!   [`Tape::affine`] and [`Tape::neuron`] (a whole neuron, activation included, in one node).
+//!   [`Tape::dot_const`] (values against numbers), [`Tape::affine`] and [`Tape::neuron`] (a
+//!   whole neuron, activation included, in one node).
 //! - Higher derivatives: [`Value::gradient`] returns the gradient as values on the same tape.
 //! - Forward mode: [`Dual`] numbers carry a value and a tangent, with every method of `Value`
 //!   and the same rules at kinks; [`jvp`], [`value_and_gradient_forward`] and

@@ -270,7 +270,7 @@ impl Tape {
     #[cfg(test)]
     pub(crate) fn record_fused(&self, op: Op, operands: &[u32]) -> (u32, f64) {
         self.with_nodes(|n| {
-            let value = op.eval_fused(operands, n.values());
+            let value = op.eval_fused(operands, &[], n.values());
             (n.push(op, operands, &[], value), value)
         })
     }

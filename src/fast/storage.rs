@@ -314,12 +314,23 @@ impl Nodes {
     /// Appends a variadic node whose operands are `scratch[from..]`, and pops them off the
     /// scratch stack; returns its index and value.
     pub(crate) fn push_variadic_from_scratch(&mut self, op: Op, from: usize) -> (u32, f64) {
+        self.push_variadic_from_scratch_with(op, from, &[])
+    }
+
+    /// [`push_variadic_from_scratch`](Nodes::push_variadic_from_scratch) for an op with
+    /// constants per item (`DotConst`'s numbers).
+    pub(crate) fn push_variadic_from_scratch_with(
+        &mut self,
+        op: Op,
+        from: usize,
+        constants: &[f64],
+    ) -> (u32, f64) {
         let scratch = std::mem::take(&mut self.scratch);
-        let value = op.eval_fused(&scratch[from..], self.values());
+        let value = op.eval_fused(&scratch[from..], constants, self.values());
         // The scratch stack goes back whatever happens; a panic leaves the caller's frame to
         // pop its part (see `Tape::sum`).
         let pushed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.push_variadic(op, &scratch[from..], &[], value)
+            self.push_variadic(op, &scratch[from..], constants, value)
         }));
         self.scratch = scratch;
         self.scratch.truncate(from);

@@ -373,6 +373,12 @@ impl Op {
                     sweep.add(bi, g * va);
                 }
             }
+            // y = a·k                   dy/da_i = k_i, the numbers stored with the node
+            DotConst => {
+                for (i, &a) in node.items().iter().enumerate() {
+                    sweep.add(a, g * node.item_constant(i));
+                }
+            }
             // y = w·x + bias            dy/dw_i = x_i, dy/dx_i = w_i, dy/dbias = 1
             Affine => backprop_affine(g, node.operands(), sweep),
             // y = relu(z), z = w·x + b  dy/dz = 1 for y > 0, else 0, NaN at NaN; then as Affine

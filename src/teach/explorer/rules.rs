@@ -101,6 +101,7 @@ fn line_start(op: &str) -> Option<&'static str> {
         // A strided sum prints as `sum` too; the plain sum's line says the same.
         "sum" => "y = a_1 + ... + a_n       dy/da_i = 1",
         "dot" => "y = a·b                   dy/da_i = b_i, dy/db_i = a_i",
+        "dot_const" => "y = a·k                   dy/da_i = k_i, the numbers stored with the node",
         "affine" => "y = w·x + bias            dy/dw_i = x_i, dy/dx_i = w_i, dy/dbias = 1",
         "affine+relu" => "y = relu(z), z = w·x + b  dy/dz = 1 for y > 0, else 0; then as Affine",
         "affine+tanh" => "y = tanh(z), z = w·x + b  dy/dz = 1 - y²; then as Affine",
@@ -185,6 +186,7 @@ mod tests {
             "floor",
             "sum",
             "dot",
+            "dot_const",
             "affine",
             "affine+relu",
             "affine+tanh",
