@@ -276,12 +276,14 @@ mod forward;
 pub mod plain;
 mod rules;
 mod scalar;
+mod special;
 mod value;
 
 pub use fast::Tape;
 pub use forward::{Dual, jacobian_forward, jvp, value_and_gradient_forward};
 pub use scalar::Scalar;
 pub use scalar::operand::{IntoOperand, Operand};
+pub use special::ln_gamma;
 pub use teach::gradcheck;
 pub use value::Value;
 pub use value::derivatives::{
