@@ -6,6 +6,9 @@
 //! `0 < x < 10`, relative below 1e-15 from 10 on, and below 1e-14 of `ln Γ(1 - x) + 1` for
 //! negative `x`.
 
+// The published values are quoted with the digits they are published with, past f64's.
+#![allow(clippy::excessive_precision)]
+
 use proptest::prelude::*;
 use std::f64::consts::{LN_2, PI};
 use tapegrad::ln_gamma;
