@@ -77,7 +77,10 @@
 //! - Fused nodes for long expressions: [`Tape::sum`] (also `iter.sum()`), [`Tape::dot`],
 //!   [`Tape::dot_const`] (values against numbers), [`Tape::affine`] and [`Tape::neuron`] (a
 //!   whole neuron, activation included, in one node).
+//! - Derivatives of a closure at a point: [`value_and_gradient`], [`Gradient`] (the same in a
+//!   loop), [`hessian`], [`jacobian`], [`value_and_jacobian`] and more.
 //! - Higher derivatives: [`Value::gradient`] returns the gradient as values on the same tape.
+//! - [`ln_gamma`], `ln |Γ(x)|` on `f64`, which std has only on nightly.
 //! - Forward mode: [`Dual`] numbers carry a value and a tangent, with every method of `Value`
 //!   and the same rules at kinks; [`jvp`], [`value_and_gradient_forward`] and
 //!   [`jacobian_forward`] do the bookkeeping.
@@ -86,6 +89,14 @@
 //! - [`Tape::statement`]: a whole statement as one node, its partial derivatives computed on
 //!   dual numbers when it is recorded (for speed, at the cost of the step-by-step view).
 //! - [`plain`]: the same engine as plainly as it can be written, to read first.
+//! - With the cargo feature `argmin` (`cargo add tapegrad --features argmin`): the module
+//!   `tapegrad::argmin`, exact gradients, Hessians and Jacobians for the solvers of the argmin
+//!   crate, whose own items it re-exports (`tapegrad::argmin::core`, `::solver`). Without the
+//!   feature, `use tapegrad::argmin` fails with ``could not find `argmin` in `tapegrad` ``
+//!   and a note that it ``is gated behind the `argmin` feature``: turn the feature on. The
+//!   compiler's other hint, ``cargo add argmin``, answers `use argmin::...` in a project
+//!   without argmin of its own; such a project needs argmin 0.11 (`cargo add argmin@0.11`),
+//!   or the re-exports instead.
 //!
 //! Every derivative rule sits in one file, `src/rules/backprop.rs`: the chain-rule table, one
 //! arm per operation with its formula in a comment. Read it beside the plain tape
@@ -114,13 +125,39 @@
 //! assert_eq!(h, [[4.0, 2.0], [2.0, 12.0]]);
 //! ```
 //!
-//! For a closure at a point, [`value_and_gradient`], [`hessian`], [`hessian_vector_product`]
-//! and [`jacobian`] do the bookkeeping on a tape of their own. For a closure that records `N`
-//! nodes on `n` inputs, a gradient costs one backward sweep (`O(N)`); a Hessian one recorded
-//! gradient and `n` sweeps (`O(n N)`); a Hessian-vector product one recorded gradient and one
-//! sweep (`O(N)`, whatever `n`); a Jacobian one sweep per output. Pass the closure inline, or
-//! write it as `fn f<'t>(x: &[Value<'t>]) -> Value<'t>` so that Rust sees that the output
-//! lives on the inputs' tape.
+//! For a closure at a point, [`value_and_gradient`], [`hessian`], [`hessian_vector_product`],
+//! [`jacobian`] and [`value_and_jacobian`] do the bookkeeping on a tape of their own. For a
+//! closure that records `N` nodes on `n` inputs, a gradient costs one backward sweep
+//! (`O(N)`); a Hessian one recorded gradient and `n` sweeps (`O(n N)`); a Hessian-vector
+//! product one recorded gradient and one sweep (`O(N)`, whatever `n`); a Jacobian one sweep
+//! per output. Pass the closure inline, or write it as `fn f<'t>(x: &[Value<'t>]) ->
+//! Value<'t>` so that Rust sees that the output lives on the inputs' tape.
+//!
+//! # Gradients in a loop
+//!
+//! A loop that wants the gradient of one function at point after point takes the closure
+//! once in a [`Gradient`], which keeps its tape and its buffers from call to call: after the
+//! first call, [`Gradient::at`] allocates nothing.
+//!
+//! ```
+//! use tapegrad::Gradient;
+//!
+//! // Gradient descent on f(x, y) = (x - 1)² + 10 (y + 2)².
+//! let mut grad = Gradient::new(|v| (v[0] - 1.0).powi(2) + 10.0 * (v[1] + 2.0).powi(2));
+//! let mut x = vec![0.0, 0.0];
+//! for _ in 0..200 {
+//!     let (_, g): (f64, &[f64]) = grad.at(&x);
+//!     x[0] -= 0.04 * g[0];
+//!     x[1] -= 0.04 * g[1];
+//! }
+//! assert!((x[0] - 1.0).abs() < 1e-6 && (x[1] + 2.0).abs() < 1e-6);
+//! ```
+//!
+//! Doing it by hand on one tape works too ([`Tape::clear`], new [`var`](Tape::var)s,
+//! [`backward`](Value::backward), [`grad`](Value::grad)), except that the inputs' `Vec<Value>`
+//! cannot be kept from one step to the next: each value borrows the tape, and `clear` needs
+//! the tape to itself. [`Gradient`]'s docs say why the borrow checker refuses it and what to
+//! keep instead (numbers, and the vector's memory).
 //!
 //! First-order code pays nothing for this: `backward` runs the rules on plain `f64`s and
 //! records nothing.

@@ -1,0 +1,116 @@
+//! Gradients in a loop: one call of a fitting loop's gradient, four ways, side by side.
+//!
+//! The loss is the sum of squared residuals of `y = a e^(b t) + c` on 40 points (3
+//! parameters, 241 nodes a recording) and on 1000 (6,001 nodes), written once for `Scalar`:
+//!
+//! - `f64`: the loss alone, on `f64`, the yardstick;
+//! - `value_and_gradient`: a new tape, inputs and gradient at every call;
+//! - `reused_tape_by_hand`: the user's own loop on one tape, `clear`, `var`s, `backward` and
+//!   the gradient read into a kept vector (the inputs' vector is made at every call, since a
+//!   `Vec<Value>` cannot be kept across `clear`);
+//! - `Gradient::at`: the same on a `Gradient`, which keeps the tape and both vectors.
+//!
+//! Each call moves the point a little, as a fitting loop does.
+//!
+//! `cargo bench -p tapegrad-benches --bench gradient_loop`
+
+use std::hint::black_box;
+use std::time::Duration;
+
+use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use tapegrad::{Gradient, Scalar, Tape, Value, value_and_gradient};
+
+struct Data {
+    t: Vec<f64>,
+    y: Vec<f64>,
+}
+
+fn data(points: usize) -> Data {
+    let t: Vec<f64> = (0..points)
+        .map(|i| i as f64 * 5.0 / points as f64)
+        .collect();
+    let y = t
+        .iter()
+        .map(|&t| 2.0 * (-0.8 * t).exp() + 0.5 + 0.01 * (7.0 * t).sin())
+        .collect();
+    Data { t, y }
+}
+
+/// The sum of squared residuals, for any number type.
+fn loss<S: Scalar>(p: &[S], data: &Data) -> S {
+    data.t
+        .iter()
+        .zip(&data.y)
+        .map(|(&t, &y)| {
+            let r = p[0] * (p[1] * t).exp() + p[2] - y;
+            r * r
+        })
+        .sum()
+}
+
+/// The point of call `i`: near the fit, moved a little each call.
+fn point(i: u64) -> [f64; 3] {
+    let wiggle = (i % 64) as f64 * 1e-4;
+    [2.0 + wiggle, -0.8 - wiggle, 0.5 + wiggle]
+}
+
+/// The user's own loop on a reused tape: `clear`, the inputs, the loss, `backward`, and the
+/// gradient read into `gradient`.
+fn by_hand(tape: &mut Tape, p: &[f64], data: &Data, gradient: &mut Vec<f64>) -> f64 {
+    tape.clear();
+    let x: Vec<Value> = p.iter().map(|&p| tape.var(p)).collect();
+    let y = loss(&x, data);
+    y.backward();
+    gradient.clear();
+    gradient.extend(x.iter().map(|v| v.grad()));
+    y.data()
+}
+
+fn gradient_loop(c: &mut Criterion) {
+    let mut group = c.benchmark_group("gradient_loop");
+    group.sample_size(50);
+    group.measurement_time(Duration::from_secs(3));
+    for points in [40, 1000] {
+        let data = data(points);
+        let mut grad = Gradient::new(|p| loss(p, &data));
+        let (mut tape, mut kept) = (Tape::new(), Vec::new());
+        // The four agree before they are timed.
+        let (value, fresh) = value_and_gradient(|p| loss(p, &data), &point(0));
+        assert_eq!(grad.at(&point(0)), (value, &fresh[..]));
+        assert_eq!(by_hand(&mut tape, &point(0), &data, &mut kept), value);
+        assert_eq!(kept, fresh);
+        assert_eq!(loss(&point(0), &data), value);
+
+        let mut i = 0;
+        group.bench_function(BenchmarkId::new("f64", points), |b| {
+            b.iter(|| {
+                i += 1;
+                loss(black_box(&point(i)), &data)
+            })
+        });
+        group.bench_function(BenchmarkId::new("value_and_gradient", points), |b| {
+            b.iter(|| {
+                i += 1;
+                value_and_gradient(|p| loss(p, &data), black_box(&point(i)))
+            })
+        });
+        group.bench_function(BenchmarkId::new("reused_tape_by_hand", points), |b| {
+            b.iter(|| {
+                i += 1;
+                let value = by_hand(&mut tape, black_box(&point(i)), &data, &mut kept);
+                (value, kept[0])
+            })
+        });
+        group.bench_function(BenchmarkId::new("Gradient::at", points), |b| {
+            b.iter(|| {
+                i += 1;
+                let (value, g) = grad.at(black_box(&point(i)));
+                (value, g[0])
+            })
+        });
+    }
+    group.finish();
+}
+
+criterion_group!(benches, gradient_loop);
+criterion_main!(benches);
