@@ -32,6 +32,12 @@ fn closed_form(p: &[f64], t: &[f64], y: &[f64]) -> (f64, [f64; 2]) {
     (value, [da, db])
 }
 
+/// The sum of squared residuals of `a e^(b t) - y`, recorded.
+fn squared_residuals<'t>(p: &[Value<'t>], t: &[f64], y: &[f64]) -> Value<'t> {
+    let residual = |(&t, &y): (&f64, &f64)| (p[0] * (p[1] * t).exp() - y).powi(2);
+    p[0].tape().sum(t.iter().zip(y).map(residual))
+}
+
 fn close(a: f64, b: f64) -> bool {
     (a - b).abs() <= 1e-12 * (1.0 + b.abs())
 }
@@ -39,14 +45,7 @@ fn close(a: f64, b: f64) -> bool {
 #[test]
 fn gradient_at_matches_the_closed_form_at_every_point_of_a_loop() {
     let (t, y) = data();
-    let mut grad = Gradient::new(|p| {
-        let tape = p[0].tape();
-        tape.sum(
-            t.iter()
-                .zip(&y)
-                .map(|(&t, &y)| (p[0] * (p[1] * t).exp() - y).powi(2)),
-        )
-    });
+    let mut grad = Gradient::new(|p| squared_residuals(p, &t, &y));
     let mut p = [1.0, 0.0];
     for step in 0..50 {
         let (value, g) = grad.at(&p);
@@ -105,14 +104,7 @@ fn gradient_at_follows_points_of_changing_length() {
 #[test]
 fn gradient_at_allocates_nothing_after_its_first_call() {
     let (t, y) = data();
-    let mut grad = Gradient::new(|p| {
-        let tape = p[0].tape();
-        tape.sum(
-            t.iter()
-                .zip(&y)
-                .map(|(&t, &y)| (p[0] * (p[1] * t).exp() - y).powi(2)),
-        )
-    });
+    let mut grad = Gradient::new(|p| squared_residuals(p, &t, &y));
     let first = allocations_during(|| {
         grad.at(&[1.0, 0.0]);
     });
