@@ -12,12 +12,17 @@
 //!
 //! Each call moves the point a little, as a fitting loop does.
 //!
-//! `cargo bench -p tapegrad-benches --bench gradient_loop`
+//! `cargo bench -p tapegrad-benches --bench gradient_loop` runs criterion, one way after the
+//! other. On a machine shared with other jobs, criterion's medians take whatever load each
+//! way met; `GRADIENT_LOOP_ROUNDS=1000 cargo bench -p tapegrad-benches --bench gradient_loop`
+//! runs the four ways in turns instead, a short stretch each (well under a scheduler's time
+//! slice), for that many rounds, and prints each way's fastest and median stretch: the
+//! fastest is what a way costs when nothing else runs.
 
 use std::hint::black_box;
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
-use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
+use criterion::{BenchmarkId, Criterion, criterion_group};
 use tapegrad::{Gradient, Scalar, Tape, Value, value_and_gradient};
 
 struct Data {
@@ -112,5 +117,71 @@ fn gradient_loop(c: &mut Criterion) {
     group.finish();
 }
 
+/// The four ways in turns, `rounds` times, a stretch of `calls` calls each; prints each way's
+/// fastest and median stretch, per call, and its ratios to the `f64` loss.
+fn in_turns(rounds: usize) {
+    for (points, calls) in [(40, 200), (1000, 10)] {
+        let data = data(points);
+        let mut grad = Gradient::new(|p| loss(p, &data));
+        let (mut tape, mut kept) = (Tape::new(), Vec::new());
+        let mut sink = 0.0;
+        let mut call = |way: usize, i: u64| match way {
+            0 => loss(black_box(&point(i)), &data),
+            1 => value_and_gradient(|p| loss(p, &data), black_box(&point(i))).1[0],
+            2 => {
+                by_hand(&mut tape, black_box(&point(i)), &data, &mut kept);
+                kept[0]
+            }
+            _ => grad.at(black_box(&point(i))).1[0],
+        };
+        let mut times: Vec<Vec<f64>> = (0..4).map(|_| Vec::with_capacity(rounds)).collect();
+        for round in 0..rounds {
+            for (way, way_times) in times.iter_mut().enumerate() {
+                let start = Instant::now();
+                for i in 0..calls {
+                    sink += call(way, (round * calls + i) as u64);
+                }
+                way_times.push(start.elapsed().as_secs_f64() * 1e9 / calls as f64);
+            }
+        }
+        black_box(sink);
+        let (fastest, median): (Vec<f64>, Vec<f64>) = times
+            .iter_mut()
+            .map(|t| {
+                t.sort_by(f64::total_cmp);
+                (t[0], t[t.len() / 2])
+            })
+            .unzip();
+        println!("{points} points, {rounds} rounds of {calls} calls a way:");
+        let names = [
+            "f64",
+            "value_and_gradient",
+            "reused_tape_by_hand",
+            "Gradient::at",
+        ];
+        for (way, name) in names.iter().enumerate() {
+            println!(
+                "  {name:20} fastest {:9.0} ns ({:5.1}x f64)   median {:9.0} ns ({:5.1}x f64)",
+                fastest[way],
+                fastest[way] / fastest[0],
+                median[way],
+                median[way] / median[0]
+            );
+        }
+    }
+}
+
 criterion_group!(benches, gradient_loop);
-criterion_main!(benches);
+
+fn main() {
+    if let Ok(rounds) = std::env::var("GRADIENT_LOOP_ROUNDS") {
+        in_turns(
+            rounds
+                .parse()
+                .expect("GRADIENT_LOOP_ROUNDS is a number of rounds"),
+        );
+        return;
+    }
+    benches();
+    Criterion::default().configure_from_args().final_summary();
+}
