@@ -243,7 +243,10 @@ impl Tape {
     /// allocates nothing.
     ///
     /// It takes `&mut self`, so the borrow checker makes sure no [`Value`] of the old
-    /// recording is still around.
+    /// recording is still around. That includes a `Vec<Value>` kept from one step to the
+    /// next, even emptied (its type still borrows the tape): keep numbers across `clear`
+    /// instead, or let a [`Gradient`](crate::Gradient) run the loop, which keeps the
+    /// vector's memory.
     ///
     /// ```
     /// let mut tape = tapegrad::Tape::new();
