@@ -97,13 +97,13 @@ fn gradient_descent() -> (usize, [f64; 2]) {
     let mut gradient = Gradient::new(rosenbrock);
     for iteration in 0..=DESCENT_CAP {
         let (f, g) = gradient.at(&p);
-        let done = norm(&g) < TOLERANCE || iteration == DESCENT_CAP;
+        let done = norm(g) < TOLERANCE || iteration == DESCENT_CAP;
         if iteration == next_report || iteration == 0 || done {
             println!(
                 "  {iteration:6}  {:11.8}  {:11.8}  {f:11.4e}  {:9.2e}",
                 p[0],
                 p[1],
-                norm(&g)
+                norm(g)
             );
             next_report *= 10;
         }
