@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Compares the benchmarks of two builds of tapegrad, run in turns, and prints the ratios.
 
-    python3 benches/ab.py BASE [NEW] [--rounds 6] [--bench NAME]... [--seconds 4]
+    python3 benches/ab.py BASE [NEW] [--rounds 6] [--bench NAME]... [--seconds 4] [--same-benches]
 
 BASE and NEW are git revisions; NEW defaults to the working tree as it is, uncommitted
 changes included. Each is built once (in a git worktree of its own, sharing `target/`), its
@@ -15,6 +15,10 @@ benchmark, the median over the rounds of criterion's own median, the spread of t
 numbers, the ratio NEW/BASE of the two medians, and in how many rounds NEW was the faster.
 A change is worth keeping when the ratio holds across runs of this script and NEW wins
 most rounds.
+
+With --same-benches, BASE is built with NEW's benchmark files (`benches/`) in place of its
+own: the same cases measured on two builds of the library, for a benchmark that gained cases
+since BASE (they must use only what BASE's library has).
 """
 import argparse
 import json
@@ -52,7 +56,8 @@ def build(source, benches, into):
     for bench in benches:
         command += ["--bench", bench]
     built = subprocess.run(command, cwd=source, capture_output=True, text=True,
-                           env={**os.environ, "CARGO_TARGET_DIR": str(ROOT / "target")})
+                           env={**os.environ,
+                           "CARGO_TARGET_DIR": os.environ.get("CARGO_TARGET_DIR", str(ROOT / "target"))})
     if built.returncode != 0:
         sys.stderr.write(built.stderr)
         raise SystemExit(f"the benchmarks in {source} did not build")
@@ -91,6 +96,8 @@ def main():
     parser.add_argument("--rounds", type=int, default=6)
     parser.add_argument("--bench", action="append", help="a benchmark target (repeatable)")
     parser.add_argument("--seconds", type=float, default=4, help="criterion's measurement time")
+    parser.add_argument("--same-benches", action="store_true",
+                        help="build BASE with NEW's benchmark files")
     args = parser.parse_args()
     benches = args.bench or DEFAULT_BENCHES
 
@@ -98,7 +105,8 @@ def main():
     trees = []
     try:
         builds = {}
-        for label, revision in (("base", args.base), ("new", args.new)):
+        sources = {}
+        for label, revision in (("new", args.new), ("base", args.base)):
             if revision is None:
                 source = ROOT
                 label = "new (working tree)"
@@ -107,8 +115,17 @@ def main():
                 git("worktree", "add", "--detach", str(source), revision)
                 trees.append(source)
                 label = f"{label} ({git('rev-parse', '--short', revision)})"
+            sources[label] = source
+            if label.startswith("base") and args.same_benches:
+                new_source = next(iter(sources.values()))
+                shutil.rmtree(source / "benches")
+                shutil.copytree(new_source / "benches", source / "benches",
+                                ignore=shutil.ignore_patterns("target"))
+                label += " with new benches"
             print(f"building {label}", flush=True)
             builds[label] = build(source, benches, scratch / f"bin-{len(builds)}")
+        # The report reads base, then new.
+        builds = dict(reversed(list(builds.items())))
 
         times = {label: {} for label in builds}
         labels = list(builds)

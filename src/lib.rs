@@ -85,23 +85,20 @@
 //!   and the same rules at kinks; [`jvp`], [`value_and_gradient_forward`] and
 //!   [`jacobian_forward`] do the bookkeeping.
 //! - [`Scalar`], the trait `f64`, `Value` and `Dual` share: a function written once evaluates,
-//!   records, or carries a tangent.
+//!   records, or carries a tangent; `S::from(c)` is a constant of any of them.
+//! - Nesting, for derivatives of derivatives: `Dual<S>` over any `Scalar` (`Dual<Dual>` is
+//!   forward over forward, `Dual<Value>` reverse over forward), and [`value_and_gradient`] at
+//!   a point of duals (forward over reverse) or of another tape's values (reverse over
+//!   reverse), each level with its own perturbation.
 //! - [`Tape::statement`]: a whole statement as one node, its partial derivatives computed on
 //!   dual numbers when it is recorded (for speed, at the cost of the step-by-step view).
 //! - [`plain`]: the same engine as plainly as it can be written, to read first.
-//! - With the cargo feature `argmin` (`cargo add tapegrad --features argmin`): the module
-//!   `tapegrad::argmin`, exact gradients, Hessians and Jacobians for the solvers of the argmin
-//!   crate, whose own items it re-exports (`tapegrad::argmin::core`, `::solver`). Without the
-//!   feature, `use tapegrad::argmin` fails with ``could not find `argmin` in `tapegrad` ``
-//!   and a note that it ``is gated behind the `argmin` feature``: turn the feature on. The
-//!   compiler's other hint, ``cargo add argmin``, answers `use argmin::...` in a project
-//!   without argmin of its own; such a project needs argmin 0.11 (`cargo add argmin@0.11`),
-//!   or the re-exports instead.
 //!
-//! Every derivative rule sits in one file, `src/rules/backprop.rs`: the chain-rule table, one
-//! arm per operation with its formula in a comment. Read it beside the plain tape
-//! ([`plain`]), whose backward pass is one loop over that table, to see backpropagation
-//! happen.
+//! Every derivative rule sits in one file, `src/rules/partials.rs`: the table of local
+//! derivatives, one arm per operation with its formula in a comment, which the backward sweep
+//! multiplies by the gradient from above (`src/rules/backprop.rs`) and forward mode by the
+//! tangents. Read it beside the plain tape ([`plain`]), whose backward pass is one loop over
+//! that table, to see backpropagation happen.
 //!
 //! # Higher derivatives
 //!
@@ -171,7 +168,7 @@
 //! Write a function for any [`Scalar`] and run it on `f64` to evaluate it, on `Value`s for
 //! gradients and Hessians (reverse mode), or on [`Dual`]s for derivatives along a direction
 //! (forward mode). Constants go on the right of an operator in generic code (`x - 1.0`), and
-//! two-operand methods take numbers (`x.max(0.0)`); [`Scalar::lift`] makes a constant of the
+//! two-operand methods take numbers (`x.max(0.0)`); `S::from(c)` makes a constant of the
 //! same type where one is needed, say to start a sum.
 //!
 //! ```
@@ -227,6 +224,22 @@
 //! ```
 //!
 //! The README's chapter "Backprop, from the code" says in which order to read the source.
+//!
+//! # Features
+//!
+//! - `argmin` (off by default): the module `tapegrad::argmin`, exact gradients, Hessians and
+//!   Jacobians for the solvers of the [argmin](https://docs.rs/argmin) crate. Turn it on with
+//!   `tapegrad = { version = "0.1", features = ["argmin"] }` in `Cargo.toml` (or
+//!   `cargo add tapegrad --features argmin`); `cargo add argmin` alone adds the solvers
+//!   without tapegrad's adapter. The module re-exports argmin's own items
+//!   (`tapegrad::argmin::core`, `tapegrad::argmin::solver`), so the feature is all a project
+//!   needs. Two compiler messages look alike: ``could not find `argmin` in `tapegrad` ``,
+//!   with a note that the item ``is gated behind the `argmin` feature``, means the feature
+//!   is off; ``use of unresolved module or unlinked crate `argmin` `` with the hint ``use
+//!   `cargo add argmin` `` means the code names argmin itself (`use argmin::core::..`)
+//!   without depending on it, and the dependency must then be argmin 0.11
+//!   (`cargo add argmin@0.11`), the version whose traits the adapter implements, or the code
+//!   can name the re-exports instead.
 //!
 //! # Kinks and domains
 //!
@@ -296,16 +309,19 @@
 //! `1e-154` (all three, the cross partial included), and at an infinite operand, where a first
 //! partial of `atan2` or `hypot` is already `inf/inf = NaN`, they are left to IEEE arithmetic.
 
+#![cfg_attr(docsrs, feature(doc_cfg))]
 #![deny(missing_docs)]
 #![deny(unsafe_code)]
+#![warn(missing_debug_implementations)]
 
 #[cfg(feature = "argmin")]
+#[cfg_attr(docsrs, doc(cfg(feature = "argmin")))]
 pub mod argmin;
 pub mod nn;
 pub mod teach;
 
 // The rules (each op's value and derivative), the two tapes that run them, and the `Value` API.
-// `unsafe` is allowed in the fast tape alone (and in `nn`'s thread pool).
+// `unsafe` is allowed in the fast tape alone.
 #[cfg(test)]
 mod engines_agree_tests;
 mod fast;
@@ -319,7 +335,7 @@ mod value;
 pub use fast::Tape;
 pub use forward::{Dual, jacobian_forward, jvp, value_and_gradient_forward};
 pub use scalar::Scalar;
-pub use scalar::operand::{IntoOperand, Operand};
+pub use scalar::operand::IntoOperand;
 pub use special::ln_gamma;
 pub use teach::gradcheck;
 pub use value::Value;

@@ -1,6 +1,6 @@
 //! A panic in the loss or the penalty, on whichever thread meets it, reaches the caller as
 //! the panic a single tape would have raised, and the next call works as if it had not
-//! happened.
+//! happened: on one thread, on batches too small to split, and on split ones.
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::thread;
@@ -57,6 +57,18 @@ fn reference() -> (f64, Vec<f64>) {
     (loss, grads)
 }
 
+/// Every way to run a batch on `threads` threads: as the measured rule says (this data is too
+/// small to split), and with every batch split.
+fn ways(threads: usize) -> [(DataParallel, String); 2] {
+    [
+        (DataParallel::new(threads), format!("{threads} threads")),
+        (
+            DataParallel::new(threads).split_batches_from(1),
+            format!("{threads} threads, split"),
+        ),
+    ]
+}
+
 /// The next call, with a loss that does not panic, gives the reference numbers.
 fn assert_next_call_works(parallel: &mut DataParallel, context: &str) {
     let (want_loss, want_grads) = reference();
@@ -76,8 +88,10 @@ fn assert_next_call_works(parallel: &mut DataParallel, context: &str) {
 fn a_panic_on_a_helper_thread_reaches_the_caller_and_the_next_call_works() {
     let caller = thread::current().id();
     for threads in 2..=4 {
-        let mut parallel = DataParallel::new(threads);
         for round in 0..3 {
+            // A new one each round, since one whose helpers came too late for a batch does the
+            // next batches alone for a while.
+            let mut parallel = DataParallel::new(threads).split_batches_from(1);
             // The calling thread is slow, so the helpers take pieces, and only they panic.
             let message = panic_message(|| {
                 parallel.loss_and_gradient(
@@ -85,7 +99,7 @@ fn a_panic_on_a_helper_thread_reaches_the_caller_and_the_next_call_works() {
                     &data(),
                     |out, target| {
                         if thread::current().id() == caller {
-                            thread::sleep(Duration::from_millis(2));
+                            thread::sleep(Duration::from_millis(5));
                         } else {
                             panic!("bad point {target} on a helper");
                         }
@@ -106,8 +120,7 @@ fn a_panic_on_a_helper_thread_reaches_the_caller_and_the_next_call_works() {
 
 #[test]
 fn a_panic_at_any_point_reaches_the_caller_and_the_next_call_works() {
-    for threads in 1..=3 {
-        let mut parallel = DataParallel::new(threads);
+    for (mut parallel, context) in (1..=3).flat_map(ways) {
         for bad in 0..POINTS {
             let message = panic_message(|| {
                 parallel.loss_and_gradient(
@@ -121,16 +134,15 @@ fn a_panic_at_any_point_reaches_the_caller_and_the_next_call_works() {
                     &mut Vec::new(),
                 );
             });
-            assert_eq!(message, format!("bad point {bad}"), "{threads} threads");
-            assert_next_call_works(&mut parallel, &format!("{threads} threads, point {bad}"));
+            assert_eq!(message, format!("bad point {bad}"), "{context}");
+            assert_next_call_works(&mut parallel, &format!("{context}, point {bad}"));
         }
     }
 }
 
 #[test]
 fn a_panic_in_the_penalty_reaches_the_caller_and_the_next_call_works() {
-    for threads in 1..=3 {
-        let mut parallel = DataParallel::new(threads);
+    for (mut parallel, context) in (1..=3).flat_map(ways) {
         let message = panic_message(|| {
             parallel.loss_and_gradient(
                 &model(),
@@ -140,8 +152,8 @@ fn a_panic_in_the_penalty_reaches_the_caller_and_the_next_call_works() {
                 &mut Vec::new(),
             );
         });
-        assert_eq!(message, "bad penalty", "{threads} threads");
-        assert_next_call_works(&mut parallel, &format!("{threads} threads"));
+        assert_eq!(message, "bad penalty", "{context}");
+        assert_next_call_works(&mut parallel, &context);
     }
 }
 
@@ -158,8 +170,7 @@ fn loss_with_three_bad_points<'t>(out: Run<'t>, target: f64) -> Value<'t> {
 
 #[test]
 fn with_several_bad_points_the_caller_sees_the_first_as_one_tape_would() {
-    for threads in 1..=4 {
-        let mut parallel = DataParallel::new(threads);
+    for (mut parallel, context) in (1..=4).flat_map(ways) {
         for round in 0..3 {
             let message = panic_message(|| {
                 parallel.loss_and_gradient(
@@ -170,8 +181,8 @@ fn with_several_bad_points_the_caller_sees_the_first_as_one_tape_would() {
                     &mut Vec::new(),
                 );
             });
-            assert_eq!(message, "bad point 2", "{threads} threads, round {round}");
+            assert_eq!(message, "bad point 2", "{context}, round {round}");
         }
-        assert_next_call_works(&mut parallel, &format!("{threads} threads"));
+        assert_next_call_works(&mut parallel, &context);
     }
 }

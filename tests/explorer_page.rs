@@ -403,7 +403,11 @@ fn every_rule_shown_is_a_line_of_the_rule_table() {
     let tape = Tape::new();
     let page = micrograd::expression(&tape).g.explore();
     let data = embedded(&page);
-    let table = include_str!("../src/rules/backprop.rs");
+    let table = [
+        include_str!("../src/rules/partials.rs"),
+        include_str!("../src/rules/backprop.rs"),
+    ]
+    .concat();
     for node in data.get("nodes").list() {
         match node.get("rule") {
             Json::Text(rule) => assert!(table.contains(&format!("// {rule}\n")), "{rule}"),

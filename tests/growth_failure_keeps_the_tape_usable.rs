@@ -102,7 +102,7 @@ fn a_refused_sum_leaves_the_tape_usable() {
     let xs: Vec<_> = (0..200_000).map(|i| tape.var(i as f64)).collect();
     // Listed terms (descending) need an operand stream of 800 kB and more: refused.
     let message = refused_above(256 << 10, || {
-        tape.sum(xs.iter().rev().copied());
+        let _ = tape.sum(xs.iter().rev().copied());
     });
     assert!(message.contains("could not grow"), "{message}");
     let before = tape.len();

@@ -89,7 +89,7 @@ fn accumulators_start_from_a_zero_on_the_tape_even_with_no_terms() {
     for x in &xs {
         e += x * x;
     }
-    let folded = xs.iter().fold(xs[0].lift(1.0), |acc, x| acc * x);
+    let folded = xs.iter().fold(Value::from(1.0), |acc, x| acc * x);
     assert_eq!((e.data(), folded.data()), (5.0, 2.0));
 }
 
@@ -117,9 +117,9 @@ fn comparisons_break_and_constants_on_the_left_port_unchanged() {
 }
 
 #[test]
-fn lift_makes_a_constant_of_the_same_kind() {
+fn from_makes_a_constant_of_the_same_kind() {
     fn mean<S: Scalar>(xs: &[S]) -> S {
-        let total = xs.iter().fold(xs[0].lift(0.0), |acc, &x| acc + x);
+        let total = xs.iter().fold(S::from(0.0), |acc, &x| acc + x);
         total / xs.len() as f64
     }
     let tape = Tape::new();

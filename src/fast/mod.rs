@@ -92,6 +92,11 @@ pub(crate) use storage::Nodes;
 /// [`Value::backward`] on the result. A training loop calls [`clear`](Tape::clear) between
 /// steps: the tape keeps its memory, so steps after the first allocate nothing.
 ///
+/// A tape can move to another thread (it is `Send`) but not be shared by two (it is not
+/// `Sync`): recording appends to the tape through the shared reference every [`Value`]
+/// holds, without a lock, so two threads recording at once would race. Each thread records on
+/// a tape of its own, as [`DataParallel`](crate::nn::DataParallel) does.
+///
 /// ```
 /// use tapegrad::Tape;
 ///
@@ -117,6 +122,7 @@ impl Tape {
     /// let tape = tapegrad::Tape::new();
     /// assert!(tape.is_empty());
     /// ```
+    #[must_use]
     pub fn new() -> Self {
         Self::from_nodes(Nodes::default())
     }
@@ -128,6 +134,7 @@ impl Tape {
     /// let tape = tapegrad::Tape::with_capacity(1000);
     /// assert!(tape.capacity() >= 1000);
     /// ```
+    #[must_use]
     pub fn with_capacity(nodes: usize) -> Self {
         Self::from_nodes(Nodes::with_capacity(nodes))
     }

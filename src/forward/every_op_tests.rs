@@ -2,13 +2,11 @@
 //! tangent seeded on one operand must equal that operand's gradient.
 //!
 //! The list of ops comes from `Op::ALL` (and the `match` below has no catch-all), so an op
-//! added to the table without a dual form fails to compile here.
+//! added to the table without a method fails to compile here, and a method that applies the
+//! wrong op fails the comparison.
 //!
-//! Each dual rule computes its partial derivative with the backward rule's arithmetic (and
-//! multiplies it by a tangent of 1), so on these domains, away from edges, the two agree to
-//! the bit. (They part only where the dual rule guards against underflow: `atan2` with
-//! `x² + y²` below the normal range, covered by the edge table in
-//! `tests/dual_kinks_and_domains.rs`.)
+//! A dual's tangent and `backward`'s gradient are the same arm of the table of partials times
+//! 1, so they agree to the bit.
 
 use proptest::prelude::*;
 

@@ -17,9 +17,6 @@
 //! `Dual` alone as `|v: &[Dual]| ...`.
 
 mod dual;
-mod dual_functions;
-mod dual_piecewise;
-mod dual_trigonometry;
 #[cfg(test)]
 mod every_op_tests;
 
@@ -62,7 +59,7 @@ pub fn jvp(f: impl Fn(&[Dual]) -> Dual, at: &[f64], direction: &[f64]) -> (f64, 
 ///
 /// For a handful of inputs this needs no tape and beats
 /// [`value_and_gradient`](crate::value_and_gradient); past a few tens of inputs the single
-/// backward sweep of reverse mode wins (see the README's "forward or reverse?").
+/// backward sweep of reverse mode wins (`docs/forward-or-reverse.md` measures where).
 ///
 /// ```
 /// // f(x, y) = x² y + y³: ∇f = (2xy, x² + 3y²)

@@ -53,6 +53,7 @@ impl Resumable for AdamW {}
 
 /// What the file holds for one kind of optimizer. (`pub` only because the sealed trait's
 /// items name it; this module is private, so nothing outside the crate can.)
+#[derive(Debug)]
 pub struct Layout {
     /// The name on the `optimizer` line.
     kind: &'static str,
@@ -76,6 +77,7 @@ impl Layout {
 
 /// An optimizer's settings, step count and per-parameter numbers (`state[k][p]` is number
 /// `k` of parameter `p`), as the file holds them. (`pub` as [`Layout`] is.)
+#[derive(Debug)]
 pub struct Record {
     settings: Vec<f64>,
     steps: u64,

@@ -1,8 +1,8 @@
 //! Dropout: randomly silencing hidden units while training, so that no unit can rely on
 //! another being there.
 
-use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
+use rand::rngs::{StdRng, Xoshiro256PlusPlus};
+use rand::{Rng, RngExt, SeedableRng};
 
 use super::module::check_sizes;
 use super::{Mlp, Module, Run};
@@ -12,7 +12,9 @@ use super::{Mlp, Module, Run};
 /// same. At evaluation time, do not apply it (use [`Module::forward`]): the network is then
 /// used whole, with nothing to rescale.
 ///
-/// The masks come from a generator seeded once, so a training run is reproducible.
+/// The masks come from a generator seeded once, so a training run is reproducible. Through
+/// [`DataParallel`](super::DataParallel) each point gets a generator of its own instead, so
+/// that its masks do not depend on which thread ran it.
 ///
 /// ```
 /// use tapegrad::{Tape, nn::{Dropout, Run}};
@@ -77,16 +79,57 @@ impl Dropout {
     /// }
     /// ```
     pub fn apply<'t>(&mut self, x: Run<'t>) -> Run<'t> {
-        let keep_scale = 1.0 / (1.0 - self.rate);
-        let tape = x.tape();
-        let first = tape.len();
-        for xi in x {
-            let dropped = self.rng.random::<f64>() < self.rate;
-            // Recorded for the run returned below, which names these nodes.
-            let _ = xi * if dropped { 0.0 } else { keep_scale };
-        }
-        Run::from_range(tape, first, x.len())
+        drop_with(self.rate, &mut self.rng, x)
     }
+
+    /// The masks of one batch of data-parallel training: a seed drawn from this dropout's
+    /// generator, from which each point's generator is made.
+    pub(super) fn batch_masks(&mut self) -> BatchMasks {
+        BatchMasks {
+            rate: self.rate,
+            seed: self.rng.random(),
+        }
+    }
+}
+
+/// The dropout masks of one batch, point by point: point `i`'s come from a generator seeded
+/// with the batch's seed plus `i`, so they depend on the seed and the point alone, whichever
+/// thread records the point and in whatever order.
+///
+/// The generator is xoshiro256++, whose seeding is four steps of SplitMix64: cheap enough to
+/// make one per point, and it takes nearby seeds to unrelated states.
+#[derive(Clone, Copy, Debug)]
+pub(super) struct BatchMasks {
+    rate: f64,
+    seed: u64,
+}
+
+impl BatchMasks {
+    /// [`Mlp::forward_with_dropout`] at point `point` of the batch, with that point's masks.
+    pub(super) fn forward<'t>(
+        &self,
+        model: &Mlp,
+        params: Run<'t>,
+        x: Run<'t>,
+        point: usize,
+    ) -> Run<'t> {
+        let mut rng = Xoshiro256PlusPlus::seed_from_u64(self.seed.wrapping_add(point as u64));
+        model.forward_dropping(params, x, self.rate, &mut rng)
+    }
+}
+
+/// Records `x` with each value dropped with probability `rate`, drawn from `rng`, and the
+/// others scaled by `1 / (1 - rate)`.
+fn drop_with<'t, R: Rng + ?Sized>(rate: f64, rng: &mut R, x: Run<'t>) -> Run<'t> {
+    let keep_scale = 1.0 / (1.0 - rate);
+    let tape = x.tape();
+    let first = tape.len();
+    for xi in x {
+        let dropped = rng.random::<f64>() < rate;
+        // Recorded for the run returned below, which names these nodes.
+        let _ = xi * if dropped { 0.0 } else { keep_scale };
+    }
+    Run::from_range(tape, first, x.len())
 }
 
 impl Mlp {
@@ -115,6 +158,19 @@ impl Mlp {
         x: Run<'t>,
         dropout: &mut Dropout,
     ) -> Run<'t> {
+        self.forward_dropping(params, x, dropout.rate, &mut dropout.rng)
+    }
+
+    /// [`Module::forward`] with dropout of rate `rate`, masks drawn from `rng`, on the
+    /// outputs of every hidden layer.
+    #[track_caller]
+    fn forward_dropping<'t, R: Rng + ?Sized>(
+        &self,
+        params: Run<'t>,
+        x: Run<'t>,
+        rate: f64,
+        rng: &mut R,
+    ) -> Run<'t> {
         check_sizes("Mlp", self, params, x);
         let layers = self.layers();
         let mut x = x;
@@ -123,7 +179,7 @@ impl Mlp {
             let end = start + layer.parameter_count();
             x = layer.forward(params.slice(start, end), x);
             if i + 1 < layers.len() {
-                x = dropout.apply(x);
+                x = drop_with(rate, rng, x);
             }
             start = end;
         }

@@ -81,7 +81,8 @@
 //!   ([`Resumable`]).
 //! - Names: [`Module::named_parameters`], the parameters by name in binding order (an
 //!   [`IndexMap`], like PyTorch's `state_dict()`), with the names model files use.
-//! - Threads: [`DataParallel`] splits a batch's gradient across threads.
+//! - Threads: [`DataParallel`] splits a batch's gradient across rayon's threads, dropout
+//!   included, with the same numbers for any number of threads.
 //! - Saliency: [`Mlp::input_gradient`].
 
 mod adamw;
@@ -99,8 +100,6 @@ mod mlp;
 mod module;
 mod optim;
 mod parallel;
-#[allow(unsafe_code)] // the one block that hands a borrowed job to the pool's threads
-mod pool;
 mod run;
 mod schedule;
 mod subsets;

@@ -324,7 +324,7 @@ impl<'t> IntoIterator for Run<'t> {
 /// assert_eq!(values.len(), 3);
 /// assert_eq!(values.next_back().map(|v| v.data()), Some(3.0));
 /// ```
-#[derive(Clone)]
+#[derive(Clone, Debug)]
 pub struct RunIter<'t> {
     tape: &'t Tape,
     indices: std::ops::Range<u32>,

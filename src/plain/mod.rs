@@ -3,7 +3,8 @@
 //! Read this first. [`Tape`] keeps its nodes in a `Vec` in the order they were recorded;
 //! [`Value`] is a handle to one of them, used like an `f64`. `backward` is one loop from the
 //! newest node to the oldest that hands each node's gradient to the chain-rule table, the same
-//! table the crate's fast [`crate::Tape`] runs (`src/rules/backprop.rs`).
+//! table the crate's fast [`crate::Tape`] runs (`src/rules/partials.rs`, through
+//! `src/rules/backprop.rs`).
 //!
 //! It is also the yardstick of the fast tape: the crate's tests run random programs on both
 //! and require every value and gradient to be equal to the bit.

@@ -61,6 +61,7 @@ impl Tape {
     /// ```
     /// assert!(tapegrad::plain::Tape::new().is_empty());
     /// ```
+    #[must_use]
     pub fn new() -> Self {
         Self::default()
     }
@@ -226,6 +227,20 @@ impl Sweep<f64> for Accumulate<'_> {
 }
 
 /// How a rule reads its node.
+/// Shows how many nodes the tape holds, as `Tape { len: 4 }`.
+///
+/// ```
+/// let tape = tapegrad::plain::Tape::new();
+/// let x = tape.var(1.0);
+/// let _ = x * x;
+/// assert_eq!(format!("{tape:?}"), "Tape { len: 2 }");
+/// ```
+impl std::fmt::Debug for Tape {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Tape").field("len", &self.len()).finish()
+    }
+}
+
 impl NodeData for Node {
     fn operands<const N: usize>(&self) -> [u32; N] {
         fixed(&self.operands)

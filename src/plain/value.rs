@@ -33,6 +33,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!((tape.var(0.5) * 4.0).data(), 2.0);
     /// ```
+    #[must_use]
     pub fn data(self) -> f64 {
         self.data
     }
@@ -45,6 +46,7 @@ impl<'t> Value<'t> {
     /// (x * x).backward();
     /// assert_eq!(x.grad(), 6.0);
     /// ```
+    #[must_use]
     pub fn grad(self) -> f64 {
         self.tape.grad(self.index)
     }
@@ -67,6 +69,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!(tape.var(1.0).exp().index(), 1);
     /// ```
+    #[must_use]
     pub fn index(self) -> usize {
         self.index as usize
     }
@@ -93,6 +96,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!(tape.var(2.0).powi(3).data(), 8.0);
     /// ```
+    #[must_use]
     pub fn powi(self, n: i32) -> Self {
         self.apply(Op::Powi, &[], &[f64::from(n)])
     }
@@ -102,6 +106,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!(tape.var(4.0).powf(0.5).data(), 2.0);
     /// ```
+    #[must_use]
     pub fn powf(self, k: f64) -> Self {
         self.apply(Op::Powf, &[], &[k])
     }
@@ -111,6 +116,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!(tape.var(2.0).pow(tape.var(3.0)).data(), 8.0);
     /// ```
+    #[must_use]
     pub fn pow(self, exponent: Value<'t>) -> Self {
         self.apply(Op::Pow, &[exponent], &[])
     }
@@ -120,6 +126,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!(tape.var(0.0).exp().data(), 1.0);
     /// ```
+    #[must_use]
     pub fn exp(self) -> Self {
         self.apply(Op::Exp, &[], &[])
     }
@@ -129,6 +136,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!(tape.var(1.0).ln().data(), 0.0);
     /// ```
+    #[must_use]
     pub fn ln(self) -> Self {
         self.apply(Op::Ln, &[], &[])
     }
@@ -138,6 +146,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!(tape.var(9.0).sqrt().data(), 3.0);
     /// ```
+    #[must_use]
     pub fn sqrt(self) -> Self {
         self.apply(Op::Sqrt, &[], &[])
     }
@@ -147,6 +156,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!(tape.var(0.0).sin().data(), 0.0);
     /// ```
+    #[must_use]
     pub fn sin(self) -> Self {
         self.apply(Op::Sin, &[], &[])
     }
@@ -156,6 +166,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!(tape.var(0.0).cos().data(), 1.0);
     /// ```
+    #[must_use]
     pub fn cos(self) -> Self {
         self.apply(Op::Cos, &[], &[])
     }
@@ -165,6 +176,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!(tape.var(0.0).sinh().data(), 0.0);
     /// ```
+    #[must_use]
     pub fn sinh(self) -> Self {
         self.apply(Op::Sinh, &[], &[])
     }
@@ -174,6 +186,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!(tape.var(0.0).cosh().data(), 1.0);
     /// ```
+    #[must_use]
     pub fn cosh(self) -> Self {
         self.apply(Op::Cosh, &[], &[])
     }
@@ -183,6 +196,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!(tape.var(0.0).tanh().data(), 0.0);
     /// ```
+    #[must_use]
     pub fn tanh(self) -> Self {
         self.apply(Op::Tanh, &[], &[])
     }
@@ -192,6 +206,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!(tape.var(-2.0).relu().data(), 0.0);
     /// ```
+    #[must_use]
     pub fn relu(self) -> Self {
         self.apply(Op::Relu, &[], &[])
     }
@@ -201,6 +216,7 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::plain::Tape::new();
     /// assert_eq!(tape.var(0.0).sigmoid().data(), 0.5);
     /// ```
+    #[must_use]
     pub fn sigmoid(self) -> Self {
         self.apply(Op::Sigmoid, &[], &[])
     }
@@ -218,15 +234,21 @@ impl<'t> Value<'t> {
     ///
     /// # Panics
     /// If a value of `wrt` lives on another tape.
+    #[must_use]
     pub fn gradient(self, wrt: &[Value<'t>]) -> Vec<Value<'t>> {
         let tape = self.tape;
         let y = self.index as usize;
+        // Adjoints only flow to older nodes: the sweep stops at the oldest node asked for.
+        let Some(lowest) = wrt.iter().map(|x| x.index()).min() else {
+            return Vec::new();
+        };
         let mut sweep = Adjoints {
             tape,
+            lowest,
             adjoint: vec![None; y + 1],
         };
         sweep.adjoint[y] = Some(tape.constant(1.0));
-        for i in (0..=y).rev() {
+        for i in (lowest..=y).rev() {
             let Some(g) = sweep.adjoint[i] else { continue };
             let (op, words, constants) = tape.node(i);
             let node = Copied {
@@ -246,6 +268,8 @@ impl<'t> Value<'t> {
 /// The sweep of `gradient`: each node's adjoint is a value, `None` until something reaches it.
 struct Adjoints<'t> {
     tape: &'t Tape,
+    /// Adjoints of nodes older than this are not wanted, so not recorded.
+    lowest: usize,
     adjoint: Vec<Option<Value<'t>>>,
 }
 
@@ -254,6 +278,9 @@ impl<'t> Sweep<Value<'t>> for Adjoints<'t> {
         Value::new(self.tape, index, self.tape.value(index))
     }
     fn add(&mut self, index: u32, contribution: Value<'t>) {
+        if (index as usize) < self.lowest {
+            return;
+        }
         let slot = &mut self.adjoint[index as usize];
         *slot = Some(match *slot {
             Some(sum) => sum + contribution,
@@ -273,6 +300,25 @@ impl<'t> Sweep<Value<'t>> for Adjoints<'t> {
 impl fmt::Display for Value<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "Value(data={:?}, grad={:?})", self.data(), self.grad())
+    }
+}
+
+/// Like `Display`, plus the node's position.
+///
+/// ```
+/// let tape = tapegrad::plain::Tape::new();
+/// let x = tape.var(2.0);
+/// assert_eq!(format!("{:?}", x.powi(2)), "Value(data=4.0, grad=0.0, node=1)");
+/// ```
+impl fmt::Debug for Value<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Value(data={:?}, grad={:?}, node={})",
+            self.data(),
+            self.grad(),
+            self.index
+        )
     }
 }
 
@@ -361,40 +407,23 @@ impl<'t> Neg for Value<'t> {
 /// The rules run on plain values too, for `gradient`.
 impl Real for Value<'_> {
     const RECORDS: bool = true;
-    fn data(self) -> f64 {
+    fn number(self) -> f64 {
         self.data
     }
-    fn ln(self) -> Self {
-        Value::ln(self)
+    fn apply1(self, op: Op, k: &[f64]) -> Self {
+        self.apply(op, &[], k)
     }
-    fn sqrt(self) -> Self {
-        Value::sqrt(self)
+    fn apply2(self, op: Op, b: Self, k: &[f64]) -> Self {
+        self.apply(op, &[b], k)
     }
-    fn sin(self) -> Self {
-        Value::sin(self)
+    fn apply3(self, op: Op, b: Self, c: Self) -> Self {
+        self.apply(op, &[b, c], &[])
     }
-    fn cos(self) -> Self {
-        Value::cos(self)
+    fn carries_nothing(self) -> bool {
+        // Every plain value is a node of its tape.
+        false
     }
-    fn sinh(self) -> Self {
-        Value::sinh(self)
-    }
-    fn cosh(self) -> Self {
-        Value::cosh(self)
-    }
-    fn sigmoid(self) -> Self {
-        Value::sigmoid(self)
-    }
-    fn powf(self, exponent: f64) -> Self {
-        Value::powf(self, exponent)
-    }
-    fn powi(self, exponent: i32) -> Self {
-        Value::powi(self, exponent)
-    }
-    fn pow(self, exponent: Self) -> Self {
-        Value::pow(self, exponent)
-    }
-    fn hypot_one(self) -> Self {
-        self.apply(Op::Hypot, &[self.tape.constant(1.0)], &[])
+    fn leaf_beside(self, c: f64) -> Self {
+        self.tape.constant(c)
     }
 }

@@ -5,20 +5,25 @@
 //!
 //! - [`Op`] (here) names each operation, with its operands `a`, `b`, `c` and its constants `k`.
 //! - `eval.rs` computes each op's value, as `f64` does.
-//! - `backprop.rs` is the chain-rule table: for a node `y = f(a, b)` that receives the upstream
-//!   gradient `g = d(out)/dy`, operand `a` receives `g * dy/da`. Each arm is one such rule,
-//!   with its math in a one-line comment. Read it beside the plain tape (`src/plain/tape.rs`),
-//!   whose backward pass is one loop calling it.
+//! - `partials.rs` is the table of local derivatives: for every element-wise node
+//!   `y = f(a, b)`, the partial derivatives `dy/da` and `dy/db`, one arm per op with its math
+//!   in a one-line comment. Reverse and forward mode both read it.
+//! - `backprop.rs` is the chain rule: a node that receives the upstream gradient
+//!   `g = d(out)/dy` passes `g * dy/da` to operand `a`; its own arms are the fused nodes (a sum,
+//!   a dot product, a neuron) and statements. Read it beside the plain tape
+//!   (`src/plain/tape.rs`), whose backward pass is one loop calling it.
 //! - `sweep.rs` says what a rule reads of its node and where it sends its contributions.
-//! - `real.rs` is the arithmetic the rules are written in: `backward` runs them on `f64`, and
-//!   `gradient` runs them on recorded values, so that a gradient can be differentiated again.
+//! - `real.rs` is the arithmetic the rules are written in: `backward` runs them on `f64`,
+//!   `gradient` on recorded values (so that a gradient can be differentiated again), and a
+//!   `Dual`'s tangent runs the table of partials forwards on any of them.
 //!
 //! What each rule does at kinks and domain edges is tabled in the crate docs, under "Kinks and
 //! domains".
 
 mod backprop;
 mod eval;
-mod real;
+mod partials;
+pub(crate) mod real;
 mod sweep;
 
 #[cfg(test)]
@@ -28,8 +33,9 @@ mod every_op_tests;
 #[cfg(test)]
 pub(crate) mod op_sampling;
 
-pub(crate) use eval::{fixed, leaky_relu, relu, sigmoid, softplus};
-pub(crate) use real::Real;
+pub(crate) use eval::fixed;
+pub(crate) use partials::Local;
+pub use real::Real;
 pub(crate) use sweep::{Copied, NodeData, Sweep};
 
 use eval::stride;
@@ -37,9 +43,12 @@ use eval::stride;
 /// One kind of node on the tape.
 ///
 /// `a`, `b`, `c` are operand nodes; `k`, `lo`, `hi` are `f64` constants stored with the node.
+///
+/// It is `pub` only so that the sealed [`Real`] can name it; nothing outside the crate can.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 #[repr(u8)]
-pub(crate) enum Op {
+#[doc(hidden)]
+pub enum Op {
     /// A leaf the user created with `Tape::var`.
     Var,
     /// A leaf the library created for a number (`Tape::constant`).

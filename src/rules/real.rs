@@ -1,19 +1,28 @@
-//! The arithmetic that derivative rules are written in.
+//! The arithmetic the rules are written in, and how each number type applies an op.
 //!
-//! Every rule in [`crate::rules`] is written once, generically over [`Real`], and used twice:
-//! with `f64` by [`Value::backward`](crate::Value::backward), which only needs numbers, and with
-//! [`Value`] by [`Value::gradient`](crate::Value::gradient), which records the rule itself on the
-//! tape so that the gradient can be differentiated again.
+//! Every rule in [`crate::rules`] is written once, generically over [`Real`], and runs on:
+//!
+//! - `f64`, in [`Value::backward`](crate::Value::backward), which only needs numbers;
+//! - [`Value`], in [`Value::gradient`](crate::Value::gradient), which records the rule itself
+//!   on the tape so that the gradient can be differentiated again;
+//! - [`Dual`](crate::Dual), whose tangent is the same table of partials run forwards, so a
+//!   dual number over any of these types nests one mode inside another.
+//!
+//! `Real` is sealed: it is the part of [`Scalar`](crate::Scalar) that the crate keeps to
+//! itself, so that adding an op never breaks an implementation outside it.
 
 use std::ops::{Add, Div, Mul, Neg, Sub};
 
+use super::Op;
 use crate::Value;
 
-/// A number a derivative rule can compute with: `f64` or a recorded [`Value`].
+/// A number the rules can compute with: `f64`, a recorded [`Value`] (of either tape), or a
+/// [`Dual`](crate::Dual) over one of them.
 ///
-/// Rules also need `f64 op S` (as in `1.0 - y * y`); Rust cannot put that bound on the trait
-/// itself, so the functions that run rules repeat it in their `where` clause.
-pub(crate) trait Real:
+/// A number on the left of an operator (`1.0 - y * y`) is written with the functions below
+/// (`one_minus(y * y)`): Rust cannot imply `f64: Sub<S>` from a bound on `S`.
+#[doc(hidden)]
+pub trait Real:
     Copy
     + Add<Output = Self>
     + Sub<Output = Self>
@@ -25,100 +34,153 @@ pub(crate) trait Real:
     + Mul<f64, Output = Self>
     + Div<f64, Output = Self>
 {
-    /// Whether the rules record what they compute (on a `Value`), or only compute (`f64`).
+    /// Whether arithmetic on this type records what it computes (on a tape, at some depth).
+    /// Such a number may be zero now and still have a derivative, so a rule never skips it
+    /// for being zero.
     const RECORDS: bool;
-    /// The plain number, for decisions at kinks (`relu` asks whether its input is positive).
-    fn data(self) -> f64;
-    fn ln(self) -> Self;
-    fn sqrt(self) -> Self;
-    fn sin(self) -> Self;
-    fn cos(self) -> Self;
-    fn sinh(self) -> Self;
-    fn cosh(self) -> Self;
-    fn sigmoid(self) -> Self;
-    fn powf(self, exponent: f64) -> Self;
-    fn powi(self, exponent: i32) -> Self;
-    fn pow(self, exponent: Self) -> Self;
-    /// `sqrt(self² + 1)`, which does not overflow where the result does not (`f64::hypot`).
-    fn hypot_one(self) -> Self;
+    /// The plain number (the innermost value of a dual), for decisions at kinks.
+    fn number(self) -> f64;
+    /// `op` applied to `self` and the node constants `k`.
+    fn apply1(self, op: Op, k: &[f64]) -> Self;
+    /// `op` applied to `self` and `b`, and the node constants `k`.
+    fn apply2(self, op: Op, b: Self, k: &[f64]) -> Self;
+    /// `op` applied to `self`, `b` and `c`.
+    fn apply3(self, op: Op, b: Self, c: Self) -> Self;
+    /// Whether this number is a zero that carries nothing: a zero tangent, which moves no
+    /// result, or a constant zero that no tape recorded. A recorded zero is not one: it may
+    /// still have a derivative.
+    fn carries_nothing(self) -> bool;
+    /// The constant `c` as a number of this kind beside `self`: a leaf on `self`'s tape.
+    fn leaf_beside(self, c: f64) -> Self;
+    /// `xs` as plain numbers, where `Self` is `f64`: the helpers that take a point of any
+    /// `Scalar` take their fast path on those.
+    fn as_numbers(xs: &[Self]) -> Option<&[f64]> {
+        let _ = xs;
+        None
+    }
 }
 
 impl Real for f64 {
     const RECORDS: bool = false;
-    fn data(self) -> f64 {
+    #[inline(always)]
+    fn number(self) -> f64 {
         self
     }
-    fn ln(self) -> Self {
-        f64::ln(self)
+    #[inline(always)]
+    fn apply1(self, op: Op, k: &[f64]) -> Self {
+        op.eval(&[self], k)
     }
-    fn sqrt(self) -> Self {
-        f64::sqrt(self)
+    #[inline(always)]
+    fn apply2(self, op: Op, b: Self, k: &[f64]) -> Self {
+        op.eval(&[self, b], k)
     }
-    fn sin(self) -> Self {
-        f64::sin(self)
+    #[inline(always)]
+    fn apply3(self, op: Op, b: Self, c: Self) -> Self {
+        op.eval(&[self, b, c], &[])
     }
-    fn cos(self) -> Self {
-        f64::cos(self)
+    #[inline(always)]
+    fn carries_nothing(self) -> bool {
+        self == 0.0
     }
-    fn sinh(self) -> Self {
-        f64::sinh(self)
+    #[inline(always)]
+    fn leaf_beside(self, c: f64) -> Self {
+        c
     }
-    fn cosh(self) -> Self {
-        f64::cosh(self)
-    }
-    fn sigmoid(self) -> Self {
-        crate::rules::sigmoid(self)
-    }
-    fn powf(self, exponent: f64) -> Self {
-        f64::powf(self, exponent)
-    }
-    fn powi(self, exponent: i32) -> Self {
-        f64::powi(self, exponent)
-    }
-    fn pow(self, exponent: Self) -> Self {
-        f64::powf(self, exponent)
-    }
-    fn hypot_one(self) -> Self {
-        f64::hypot(self, 1.0)
+    #[inline(always)]
+    fn as_numbers(xs: &[Self]) -> Option<&[f64]> {
+        Some(xs)
     }
 }
 
 impl Real for Value<'_> {
     const RECORDS: bool = true;
-    fn data(self) -> f64 {
-        Value::data(self)
+    #[inline(always)]
+    fn number(self) -> f64 {
+        self.data()
     }
-    fn ln(self) -> Self {
-        Value::ln(self)
+    #[inline(always)]
+    fn apply1(self, op: Op, k: &[f64]) -> Self {
+        self.unary(op, k)
     }
-    fn sqrt(self) -> Self {
-        Value::sqrt(self)
+    #[inline(always)]
+    #[track_caller]
+    fn apply2(self, op: Op, b: Self, k: &[f64]) -> Self {
+        self.binary_with(op, b, k)
     }
-    fn sin(self) -> Self {
-        Value::sin(self)
+    #[inline(always)]
+    #[track_caller]
+    fn apply3(self, op: Op, b: Self, c: Self) -> Self {
+        self.ternary(op, b, c)
     }
-    fn cos(self) -> Self {
-        Value::cos(self)
+    #[inline(always)]
+    fn carries_nothing(self) -> bool {
+        self.is_constant() && self.data() == 0.0
     }
-    fn sinh(self) -> Self {
-        Value::sinh(self)
+    #[inline(always)]
+    fn leaf_beside(self, c: f64) -> Self {
+        if self.is_constant() {
+            Value::from(c)
+        } else {
+            self.tape().constant(c)
+        }
     }
-    fn cosh(self) -> Self {
-        Value::cosh(self)
-    }
-    fn sigmoid(self) -> Self {
-        Value::sigmoid(self)
-    }
-    fn powf(self, exponent: f64) -> Self {
-        Value::powf(self, exponent)
-    }
-    fn powi(self, exponent: i32) -> Self {
-        Value::powi(self, exponent)
-    }
-    fn pow(self, exponent: Self) -> Self {
-        Value::pow(self, exponent)
-    }
-    fn hypot_one(self) -> Self {
-        Value::hypot(self, self.tape().constant(1.0))
-    }
+}
+
+// The functions the rule table computes partial derivatives with, on any `Real`: each
+// applies its op, as the method of the same name does on `f64`, `Value` and `Dual`.
+
+#[inline(always)]
+pub(crate) fn ln<S: Real>(x: S) -> S {
+    x.apply1(Op::Ln, &[])
+}
+#[inline(always)]
+pub(crate) fn sqrt<S: Real>(x: S) -> S {
+    x.apply1(Op::Sqrt, &[])
+}
+#[inline(always)]
+pub(crate) fn sin<S: Real>(x: S) -> S {
+    x.apply1(Op::Sin, &[])
+}
+#[inline(always)]
+pub(crate) fn cos<S: Real>(x: S) -> S {
+    x.apply1(Op::Cos, &[])
+}
+#[inline(always)]
+pub(crate) fn sinh<S: Real>(x: S) -> S {
+    x.apply1(Op::Sinh, &[])
+}
+#[inline(always)]
+pub(crate) fn cosh<S: Real>(x: S) -> S {
+    x.apply1(Op::Cosh, &[])
+}
+#[inline(always)]
+pub(crate) fn sigmoid<S: Real>(x: S) -> S {
+    x.apply1(Op::Sigmoid, &[])
+}
+#[inline(always)]
+pub(crate) fn powf<S: Real>(x: S, k: f64) -> S {
+    x.apply1(Op::Powf, &[k])
+}
+#[inline(always)]
+pub(crate) fn powi<S: Real>(x: S, n: i32) -> S {
+    x.apply1(Op::Powi, &[f64::from(n)])
+}
+#[inline(always)]
+pub(crate) fn pow<S: Real>(x: S, exponent: S) -> S {
+    x.apply2(Op::Pow, exponent, &[])
+}
+/// `sqrt(x² + 1)`, which does not overflow where the result does not (`f64::hypot`).
+#[inline(always)]
+pub(crate) fn hypot_one<S: Real>(x: S) -> S {
+    x.apply1(Op::HypotConst, &[1.0])
+}
+/// `k / x`, the op `k / a` with the number on the left.
+#[inline(always)]
+pub(crate) fn over<S: Real>(k: f64, x: S) -> S {
+    x.apply1(Op::ConstDiv, &[k])
+}
+/// `1 - x`, the op `k - a` with `k = 1`.
+#[inline(always)]
+pub(crate) fn one_minus<S: Real>(x: S) -> S {
+    x.apply1(Op::ConstSub, &[1.0])
 }

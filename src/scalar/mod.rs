@@ -3,11 +3,14 @@
 
 use std::fmt::{Debug, Display};
 use std::iter::{Product, Sum};
-use std::ops::{Add, AddAssign, Div, DivAssign, Mul, MulAssign, Neg, Sub, SubAssign};
+use std::ops::{AddAssign, DivAssign, MulAssign, SubAssign};
 
-use operand::IntoOperand;
+use operand::{IntoOperand, Operand};
+
+use crate::rules::{Op, Real};
 
 mod impls;
+pub(crate) mod methods;
 pub(crate) mod operand;
 
 /// A number type a function can be written for once: `f64` to evaluate it,
@@ -60,39 +63,62 @@ pub(crate) mod operand;
 /// # A number of the same kind
 ///
 /// Where generic code needs a constant of its own type (an accumulator, a `fold`'s start),
-/// [`lift`](Scalar::lift) makes one beside an existing value: on `x`'s tape for a `Value`,
-/// with tangent 0 for a `Dual`, the number itself for an `f64`. (`iter.sum()` works on every
-/// type too, but a sum of no `Value`s panics: it has no tape to live on.)
+/// `S::from(c)` makes one: the number itself for an `f64`, tangent 0 for a `Dual`, and for a
+/// `Value` a constant that lives on no tape until it meets a recorded value (see
+/// [`Value`'s `From<f64>`](crate::Value#impl-From<f64>-for-Value<'t>)). `iter.sum()` works on
+/// every type, and the sum of nothing is 0. Where the constant must be a node of the tape
+/// (to take a gradient with respect to it), [`lift`](Scalar::lift) makes a leaf beside an
+/// existing value.
 ///
 /// ```
-/// use tapegrad::Scalar;
+/// use tapegrad::{Scalar, Tape};
 ///
 /// fn sum_of_squares<S: Scalar>(xs: &[S]) -> S {
-///     let mut total = xs[0].lift(0.0);
+///     let mut total = S::from(0.0);
 ///     for &x in xs {
 ///         total += x * x;
 ///     }
 ///     total
 /// }
 /// assert_eq!(sum_of_squares(&[1.0, 2.0]), 5.0);
+/// assert_eq!(sum_of_squares::<f64>(&[]), 0.0);
+/// let tape = Tape::new();
+/// let x = tape.var(3.0);
+/// let y = sum_of_squares(&[x]);
+/// y.backward();
+/// assert_eq!(x.grad(), 6.0);
 /// ```
+///
+/// # Nesting: derivatives of derivatives
+///
+/// [`Dual<S>`](crate::Dual) is a `Scalar` for every `Scalar` `S`, so one mode nests inside
+/// another and each level keeps its own perturbation: `Dual<Dual>` is forward over forward,
+/// `Dual<Value>` reverse over forward (record on a tape what forward mode computes).
+///
+/// ```
+/// use tapegrad::{Dual, Scalar};
+///
+/// fn cube<S: Scalar>(x: S) -> S {
+///     x * x * x
+/// }
+/// // d²/dx² x³ = 6x at x = 2: the outer tangent of the inner tangent.
+/// let x = Dual::new(Dual::new(2.0, 1.0), Dual::new(1.0, 0.0));
+/// assert_eq!(cube(x).tangent().tangent(), 12.0);
+/// ```
+///
+/// # Sealed
+///
+/// `Scalar` is implemented for `f64`, [`Value`](crate::Value) and [`Dual`](crate::Dual) and
+/// cannot be implemented outside the crate: its methods come from the crate's table of ops, so
+/// a new op adds a method without breaking anyone's code.
 pub trait Scalar:
-    Copy
+    Real
     + Debug
     + Display
     + PartialEq
     + PartialOrd
     + PartialEq<f64>
     + PartialOrd<f64>
-    + Add<Output = Self>
-    + Sub<Output = Self>
-    + Mul<Output = Self>
-    + Div<Output = Self>
-    + Neg<Output = Self>
-    + Add<f64, Output = Self>
-    + Sub<f64, Output = Self>
-    + Mul<f64, Output = Self>
-    + Div<f64, Output = Self>
     + AddAssign
     + SubAssign
     + MulAssign
@@ -103,134 +129,45 @@ pub trait Scalar:
     + DivAssign<f64>
     + Sum
     + Product
+    + From<f64>
     + IntoOperand<Self>
 {
-    /// The constant `c` beside `self`: on `self`'s tape for a `Value` (a constant leaf), with
-    /// tangent 0 for a `Dual`, `c` itself for an `f64`.
+    /// The number: `self` for `f64`, [`Value::data`](crate::Value::data),
+    /// [`Dual::value`](crate::Dual::value) (of the innermost dual, for nested ones).
+    ///
+    /// ```
+    /// use tapegrad::{Dual, Scalar};
+    /// assert_eq!(Scalar::data(Dual::new(2.0, 1.0)), 2.0);
+    /// ```
+    #[inline]
+    #[must_use]
+    fn data(self) -> f64 {
+        self.number()
+    }
+
+    /// The constant `c` beside `self`: a leaf on `self`'s tape for a `Value` (a node, which a
+    /// gradient can be taken with respect to), tangent 0 for a `Dual` (over a leaf beside its
+    /// value), `c` itself for an `f64`. Where a constant need not be a node, `S::from(c)` is
+    /// simpler and records nothing.
     ///
     /// ```
     /// use tapegrad::{Dual, Scalar, Tape};
     ///
     /// let tape = Tape::new();
     /// let x = tape.var(2.0);
-    /// let one = x.lift(1.0);
-    /// assert!(std::ptr::eq(one.tape(), &tape));
+    /// let start = x.lift(8.0); // a leaf on x's tape
+    /// let g = (start * x).gradient(&[start]);
+    /// assert_eq!(g[0].data(), 2.0);
     /// assert_eq!(Dual::new(2.0, 1.0).lift(1.0).tangent(), 0.0);
     /// assert_eq!(2.0.lift(1.0), 1.0);
     /// ```
-    fn lift(self, c: f64) -> Self;
-    /// The number: `self` for `f64`, [`Value::data`](crate::Value::data),
-    /// [`Dual::value`](crate::Dual::value).
-    ///
-    /// ```
-    /// use tapegrad::{Dual, Scalar};
-    /// assert_eq!(Scalar::data(Dual::new(2.0, 1.0)), 2.0);
-    /// ```
-    fn data(self) -> f64;
+    #[inline]
+    #[must_use]
+    fn lift(self, c: f64) -> Self {
+        self.leaf_beside(c)
+    }
 
-    /// `self` to a constant power, as [`f64::powf`].
-    fn powf(self, exponent: f64) -> Self;
-    /// `self` to an integer power, as [`f64::powi`].
-    fn powi(self, exponent: i32) -> Self;
-    /// `self` to the power `exponent`, a `Self` or an `f64` (with an `f64`, as `powf`).
-    fn pow(self, exponent: impl IntoOperand<Self>) -> Self;
-    /// Square root, as [`f64::sqrt`].
-    fn sqrt(self) -> Self;
-    /// Cube root, as [`f64::cbrt`].
-    fn cbrt(self) -> Self;
-    /// `1 / self`, as [`f64::recip`].
-    fn recip(self) -> Self;
-    /// `self * a + b` with one rounding, as [`f64::mul_add`]; `a` and `b` are `Self` or `f64`.
-    fn mul_add(self, a: impl IntoOperand<Self>, b: impl IntoOperand<Self>) -> Self;
-    /// `sqrt(self² + other²)` without overflow, as [`f64::hypot`].
-    fn hypot(self, other: impl IntoOperand<Self>) -> Self;
-    /// `e^self`, as [`f64::exp`].
-    fn exp(self) -> Self;
-    /// `2^self`, as [`f64::exp2`].
-    fn exp2(self) -> Self;
-    /// `e^self - 1`, as [`f64::exp_m1`].
-    fn exp_m1(self) -> Self;
-    /// Natural logarithm, as [`f64::ln`].
-    fn ln(self) -> Self;
-    /// `ln(1 + self)`, as [`f64::ln_1p`].
-    fn ln_1p(self) -> Self;
-    /// Base-2 logarithm, as [`f64::log2`].
-    fn log2(self) -> Self;
-    /// Base-10 logarithm, as [`f64::log10`].
-    fn log10(self) -> Self;
-    /// Logarithm to a constant base, as [`f64::log`].
-    fn log(self, base: f64) -> Self;
-    /// Sine, as [`f64::sin`].
-    fn sin(self) -> Self;
-    /// Cosine, as [`f64::cos`].
-    fn cos(self) -> Self;
-    /// Sine and cosine, as [`f64::sin_cos`].
-    fn sin_cos(self) -> (Self, Self);
-    /// Tangent, as [`f64::tan`].
-    fn tan(self) -> Self;
-    /// Arcsine, as [`f64::asin`].
-    fn asin(self) -> Self;
-    /// Arccosine, as [`f64::acos`].
-    fn acos(self) -> Self;
-    /// Arctangent, as [`f64::atan`].
-    fn atan(self) -> Self;
-    /// The angle of the point `(other, self)`, as [`f64::atan2`]; `other` is `Self` or `f64`.
-    fn atan2(self, other: impl IntoOperand<Self>) -> Self;
-    /// Hyperbolic sine, as [`f64::sinh`].
-    fn sinh(self) -> Self;
-    /// Hyperbolic cosine, as [`f64::cosh`].
-    fn cosh(self) -> Self;
-    /// Hyperbolic tangent, as [`f64::tanh`].
-    fn tanh(self) -> Self;
-    /// Inverse hyperbolic sine, as [`f64::asinh`].
-    fn asinh(self) -> Self;
-    /// Inverse hyperbolic cosine, as [`f64::acosh`].
-    fn acosh(self) -> Self;
-    /// Inverse hyperbolic tangent, as [`f64::atanh`].
-    fn atanh(self) -> Self;
-    /// Radians to degrees, as `self * (180 / PI)`.
-    fn to_degrees(self) -> Self;
-    /// Degrees to radians, as `self * (PI / 180)`.
-    fn to_radians(self) -> Self;
-    /// Absolute value, as [`f64::abs`].
-    fn abs(self) -> Self;
-    /// The larger of `self` and `other` (`Self` or `f64`), as [`f64::max`].
-    fn max(self, other: impl IntoOperand<Self>) -> Self;
-    /// The smaller of `self` and `other` (`Self` or `f64`), as [`f64::min`].
-    fn min(self, other: impl IntoOperand<Self>) -> Self;
-    /// Holds `self` to `[min, max]`, as [`f64::clamp`].
-    ///
-    /// # Panics
-    /// If `min > max` or either is NaN, as `f64::clamp` does.
-    fn clamp(self, min: f64, max: f64) -> Self;
-    /// The sign, as [`f64::signum`].
-    fn signum(self) -> Self;
-    /// Rounds down, as [`f64::floor`].
-    fn floor(self) -> Self;
-    /// Rounds up, as [`f64::ceil`].
-    fn ceil(self) -> Self;
-    /// Rounds half away from zero, as [`f64::round`].
-    fn round(self) -> Self;
-    /// Drops the fractional part, as [`f64::trunc`].
-    fn trunc(self) -> Self;
-    /// The fractional part, as [`f64::fract`].
-    fn fract(self) -> Self;
-    /// `max(self, 0)`, keeping NaN.
-    fn relu(self) -> Self;
-    /// `self` where positive, `slope * self` elsewhere.
-    fn leaky_relu(self, slope: f64) -> Self;
-    /// `1 / (1 + e^-self)`, without overflow.
-    fn sigmoid(self) -> Self;
-    /// `ln(1 + e^self)`, without overflow.
-    fn softplus(self) -> Self;
-    /// Whether the number is NaN, as [`f64::is_nan`].
-    fn is_nan(self) -> bool;
-    /// Whether the number is finite, as [`f64::is_finite`].
-    fn is_finite(self) -> bool;
-    /// Whether the number is infinite, as [`f64::is_infinite`].
-    fn is_infinite(self) -> bool;
-    /// Whether the number's sign is negative, as [`f64::is_sign_negative`].
-    fn is_sign_negative(self) -> bool;
-    /// Whether the number's sign is positive, as [`f64::is_sign_positive`].
-    fn is_sign_positive(self) -> bool;
+    methods::every_math_method!(provided_math_methods);
 }
+
+use methods::provided_math_methods;

@@ -7,7 +7,10 @@
 //! number is stored in the op's node, as `x * 0.5` stores `0.5`: `x.max(0.0)` is one node,
 //! with no leaf for the number (`pow` with a number records `powf`).
 
+use crate::{Dual, Scalar, Value};
+
 /// What a two-operand method was given: a value of its own type `S`, or a plain number.
+#[doc(hidden)]
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub enum Operand<S> {
     /// A value of the method's own type.
@@ -17,6 +20,8 @@ pub enum Operand<S> {
 }
 
 /// A type that can be the second operand of a two-operand method on `S`: `S` itself or `f64`.
+///
+/// It is sealed: `f64`, [`Value`] and [`Dual`] are the operands there are.
 ///
 /// ```
 /// use tapegrad::{Dual, Tape};
@@ -28,15 +33,18 @@ pub enum Operand<S> {
 /// assert_eq!(Dual::new(3.0, 1.0).min(2.0).value(), 2.0);
 /// assert_eq!(3.0_f64.max(2.0), 3.0);               // f64's own method, unchanged
 /// ```
-pub trait IntoOperand<S>: Copy {
+pub trait IntoOperand<S>: Copy + sealed::Operand {
     /// This operand, as a value of type `S` or as a number.
-    ///
-    /// ```
-    /// use tapegrad::{Dual, IntoOperand, Operand};
-    ///
-    /// assert_eq!(IntoOperand::<Dual>::into_operand(2.0), Operand::Number(2.0));
-    /// ```
+    #[doc(hidden)]
     fn into_operand(self) -> Operand<S>;
+}
+
+mod sealed {
+    /// The types that may be operands (see `IntoOperand`).
+    pub trait Operand {}
+    impl Operand for f64 {}
+    impl Operand for crate::Value<'_> {}
+    impl<S> Operand for crate::Dual<S> {}
 }
 
 /// A number is an operand of every type's methods (and of `f64`'s own, where it is the only
@@ -49,16 +57,16 @@ impl<S> IntoOperand<S> for f64 {
     }
 }
 
-impl<'t> IntoOperand<crate::Value<'t>> for crate::Value<'t> {
+impl<'t> IntoOperand<Value<'t>> for Value<'t> {
     #[inline(always)]
-    fn into_operand(self) -> Operand<crate::Value<'t>> {
+    fn into_operand(self) -> Operand<Value<'t>> {
         Operand::Same(self)
     }
 }
 
-impl IntoOperand<crate::Dual> for crate::Dual {
+impl<S: Scalar> IntoOperand<Dual<S>> for Dual<S> {
     #[inline(always)]
-    fn into_operand(self) -> Operand<crate::Dual> {
+    fn into_operand(self) -> Operand<Dual<S>> {
         Operand::Same(self)
     }
 }

@@ -30,7 +30,7 @@
 //! ```
 //!
 //! The trace does not re-implement any derivative: it runs the engine's own rule for each node
-//! (the table in `src/rules/backprop.rs`) once with an upstream gradient of 1, which gives the local
+//! (`Op::backprop`, over the table in `src/rules/partials.rs`) once with an upstream gradient of 1, which gives the local
 //! derivatives because every rule is linear in the upstream gradient, and once with the real
 //! upstream gradient, which gives exactly what `backward` adds.
 

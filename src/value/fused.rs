@@ -26,6 +26,7 @@ impl Tape {
     ///
     /// # Panics
     /// If a value belongs to another tape.
+    #[must_use]
     #[track_caller]
     pub fn sum<'t>(&'t self, values: impl IntoIterator<Item = Value<'t>>) -> Value<'t> {
         // While the operands are every `step`-th node from `first` on (a sum over a loop body
@@ -95,6 +96,7 @@ impl Tape {
     ///
     /// # Panics
     /// If the slices differ in length, or a value belongs to another tape.
+    #[must_use]
     #[track_caller]
     pub fn dot<'t>(&'t self, a: &[Value<'t>], b: &[Value<'t>]) -> Value<'t> {
         assert_eq!(
@@ -172,6 +174,7 @@ impl Tape {
     ///
     /// # Panics
     /// If `w` and `x` differ in length, or a value belongs to another tape.
+    #[must_use]
     #[track_caller]
     pub fn affine<'t>(&'t self, w: &[Value<'t>], bias: Value<'t>, x: &[Value<'t>]) -> Value<'t> {
         self.neuron(w, bias, x, Activation::Identity)
@@ -198,6 +201,7 @@ impl Tape {
     ///
     /// # Panics
     /// If `w` and `x` differ in length, or a value belongs to another tape.
+    #[must_use]
     #[track_caller]
     pub fn neuron<'t>(
         &'t self,
@@ -259,7 +263,7 @@ impl Tape {
             Activation::LeakyRelu(slope) => {
                 let activated = self.len() as u32;
                 for j in 0..outputs {
-                    Value::from_index(self, first + j).leaky_relu(slope);
+                    let _ = Value::from_index(self, first + j).leaky_relu(slope);
                 }
                 activated
             }
@@ -271,10 +275,12 @@ impl Tape {
     #[track_caller]
     #[inline]
     pub(crate) fn own(&self, v: Value<'_>) -> u32 {
-        if !std::ptr::eq(self, v.tape()) {
-            crate::value::mixed_tapes();
+        match v.tape {
+            Some(tape) if std::ptr::eq(self, tape) => v.index,
+            Some(_) => crate::value::mixed_tapes(),
+            // A constant on no tape joins this one as a leaf.
+            None => self.constant(v.data).index,
         }
-        v.index() as u32
     }
 
     /// The first index of `values` if they are consecutive nodes of this tape (and there is
@@ -374,6 +380,7 @@ impl Activation {
     /// y.backward();
     /// assert_eq!((y.data(), z.grad()), (0.5, 0.25));
     /// ```
+    #[must_use]
     #[inline]
     pub fn apply(self, z: Value<'_>) -> Value<'_> {
         match self {
@@ -407,29 +414,39 @@ impl fmt::Display for Activation {
     }
 }
 
-/// `iter.sum()` records one [`Tape::sum`] node.
+/// `iter.sum()` records one [`Tape::sum`] node, on the tape of the values summed; the sum
+/// of no values, or of constants on no tape alone, is such a constant (0 for none).
 ///
 /// ```
 /// let tape = tapegrad::Tape::new();
 /// let xs = [tape.var(1.0), tape.var(2.0), tape.var(3.0)];
 /// let total: tapegrad::Value = xs.iter().map(|&x| x * x).sum();
 /// assert_eq!(total.data(), 14.0);
+/// let none: tapegrad::Value = xs[..0].iter().sum();
+/// assert_eq!(none.data(), 0.0);
 /// ```
 ///
 /// # Panics
-/// On an empty iterator, which has no tape to record on: use [`Tape::sum`] there.
+/// If the values belong to different tapes.
 impl<'t> Sum for Value<'t> {
     #[track_caller]
     fn sum<I: Iterator<Item = Value<'t>>>(mut iter: I) -> Self {
-        let first = iter.next().expect(EMPTY_SUM);
-        first.tape().sum(std::iter::once(first).chain(iter))
+        // The constants before the first recorded value go into the one node with the rest.
+        let mut leading = Vec::new();
+        for v in iter.by_ref() {
+            if let Some(tape) = v.tape {
+                return tape.sum(leading.into_iter().chain(std::iter::once(v)).chain(iter));
+            }
+            leading.push(v);
+        }
+        Value::from(leading.iter().fold(0.0, |total, v| total + v.data))
     }
 }
 
-/// `iter.sum()` over references records one [`Tape::sum`] node.
+/// `iter.sum()` over references records one [`Tape::sum`] node (see above).
 ///
 /// # Panics
-/// On an empty iterator: use [`Tape::sum`] there.
+/// If the values belong to different tapes.
 impl<'a, 't: 'a> Sum<&'a Value<'t>> for Value<'t> {
     #[track_caller]
     fn sum<I: Iterator<Item = &'a Value<'t>>>(iter: I) -> Self {
@@ -437,7 +454,8 @@ impl<'a, 't: 'a> Sum<&'a Value<'t>> for Value<'t> {
     }
 }
 
-/// `iter.product()` records one product node per factor after the first.
+/// `iter.product()` records one product node per factor after the first; the product of no
+/// values is the constant 1 (on no tape).
 ///
 /// ```
 /// let tape = tapegrad::Tape::new();
@@ -448,19 +466,16 @@ impl<'a, 't: 'a> Sum<&'a Value<'t>> for Value<'t> {
 /// ```
 ///
 /// # Panics
-/// On an empty iterator, which has no tape to record on.
+/// If the values belong to different tapes.
 impl<'t> Product for Value<'t> {
     #[track_caller]
     fn product<I: Iterator<Item = Value<'t>>>(mut iter: I) -> Self {
-        let first = iter.next().expect(EMPTY_PRODUCT);
-        iter.fold(first, |acc, v| acc * v)
+        match iter.next() {
+            Some(first) => iter.fold(first, |acc, v| acc * v),
+            None => Value::from(1.0),
+        }
     }
 }
-
-const EMPTY_SUM: &str = "the sum of no Values has no tape to live on: use tape.sum(iter), \
-                         which gives 0.0 on the tape for an empty iterator";
-const EMPTY_PRODUCT: &str = "the product of no Values has no tape to live on: start the \
-                             product from tape.constant(1.0)";
 
 #[cfg(test)]
 mod tests {

@@ -30,7 +30,11 @@ impl<'t> Value<'t> {
     /// ```
     ///
     /// # Panics
-    /// If a value of `wrt` belongs to another tape.
+    /// If a value of `wrt` belongs to another tape, or if `self` depends on a
+    /// [statement](crate::Tape::statement): its partials are numbers, with no derivatives of
+    /// their own on the tape, so a second derivative through it would be silently wrong
+    /// (record the statement op by op for higher derivatives).
+    #[must_use]
     #[track_caller]
     pub fn gradient(self, wrt: &[Value<'t>]) -> Vec<Value<'t>> {
         for &x in wrt {
@@ -38,15 +42,25 @@ impl<'t> Value<'t> {
         }
         let tape = self.tape();
         let y = self.index();
+        // Adjoints flow from newer nodes to older ones only, so the sweep can stop at the
+        // oldest node of `wrt`: nothing it would record below there reaches them. (A gradient
+        // taken inside a loop would otherwise sweep, and record adjoints for, the loop's whole
+        // history every time.)
+        let Some(lowest) = wrt.iter().map(|x| x.index()).min() else {
+            return Vec::new();
+        };
         let mut sweep = ValueSweep {
             tape,
-            adjoint: vec![None; y + 1],
+            lowest,
+            adjoint: vec![None; (y + 1).saturating_sub(lowest)],
         };
-        sweep.adjoint[y] = Some(tape.constant(1.0));
+        if y >= lowest {
+            sweep.adjoint[y - lowest] = Some(tape.constant(1.0));
+        }
 
         let mut end = tape.with_nodes(|n| n.cursor_after(y));
         let (mut operands, mut constants) = (Vec::new(), Vec::new());
-        for i in (0..=y).rev() {
+        for i in (lowest..=y).rev() {
             // Copy the node out first: the rule records new nodes, which may move the streams.
             let op = tape.with_nodes(|n| {
                 let (start, span) = n.span_before(i, end);
@@ -59,7 +73,7 @@ impl<'t> Value<'t> {
                 constants.extend(n.constants(&span));
                 n.op(i)
             });
-            if let Some(g) = sweep.adjoint[i] {
+            if let Some(g) = sweep.adjoint[i - lowest] {
                 let node = Value::from_index(tape, i as u32);
                 let stored = Copied {
                     words: &operands,
@@ -70,7 +84,7 @@ impl<'t> Value<'t> {
         }
 
         let adjoint = sweep.adjoint;
-        let of = |x: &Value<'t>| adjoint.get(x.index()).copied().flatten();
+        let of = |x: &Value<'t>| adjoint.get(x.index() - lowest).copied().flatten();
         wrt.iter()
             .map(|x| of(x).unwrap_or_else(|| tape.constant(0.0)))
             .collect()
@@ -80,6 +94,8 @@ impl<'t> Value<'t> {
 /// The sweep of `gradient`: each node's adjoint is a value, `None` until something reaches it.
 struct ValueSweep<'t> {
     tape: &'t Tape,
+    /// The oldest node whose adjoint is kept: `adjoint[i - lowest]` is node `i`'s.
+    lowest: usize,
     adjoint: Vec<Option<Value<'t>>>,
 }
 
@@ -88,7 +104,13 @@ impl<'t> Sweep<Value<'t>> for ValueSweep<'t> {
         Value::from_index(self.tape, index)
     }
     fn add(&mut self, index: u32, contribution: Value<'t>) {
-        let slot = &mut self.adjoint[index as usize];
+        let Some(slot) = (index as usize)
+            .checked_sub(self.lowest)
+            .map(|i| &mut self.adjoint[i])
+        else {
+            // Below the oldest node asked for: nothing there is read.
+            return;
+        };
         *slot = Some(match *slot {
             Some(sum) => sum + contribution,
             None => contribution,

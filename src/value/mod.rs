@@ -1,7 +1,7 @@
 //! The user-facing API: the `Value` handle, used like an `f64`, and what records on a tape.
 //!
 //! - `mod.rs` (here): the handle itself, `data`, `grad`, `backward`.
-//! - `operators.rs` and `functions.rs`: `+ - * /` and the methods of `f64`, one node each.
+//! - `operators.rs` and `methods.rs`: `+ - * /` and the methods of `f64`, one node each.
 //! - `fused.rs`: one node for a whole sum, dot product or neuron.
 //! - `gradient.rs`: the backward sweep recorded as values, for higher derivatives.
 //! - `derivatives.rs`: gradients, Hessians and Jacobians of a closure at a point.
@@ -13,15 +13,12 @@ use crate::fast::Tape;
 use crate::rules::Op;
 
 pub(crate) mod derivatives;
-mod functions;
 pub(crate) mod fused;
 mod gradient;
+mod methods;
 mod operators;
-mod piecewise;
-mod porting;
 mod ref_operators;
 mod statement;
-mod trigonometry;
 
 /// A scalar recorded on a [`Tape`]: a small `Copy` handle (a tape reference, a node index, and
 /// the number itself).
@@ -52,7 +49,9 @@ mod trigonometry;
 /// ```
 #[derive(Clone, Copy)]
 pub struct Value<'t> {
-    tape: &'t Tape,
+    /// The tape the node is on; `None` for a constant made from an `f64` (`Value::from`),
+    /// which lives on no tape (see [`From<f64>`](#impl-From<f64>-for-Value<'t>)).
+    tape: Option<&'t Tape>,
     /// A copy of the node's value: operations read it from here, not from the tape, so a chain
     /// of operations never waits for the tape's last write.
     data: f64,
@@ -63,13 +62,17 @@ impl<'t> Value<'t> {
     /// The handle of a node just recorded with value `data`.
     #[inline(always)]
     pub(crate) fn new(tape: &'t Tape, index: u32, data: f64) -> Self {
-        Value { tape, data, index }
+        Value {
+            tape: Some(tape),
+            data,
+            index,
+        }
     }
 
     /// The handle of an existing node, reading its value from the tape.
     pub(crate) fn from_index(tape: &'t Tape, index: u32) -> Self {
         let data = tape.with_nodes(|n| n.values()[index as usize]);
-        Value { tape, data, index }
+        Value::new(tape, index, data)
     }
 
     /// The number this value holds.
@@ -79,6 +82,7 @@ impl<'t> Value<'t> {
     /// let x = tape.var(0.5);
     /// assert_eq!((x * 4.0).data(), 2.0);
     /// ```
+    #[must_use]
     #[inline]
     pub fn data(self) -> f64 {
         self.data
@@ -97,10 +101,12 @@ impl<'t> Value<'t> {
     /// assert_eq!(x.grad(), 6.0);
     /// assert_eq!(unused.grad(), 0.0);
     /// ```
+    #[must_use]
     #[inline]
     pub fn grad(self) -> f64 {
-        self.tape
-            .with_nodes(|n| n.grads.get(self.index as usize).copied().unwrap_or(0.0))
+        self.tape.map_or(0.0, |tape| {
+            tape.with_nodes(|n| n.grads.get(self.index as usize).copied().unwrap_or(0.0))
+        })
     }
 
     /// Computes d(self)/d(node) for every node on the tape, in one sweep from this value back
@@ -119,8 +125,17 @@ impl<'t> Value<'t> {
     /// y.backward();
     /// assert_eq!(a.grad(), 2.0);
     /// ```
+    ///
+    /// # Panics
+    /// If the value is a constant on no tape (made from an `f64`, see
+    /// [`From<f64>`](#impl-From<f64>-for-Value<'t>)): it depends on no input, so every
+    /// gradient is 0, and there is no tape whose gradients to set.
+    #[track_caller]
     pub fn backward(self) {
-        self.tape.backward_from(self.index);
+        match self.tape {
+            Some(tape) => tape.backward_from(self.index),
+            None => on_no_tape(),
+        }
     }
 
     /// The tape this value lives on.
@@ -131,9 +146,33 @@ impl<'t> Value<'t> {
     /// let y = x.tape().var(2.0); // same tape
     /// assert_eq!((x + y).data(), 3.0);
     /// ```
+    ///
+    /// # Panics
+    /// If the value is a constant on no tape (made from an `f64`).
+    #[must_use]
     #[inline]
+    #[track_caller]
     pub fn tape(self) -> &'t Tape {
-        self.tape
+        self.tape.unwrap_or_else(|| on_no_tape())
+    }
+
+    /// Whether this value is a constant made from an `f64` that lives on no tape (see
+    /// [`From<f64>`](#impl-From<f64>-for-Value<'t>)), as opposed to a node recorded on one.
+    ///
+    /// ```
+    /// use tapegrad::{Tape, Value};
+    ///
+    /// let tape = Tape::new();
+    /// let x = tape.var(2.0);
+    /// let two = Value::from(2.0);
+    /// assert!(two.is_constant() && !x.is_constant());
+    /// assert!(!(x * two).is_constant()); // on x's tape
+    /// assert!((two * 3.0).is_constant()); // still on none
+    /// ```
+    #[must_use]
+    #[inline]
+    pub fn is_constant(self) -> bool {
+        self.tape.is_none()
     }
 
     /// This value's position on its tape: 0 for the first node recorded, 1 for the next...
@@ -144,8 +183,16 @@ impl<'t> Value<'t> {
     /// let y = x.sin();
     /// assert_eq!((x.index(), y.index()), (0, 1));
     /// ```
+    ///
+    /// # Panics
+    /// If the value is a constant on no tape (made from an `f64`).
+    #[must_use]
     #[inline]
+    #[track_caller]
     pub fn index(self) -> usize {
+        if self.tape.is_none() {
+            on_no_tape();
+        }
         self.index as usize
     }
 
@@ -156,9 +203,12 @@ impl<'t> Value<'t> {
     /// let a = tape.var(2.0).label("a");
     /// assert_eq!(a.name().as_deref(), Some("a"));
     /// ```
+    ///
+    /// A constant on no tape has no node to name; it is returned as it is.
     pub fn label(self, name: &str) -> Self {
-        self.tape
-            .with_nodes(|n| n.labels.insert(self.index, name.to_owned()));
+        if let Some(tape) = self.tape {
+            tape.with_nodes(|n| n.labels.insert(self.index, name.to_owned()));
+        }
         self
     }
 
@@ -168,18 +218,20 @@ impl<'t> Value<'t> {
     /// let tape = tapegrad::Tape::new();
     /// assert_eq!(tape.var(2.0).name(), None);
     /// ```
+    #[must_use]
     pub fn name(self) -> Option<String> {
-        self.tape.with_nodes(|n| n.labels.get(&self.index).cloned())
+        let tape = self.tape?;
+        tape.with_nodes(|n| n.labels.get(&self.index).cloned())
     }
 
-    /// The index of `other`, after checking that it lives on the same tape.
+    /// The index of `other`, after checking that it lives on this value's tape.
     ///
     /// # Panics
-    /// If `other` belongs to another tape.
+    /// If `other` belongs to another tape, or either value lives on none.
     #[inline(always)]
     #[track_caller]
     pub(crate) fn operand(self, other: Value<'t>) -> u32 {
-        if !std::ptr::eq(self.tape, other.tape) {
+        if common_tape(self, other).is_none() {
             mixed_tapes();
         }
         other.index
@@ -189,11 +241,16 @@ impl<'t> Value<'t> {
     #[inline(always)]
     pub(crate) fn unary(self, op: Op, k: &[f64]) -> Self {
         let value = op.eval(&[self.data], k);
-        Value::new(
-            self.tape,
-            self.tape.record(op, &[self.index], k, value),
-            value,
-        )
+        // A constant on no tape gives a constant on none: there is nothing to record.
+        let index = match self.tape {
+            Some(tape) => tape.record(op, &[self.index], k, value),
+            None => 0,
+        };
+        Value {
+            tape: self.tape,
+            data: value,
+            index,
+        }
     }
 
     /// Records `op` applied to this value and `other`.
@@ -207,28 +264,183 @@ impl<'t> Value<'t> {
     #[inline(always)]
     #[track_caller]
     pub(crate) fn binary_with(self, op: Op, other: Value<'t>, k: &[f64]) -> Self {
-        let operands = [self.index, self.operand(other)];
         let value = op.eval(&[self.data, other.data], k);
-        Value::new(self.tape, self.tape.record(op, &operands, k, value), value)
+        // PERF: the slow path returns where it recorded, not a `Value`, so that a loop like
+        // `act = act + w * x` keeps `act` in registers across it (a `Value` from a call is
+        // returned through memory).
+        let (tape, index) = match common_tape(self, other) {
+            Some(tape) => (
+                Some(tape),
+                tape.record(op, &[self.index, other.index], k, value),
+            ),
+            None => record_on_their_tape(op, &[self, other], k, value),
+        };
+        Value {
+            tape,
+            data: value,
+            index,
+        }
     }
 
     /// Records `op` applied to this value and two others.
     #[inline(always)]
     #[track_caller]
     pub(crate) fn ternary(self, op: Op, b: Value<'t>, c: Value<'t>) -> Self {
-        let operands = [self.index, self.operand(b), self.operand(c)];
         let value = op.eval(&[self.data, b.data, c.data], &[]);
-        Value::new(
-            self.tape,
-            self.tape.record(op, &operands, &[], value),
-            value,
-        )
+        let common = common_tape(self, b).filter(|_| common_tape(self, c).is_some());
+        let (tape, index) = match common {
+            Some(tape) => {
+                let operands = [self.index, b.index, c.index];
+                (Some(tape), tape.record(op, &operands, &[], value))
+            }
+            None => record_on_their_tape(op, &[self, b, c], &[], value),
+        };
+        Value {
+            tape,
+            data: value,
+            index,
+        }
     }
 
-    /// The op that produced this value.
+    /// The op that produced this value; `Const` for a constant on no tape.
     pub(crate) fn op(self) -> Op {
-        self.tape.with_nodes(|n| n.op(self.index as usize))
+        match self.tape {
+            Some(tape) => tape.with_nodes(|n| n.op(self.index as usize)),
+            None => Op::Const,
+        }
     }
+}
+
+/// A constant that lives on no tape: `Value::from(2.0)`, or `2.0.into()`.
+///
+/// It is what generic code gets from `S::from(c)` (see [`Scalar`](crate::Scalar)): an
+/// accumulator's start, a constant of the computation. It records nothing and has no gradient;
+/// an operation on constants alone gives a constant, and an operation that meets a value
+/// recorded on a tape is recorded there, with the constant in it as a number would be
+/// (`x * Value::from(2.0)` is the one node `x * 2.0`; where the op has no such form, the
+/// constant joins the tape as a leaf). So generic code needs no tape to start from, and an
+/// empty sum is 0.
+///
+/// ```
+/// use tapegrad::{Tape, Value};
+///
+/// let tape = Tape::new();
+/// let xs = [tape.var(1.0), tape.var(2.0)];
+/// let mut total = Value::from(0.0);
+/// for &x in &xs {
+///     total += x * x;
+/// }
+/// total.backward();
+/// assert_eq!((total.data(), xs[1].grad()), (5.0, 4.0));
+/// let none: Value = Vec::<Value>::new().into_iter().sum();
+/// assert_eq!((none.data(), none.is_constant()), (0.0, true));
+/// ```
+impl From<f64> for Value<'_> {
+    #[inline]
+    fn from(data: f64) -> Self {
+        Value {
+            tape: None,
+            data,
+            index: 0,
+        }
+    }
+}
+
+/// The tape `a` and `b` are both nodes of, if they are.
+#[inline(always)]
+fn common_tape<'t>(a: Value<'t>, b: Value<'t>) -> Option<&'t Tape> {
+    // As pointers, null for no tape: one comparison, then one test for null.
+    let address = |v: Value<'t>| v.tape.map_or(std::ptr::null(), std::ptr::from_ref);
+    if address(a) == address(b) {
+        a.tape
+    } else {
+        None
+    }
+}
+
+/// Records `op` on `operands` (whose value is `value`) where they are not all nodes of one
+/// tape: on the tape of those that are, or, if none is, not at all (a constant). Returns the
+/// tape and the node's index (0 for a constant).
+///
+/// A constant on no tape then behaves as a number would in its place: `x * Value::from(k)`
+/// records `x * k`, one node with `k` inside, as `x * k` does. Where the op has no such form
+/// (`k.pow(x)`), the constant joins the tape as a leaf.
+///
+/// # Panics
+/// If two operands are nodes of different tapes.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn record_on_their_tape<'t>(
+    op: Op,
+    operands: &[Value<'t>],
+    k: &[f64],
+    value: f64,
+) -> (Option<&'t Tape>, u32) {
+    let mut tapes = operands.iter().filter_map(|v| v.tape);
+    let Some(tape) = tapes.next() else {
+        return (None, 0);
+    };
+    if tapes.any(|other| !std::ptr::eq(tape, other)) {
+        mixed_tapes();
+    }
+    if let ([a, b], []) = (operands, k) {
+        let with_number = match (a.tape, b.tape) {
+            (Some(_), None) => number_on_the_right(op, b.data),
+            (None, Some(_)) => number_on_the_left(op, a.data),
+            _ => None,
+        };
+        if let Some((op, k)) = with_number {
+            let x = if a.tape.is_some() { a } else { b };
+            return (Some(tape), tape.record(op, &[x.index], &[k], value));
+        }
+    }
+    let indices: Vec<u32> = operands.iter().map(|&v| tape.own(v)).collect();
+    (Some(tape), tape.record(op, &indices, k, value))
+}
+
+/// The op and constant that compute `x op k` as `op` computes `x op b` for `b = k`, to the bit.
+fn number_on_the_right(op: Op, k: f64) -> Option<(Op, f64)> {
+    Some(match op {
+        Op::Add => (Op::AddConst, k),
+        // IEEE defines x - k as x + (-k).
+        Op::Sub => (Op::AddConst, -k),
+        Op::Mul => (Op::MulConst, k),
+        Op::Div => (Op::DivConst, k),
+        Op::Pow => (Op::Powf, k),
+        Op::Atan2 => (Op::Atan2Const, k),
+        Op::Hypot => (Op::HypotConst, k),
+        Op::Max => (Op::MaxConst, k),
+        Op::Min => (Op::MinConst, k),
+        _ => return None,
+    })
+}
+
+/// The op and constant that compute `k op x` as `op` computes `a op x` for `a = k`, to the bit.
+fn number_on_the_left(op: Op, k: f64) -> Option<(Op, f64)> {
+    Some(match op {
+        // Addition, multiplication, hypot, max and min are commutative in IEEE arithmetic.
+        Op::Add => (Op::AddConst, k),
+        Op::Sub => (Op::ConstSub, k),
+        Op::Mul => (Op::MulConst, k),
+        Op::Div => (Op::ConstDiv, k),
+        Op::Hypot => (Op::HypotConst, k),
+        Op::Max => (Op::MaxConst, k),
+        Op::Min => (Op::MinConst, k),
+        _ => return None,
+    })
+}
+
+/// The panic of the methods that need a value's tape, on a constant that lives on none.
+#[cold]
+#[inline(never)]
+#[track_caller]
+fn on_no_tape() -> ! {
+    panic!(
+        "this Value is a constant made from an f64 (Value::from) and lives on no tape; it has \
+         no node, index or tape of its own: combine it with a value recorded on a tape, or use \
+         Tape::constant for a constant leaf"
+    )
 }
 
 /// The panic of every operation that is given values from two tapes.

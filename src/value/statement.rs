@@ -45,6 +45,7 @@ impl Tape {
     /// panics: the node holds its partial derivatives as numbers, not as values whose own
     /// derivatives are on the tape, so a second derivative would be wrong; record the
     /// statement op by op where higher derivatives are needed.
+    #[must_use]
     #[track_caller]
     pub fn statement<'t>(&'t self, inputs: &[Value<'t>], f: impl Fn(&[Dual]) -> Dual) -> Value<'t> {
         if let [input] = *inputs {

@@ -205,7 +205,10 @@ fn binary_functions_follow_their_closed_forms_at_the_edges() {
                     if b == 0.0 {
                         0.0
                     } else {
-                        b * (b - 1.0) * a.powf(b - 2.0)
+                        // In this order the product is 0 where a^(b-2) underflows to 0 and
+                        // b (b-1) overflows (at a = 1/2, b = 1e300, say), as its true value
+                        // is; the other order makes inf * 0 = NaN there.
+                        b * ((b - 1.0) * a.powf(b - 2.0))
                     },
                     if da_dropped { 0.0 } else { p + b * p * a.ln() },
                     if a == 0.0 && b >= 0.0 {

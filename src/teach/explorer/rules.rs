@@ -1,7 +1,8 @@
 //! The chain rule of each op in one line of math, for the explorer's rule panel.
 //!
-//! Each line is the comment of the op's arm in the rule table (`Op::backprop` in
-//! `src/rules/backprop.rs`), read from that file when the crate is built: this file only says
+//! Each line is the comment of the op's arm in the rule tables (`Op::partials` in
+//! `src/rules/partials.rs`, `Op::backprop` in `src/rules/backprop.rs` for the fused nodes),
+//! read from those files when the crate is built: this file only says
 //! which line is whose, by the line's start (`y = cbrt(a)`). They are keyed by the op as
 //! [`Node::op`](super::super::Node::op) prints it, which folds a node's constants into the
 //! name (`* 3`, `10 /`, `^2`), so the key's shape tells apart ops that share a name.
@@ -12,13 +13,19 @@ pub(crate) fn rule(op: &str) -> Option<&'static str> {
     let start = line_start(op)?;
     // The line's formula for `y`, up to the gap before its derivatives.
     let head = start.split("  ").next().unwrap_or(start);
-    include_str!("../../rules/backprop.rs")
+    RULE_TABLES
         .lines()
         .filter_map(|l| l.trim_start().strip_prefix("// "))
         .find(|l| {
             l.starts_with(head) && (l.len() == head.len() || l[head.len()..].starts_with("  "))
         })
 }
+
+/// The two files whose arms' comments are the rule lines.
+const RULE_TABLES: &str = concat!(
+    include_str!("../../rules/partials.rs"),
+    include_str!("../../rules/backprop.rs")
+);
 
 /// The start of the rule-table line of `op` (see [`rule`]).
 fn line_start(op: &str) -> Option<&'static str> {
@@ -125,7 +132,7 @@ mod tests {
 
     /// The rule table's comment lines, without their `// `.
     fn table_lines() -> Vec<&'static str> {
-        include_str!("../../rules/backprop.rs")
+        super::RULE_TABLES
             .lines()
             .filter_map(|l| l.trim_start().strip_prefix("// "))
             .collect()

@@ -22,6 +22,7 @@
 
 mod in_a_loop;
 mod jacobian;
+mod over;
 mod pin;
 
 pub use in_a_loop::Gradient;
@@ -29,6 +30,7 @@ pub use jacobian::{jacobian, value_and_jacobian};
 pub use pin::{function, vector_function};
 
 use crate::fast::Tape;
+use crate::scalar::Scalar;
 use crate::value::Value;
 
 /// The value of `f` at `at` and its gradient there, from one backward sweep.
@@ -41,18 +43,55 @@ use crate::value::Value;
 /// assert_eq!(grad, [4.0, 7.0]);
 /// ```
 ///
+/// The point can be of any [`Scalar`] type, so that this reverse-mode gradient nests inside
+/// another differentiation, each with its own perturbation. `f` is recorded at the point's
+/// numbers, the recording replayed on the point's own type, and swept backwards on it:
+///
+/// - at [`Dual`](crate::Dual)s, forward over reverse: each entry of the gradient carries its
+///   derivative along the duals' direction, which makes the tangents a Hessian-vector product;
+/// - at [`Value`]s of another tape, reverse over reverse: the gradient is recorded there, to
+///   be differentiated again.
+///
+/// ```
+/// use tapegrad::{Dual, Tape, Value, value_and_gradient};
+///
+/// // f(x, y) = x² y: gradient (2xy, x²), Hessian [[2y, 2x], [2x, 0]].
+/// fn f<'t>(v: &[Value<'t>]) -> Value<'t> {
+///     v[0] * v[0] * v[1]
+/// }
+/// // At (3, 2) along (1, 0): the gradient (12, 9), and H (1, 0) = (4, 6).
+/// let (_, g) = value_and_gradient(f, &[Dual::new(3.0, 1.0), Dual::new(2.0, 0.0)]);
+/// assert_eq!((g[0].value(), g[1].value()), (12.0, 9.0));
+/// assert_eq!((g[0].tangent(), g[1].tangent()), (4.0, 6.0));
+///
+/// // The gradient as values of an outer tape: d/dx (df/dx) = 2y.
+/// let outer = Tape::new();
+/// let (x, y) = (outer.var(3.0), outer.var(2.0));
+/// let (_, g) = value_and_gradient(f, &[x, y]);
+/// g[0].backward();
+/// assert_eq!((g[0].data(), x.grad(), y.grad()), (12.0, 4.0, 6.0));
+/// ```
+///
 /// # Panics
-/// If `f` returns a value that lives on a tape of its own rather than on the inputs' tape.
+/// If `f` returns a value that lives on a tape of its own rather than on the inputs' tape;
+/// at a point of duals or values, if `f` records a [statement](Tape::statement), whose
+/// partials are numbers at the recorded point.
 #[track_caller]
-pub fn value_and_gradient(
+pub fn value_and_gradient<S: Scalar>(
     f: impl for<'t> Fn(&[Value<'t>]) -> Value<'t>,
-    at: &[f64],
-) -> (f64, Vec<f64>) {
+    at: &[S],
+) -> (S, Vec<S>) {
+    let Some(at) = S::as_numbers(at) else {
+        return over::value_and_gradient_over(f, at);
+    };
     let tape = Tape::new();
     let x = vars(&tape, at);
     let y = own(&tape, f(&x));
     y.backward();
-    (y.data(), grads(&x))
+    (
+        S::from(y.data()),
+        grads(&x).into_iter().map(S::from).collect(),
+    )
 }
 
 /// The Hessian of `f` at `at`: `h[i][j]` = d²f / dx_i dx_j, an `n x n` matrix for `n` inputs.
@@ -76,7 +115,9 @@ pub fn value_and_gradient(
 /// ```
 ///
 /// # Panics
-/// If `f` returns a value that lives on a tape of its own rather than on the inputs' tape.
+/// If `f` returns a value that lives on a tape of its own rather than on the inputs' tape; or if `f` records a
+/// [statement](Tape::statement), whose partials are numbers with no derivatives of their own
+/// on the tape (record the statement op by op for higher derivatives).
 #[track_caller]
 pub fn hessian(f: impl for<'t> Fn(&[Value<'t>]) -> Value<'t>, at: &[f64]) -> Vec<Vec<f64>> {
     let tape = Tape::new();
@@ -119,7 +160,9 @@ pub fn hessian(f: impl for<'t> Fn(&[Value<'t>]) -> Value<'t>, at: &[f64]) -> Vec
 /// ```
 ///
 /// # Panics
-/// If `f` returns a value that lives on a tape of its own rather than on the inputs' tape.
+/// If `f` returns a value that lives on a tape of its own rather than on the inputs' tape; or if `f` records a
+/// [statement](Tape::statement), whose partials are numbers with no derivatives of their own
+/// on the tape (record the statement op by op for higher derivatives).
 #[track_caller]
 pub fn value_gradient_and_hessian(
     f: impl for<'t> Fn(&[Value<'t>]) -> Value<'t>,
@@ -158,7 +201,9 @@ pub fn value_gradient_and_hessian(
 ///
 /// # Panics
 /// If `v` and `at` differ in length, or if `f` returns a value that lives on a tape of its
-/// own rather than on the inputs' tape.
+/// own rather than on the inputs' tape; or if `f` records a
+/// [statement](Tape::statement), whose partials are numbers with no derivatives of their own
+/// on the tape (record the statement op by op for higher derivatives).
 #[track_caller]
 pub fn hessian_vector_product(
     f: impl for<'t> Fn(&[Value<'t>]) -> Value<'t>,
@@ -192,9 +237,14 @@ fn grads(x: &[Value<'_>]) -> Vec<f64> {
 }
 
 /// `y`, after checking that it lives on `tape`: a backward sweep on another tape would
-/// leave the inputs' gradients stale, and the helpers would return them silently.
+/// leave the inputs' gradients stale, and the helpers would return them silently. A constant
+/// on no tape (a function that ignores its inputs) joins `tape` as a leaf, with zero
+/// derivatives.
 #[track_caller]
-fn own<'t>(tape: &Tape, y: Value<'t>) -> Value<'t> {
+fn own<'t>(tape: &'t Tape, y: Value<'t>) -> Value<'t> {
+    if y.is_constant() {
+        return tape.constant(y.data());
+    }
     assert!(
         std::ptr::eq(tape, y.tape()),
         "the closure returned a Value from a tape of its own: compute the outputs from the \

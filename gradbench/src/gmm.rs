@@ -1,0 +1,278 @@
+//! `gmm`: the log posterior of a Gaussian mixture with a Wishart prior on its precision
+//! matrices (`objective`), and its gradient by the mixture's weights, means and precision
+//! factors (`jacobian`): one recording on a reused tape and one backward sweep.
+
+use std::ops::Sub;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value as Json;
+use tapegrad::Tape;
+
+use crate::fused::Fused;
+use crate::protocol::{Evaluated, input, no_function, timed};
+use crate::reverse::gradient;
+
+#[derive(Deserialize)]
+struct Input {
+    d: usize,
+    k: usize,
+    n: usize,
+    x: Vec<Vec<f64>>,
+    m: usize,
+    gamma: f64,
+    alpha: Vec<f64>,
+    mu: Vec<Vec<f64>>,
+    q: Vec<Vec<f64>>,
+    l: Vec<Vec<f64>>,
+}
+
+/// The gradient, shaped as the input's independent variables.
+#[derive(Serialize)]
+struct Gradient {
+    alpha: Vec<f64>,
+    mu: Vec<Vec<f64>>,
+    q: Vec<Vec<f64>>,
+    l: Vec<Vec<f64>>,
+}
+
+/// What the objective needs besides the parameters: the data, the prior, and where the
+/// strictly lower triangle of each factor `Q` sits in `l`.
+pub struct Mixture {
+    d: usize,
+    k: usize,
+    n: usize,
+    /// The points, `n x d`, row after row.
+    x: Vec<f64>,
+    /// The Wishart prior's extra degrees of freedom `m` and precision `gamma`.
+    m: usize,
+    gamma: f64,
+    /// For each row `j` of `Q`, the pairs (index in `l_k`, column) of its entries left of the
+    /// diagonal. `l_k` fills `Q` column by column, below the diagonal.
+    lower_rows: Vec<Vec<(usize, usize)>>,
+}
+
+impl Mixture {
+    pub fn new(d: usize, k: usize, x: Vec<f64>, m: usize, gamma: f64) -> Self {
+        let mut lower_rows = vec![Vec::new(); d];
+        let mut index = 0;
+        for column in 0..d {
+            for row in lower_rows.iter_mut().skip(column + 1) {
+                row.push((index, column));
+                index += 1;
+            }
+        }
+        Mixture {
+            d,
+            k,
+            n: x.len() / d.max(1),
+            x,
+            m,
+            gamma,
+            lower_rows,
+        }
+    }
+
+    fn lower_len(&self) -> usize {
+        self.d * (self.d - 1) / 2
+    }
+}
+
+/// The log posterior `log p(X | θ, φ) + log p(θ)`, as GradBench's specification simplifies it:
+/// with `β_ik = α_k + Σ_j q_kj - ½ |Q_k (x_i - μ_k)|²`,
+///
+/// `-N (D/2 log 2π + lse(α)) + Σ_i lse(β_i)
+///  + K (nD log(γ/√2) - log Γ_D(n/2)) - Σ_k (γ²/2 |Q_k|_F² - m Σ_j q_kj)`
+///
+/// with `n = D + m + 1` and `Q_k` lower triangular, `exp(q_k)` on its diagonal and `l_k`
+/// below it. `mu`, `q` are `k x d` and `l` is `k x d(d-1)/2`, row after row.
+pub fn objective<S: Fused>(g: &Mixture, alpha: &[S], mu: &[S], q: &[S], l: &[S]) -> S
+where
+    f64: Sub<S, Output = S>,
+{
+    let (d, k, n) = (g.d, g.k, g.n);
+    let l_len = g.lower_len();
+    let q_diag: Vec<S> = q.iter().map(|q| q.exp()).collect();
+    let sum_q: Vec<S> = q.chunks(d).map(|qk| qk.iter().copied().sum()).collect();
+    // α_k + Σ_j q_kj, the part of β_ik that does not depend on the point.
+    let alpha_plus_sum_q: Vec<S> = alpha.iter().zip(&sum_q).map(|(&a, &s)| a + s).collect();
+
+    let (mut centered, mut q_centered) = (Vec::with_capacity(d), Vec::with_capacity(d));
+    let (mut row_factors, mut row_values) = (Vec::with_capacity(d), Vec::with_capacity(d));
+    let mut beta = Vec::with_capacity(k);
+    let mut lse_beta = Vec::with_capacity(n);
+    for x in g.x.chunks(d) {
+        beta.clear();
+        for ik in 0..k {
+            let (q_diag, l) = (&q_diag[ik * d..][..d], &l[ik * l_len..][..l_len]);
+            centered.clear();
+            centered.extend(x.iter().zip(&mu[ik * d..][..d]).map(|(&x, &mu)| x - mu));
+            // Q (x - μ), row by row: the diagonal entry, then those left of it.
+            q_centered.clear();
+            for (j, lower) in g.lower_rows.iter().enumerate() {
+                row_factors.clear();
+                row_values.clear();
+                row_factors.push(q_diag[j]);
+                row_values.push(centered[j]);
+                for &(index, column) in lower {
+                    row_factors.push(l[index]);
+                    row_values.push(centered[column]);
+                }
+                q_centered.push(S::dot(&row_factors, &row_values));
+            }
+            let squared_norm = S::dot(&q_centered, &q_centered);
+            beta.push(squared_norm.mul_add(-0.5, alpha_plus_sum_q[ik]));
+        }
+        lse_beta.push(logsumexp(&beta));
+    }
+    let constant = -(n as f64) * d as f64 * 0.5 * (2.0 * std::f64::consts::PI).ln();
+    let likelihood = lse_beta.iter().copied().sum::<S>() - logsumexp(alpha) * n as f64 + constant;
+    likelihood + log_wishart_prior(g, &q_diag, &sum_q, l)
+}
+
+/// `K (nD log(γ/√2) - log Γ_D(n/2)) - Σ_k (γ²/2 |Q_k|_F² - m Σ_j q_kj)`.
+fn log_wishart_prior<S: Fused>(g: &Mixture, q_diag: &[S], sum_q: &[S], l: &[S]) -> S {
+    let (d, k, l_len) = (g.d, g.k, g.lower_len());
+    let n = (d + g.m + 1) as f64;
+    let constant =
+        n * d as f64 * (g.gamma.ln() - 0.5 * 2f64.ln()) - log_multivariate_gamma(0.5 * n, d);
+    let per_component: Vec<S> = (0..k)
+        .map(|ik| {
+            let diagonal = &q_diag[ik * d..][..d];
+            let mut frobenius = S::dot(diagonal, diagonal);
+            if l_len > 0 {
+                let lower = &l[ik * l_len..][..l_len];
+                frobenius += S::dot(lower, lower);
+            }
+            frobenius * (0.5 * g.gamma * g.gamma) - sum_q[ik] * g.m as f64
+        })
+        .collect();
+    -per_component.iter().copied().sum::<S>() + k as f64 * constant
+}
+
+/// `log Σ exp(v_i)`, shifted by the largest `v_i` so that no exponential overflows. The shift
+/// is a number (it cancels: the value and every derivative are those without it).
+fn logsumexp<S: Fused>(v: &[S]) -> S {
+    let largest = v.iter().map(|x| x.data()).fold(f64::NEG_INFINITY, f64::max);
+    v.iter().map(|&x| (x - largest).exp()).sum::<S>().ln() + largest
+}
+
+/// `log Γ_p(a) = p(p-1)/4 log π + Σ_{j=1..p} log Γ(a + (1-j)/2)`, the multivariate gamma
+/// function's logarithm.
+fn log_multivariate_gamma(a: f64, p: usize) -> f64 {
+    let p_f = p as f64;
+    0.25 * p_f * (p_f - 1.0) * std::f64::consts::PI.ln()
+        + (1..=p)
+            .map(|j| ln_gamma(a + 0.5 * (1.0 - j as f64)))
+            .sum::<f64>()
+}
+
+/// `log Γ(x)` for `x > 0`, to about 1e-14. Rust's standard library has no stable
+/// `ln_gamma`, and this is the one place the tool needs it (a constant of the prior), so it is
+/// written here rather than taken from a crate: Γ(x) = Γ(x + k) / (x (x+1) ... (x+k-1)) moves
+/// the argument to at least 15, where Stirling's series with five terms,
+/// `(z - ½) ln z - z + ½ ln 2π + 1/(12z) - 1/(360z³) + 1/(1260z⁵) - 1/(1680z⁷) + 1/(1188z⁹)`,
+/// is accurate to rounding (the next term is below 3e-16 there).
+fn ln_gamma(x: f64) -> f64 {
+    assert!(
+        x > 0.0,
+        "ln_gamma is written for positive arguments, got {x}"
+    );
+    let (mut z, mut product) = (x, 1.0);
+    while z < 15.0 {
+        product *= z;
+        z += 1.0;
+    }
+    let (inv, inv2) = (1.0 / z, 1.0 / (z * z));
+    let series = inv
+        * (1.0 / 12.0
+            + inv2
+                * (-1.0 / 360.0 + inv2 * (1.0 / 1260.0 + inv2 * (-1.0 / 1680.0 + inv2 / 1188.0))));
+    (z - 0.5) * z.ln() - z + 0.5 * (2.0 * std::f64::consts::PI).ln() + series - product.ln()
+}
+
+pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
+    let (inp, runs) = input::<Input>(json)?;
+    let (d, k) = (inp.d, inp.k);
+    if inp.x.len() != inp.n || d == 0 || k == 0 {
+        return Err(format!(
+            "gmm: {} points for n = {}, d = {d}, k = {k}",
+            inp.x.len(),
+            inp.n
+        ));
+    }
+    let flat = |rows: &[Vec<f64>]| rows.concat();
+    let (mu, q, l) = (flat(&inp.mu), flat(&inp.q), flat(&inp.l));
+    let mixture = Mixture::new(d, k, flat(&inp.x), inp.m, inp.gamma);
+    let alpha = inp.alpha;
+    match function {
+        "objective" => timed(runs, || objective(&mixture, &alpha, &mu, &q, &l)),
+        "jacobian" => {
+            // The four groups of parameters one after another, as the objective splits them.
+            let params: Vec<f64> = [&alpha, &mu, &q, &l]
+                .into_iter()
+                .flatten()
+                .copied()
+                .collect();
+            let mut tape = Tape::new();
+            timed(runs, || {
+                let g = gradient(&mut tape, &params, |p| {
+                    let (alpha, rest) = p.split_at(k);
+                    let (mu, rest) = rest.split_at(k * d);
+                    let (q, l) = rest.split_at(k * d);
+                    objective(&mixture, alpha, mu, q, l)
+                });
+                let (alpha, rest) = g.split_at(k);
+                let (mu, rest) = rest.split_at(k * d);
+                let (q, l) = rest.split_at(k * d);
+                let rows = |v: &[f64], width: usize| -> Vec<Vec<f64>> {
+                    (0..k)
+                        .map(|i| v[i * width..(i + 1) * width].to_vec())
+                        .collect()
+                };
+                Gradient {
+                    alpha: alpha.to_vec(),
+                    mu: rows(mu, d),
+                    q: rows(q, d),
+                    l: rows(l, d * (d - 1) / 2),
+                }
+            })
+        }
+        _ => Err(no_function("gmm", function)),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ln_gamma_matches_factorials_and_the_gamma_of_one_half() {
+        assert!(ln_gamma(1.0).abs() < 1e-14);
+        assert!((ln_gamma(10.0) - 362_880f64.ln()).abs() < 1e-13);
+        assert!((ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-14);
+        // Γ(5.5) = 945 √π / 32
+        let expected = (945.0 * std::f64::consts::PI.sqrt() / 32.0).ln();
+        assert!((ln_gamma(5.5) - expected).abs() < 1e-13);
+        assert!((ln_gamma(30.0) - (1..30).map(|i| (i as f64).ln()).sum::<f64>()).abs() < 1e-12);
+    }
+}
+
+#[cfg(test)]
+mod reference_tests {
+    //! Against GradBench's hand-written reference (its `manual` tool) on a small input.
+    use crate::protocol::assert_evaluates_to;
+
+    const INPUT: &str = r#"{"d":3,"k":2,"n":3,"x":[[0.5,-1.0,0.25],[1.5,0.5,-0.75],[-0.3,0.8,1.1]],"m":1,"gamma":1.5,"alpha":[0.2,-0.4],"mu":[[0.1,0.2,0.3],[-0.5,0.4,0.0]],"q":[[0.1,-0.2,0.3],[0.0,0.25,-0.1]],"l":[[0.5,-0.3,0.2],[0.1,0.4,-0.6]]}"#;
+
+    #[test]
+    fn objective_matches_the_reference() {
+        let expected = r#"-22.813612827599595"#;
+        assert_evaluates_to(super::evaluate, "objective", INPUT, expected, 1e-9);
+    }
+
+    #[test]
+    fn jacobian_matches_the_reference() {
+        let expected = r#"{"alpha":[-0.06642784128832346,0.06642784128832391],"l":[[-1.2563098333543394,2.0519294633207092,-1.1688618439988323],[-0.6175432954619183,-1.113256678565183,1.27429652513946]],"mu":[[0.8334430014909002,-0.27050981005299174,-0.4920532319173917],[1.6180234579705546,0.2030020363047757,0.4378530503255342]],"q":[[-1.064044073606726,0.46091254903855006,-2.9635455677813947],[-2.685819013925776,-1.8562976790016115,-0.08451944979385173]]}"#;
+        assert_evaluates_to(super::evaluate, "jacobian", INPUT, expected, 1e-9);
+    }
+}
