@@ -65,11 +65,7 @@ pub fn train_classifier(dir: &Path, mut log: impl FnMut(&str)) -> Result<String,
         0,
     );
     let steps_per_epoch = train.len().div_ceil(BATCH);
-    let schedule = Schedule::Cosine {
-        start: 0.01,
-        end: 0.0005,
-        steps: MAX_EPOCHS * steps_per_epoch,
-    };
+    let schedule = Schedule::cosine(0.01, 0.0005, MAX_EPOCHS * steps_per_epoch);
     let mut opt = AdamW::new(schedule.at(0), 1e-4);
 
     let mut tape = Tape::new();
@@ -126,13 +122,13 @@ pub fn train_classifier(dir: &Path, mut log: impl FnMut(&str)) -> Result<String,
 }
 
 /// Softmax cross-entropy of the class scores against the class (a target of the data set).
-fn cross_entropy<'t>(scores: Run<'t>, class: f64) -> Value<'t> {
-    loss::softmax_cross_entropy(scores, class as usize)
+fn cross_entropy<'t>(scores: Run<'t>, class: usize) -> Value<'t> {
+    loss::softmax_cross_entropy(scores, class)
 }
 
 /// The data set as CSV text: a header, then one row a point, its inputs then its class.
 /// Numbers are written in Rust's shortest form that reads back to the same `f64`.
-fn to_csv(data: &Dataset) -> String {
+fn to_csv(data: &Dataset<usize>) -> String {
     let mut out = String::from("x,y,class\n");
     for (x, class) in data.iter() {
         out += &format!("{:?},{:?},{class}\n", x[0], x[1]);
@@ -141,7 +137,7 @@ fn to_csv(data: &Dataset) -> String {
 }
 
 /// Reads a CSV file with the header `x,y,class` and one point a row.
-pub fn read_csv(path: &Path) -> Result<Dataset, Error> {
+pub fn read_csv(path: &Path) -> Result<Dataset<usize>, Error> {
     let text = std::fs::read_to_string(path)?;
     let mut lines = text.lines().enumerate().map(|(i, line)| (i + 1, line));
     match lines.next() {
@@ -173,7 +169,7 @@ pub fn read_csv(path: &Path) -> Result<Dataset, Error> {
             }
         }
         match class.parse::<usize>() {
-            Ok(class) if class < CLASSES => classes.push(class as f64),
+            Ok(class) if class < CLASSES => classes.push(class),
             _ => {
                 return Err(bad(format!(
                     "`{class}` is not a class (0 to {})",

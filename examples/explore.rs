@@ -4,7 +4,8 @@
 //!
 //! Run with `cargo run --example explore -- --out backprop.html` and open the file. The
 //! graph is micrograd's README expression; `--neuron` gives the tanh neuron of micrograd's
-//! lecture instead, and `--mlp` a 2-2-1 network on one XOR point with its squared-error loss.
+//! lecture instead, `--mlp` a 2-2-1 network on one XOR point with its squared-error loss,
+//! and `--tanh` the smallest graph with an operation, `tanh(x)`.
 //! Ends with one line for scripts: `explore: nodes=<n> steps=<m> out=<path>`, where `steps`
 //! counts the presses of "step" from the empty tape to the end of the sweep (one a node
 //! forward, one a node backward).
@@ -18,7 +19,7 @@ use tapegrad::{Tape, Value};
 #[path = "micrograd/mod.rs"]
 mod micrograd;
 
-const USAGE: &str = "usage: explore [--neuron | --mlp] [--out PATH]";
+const USAGE: &str = "usage: explore [--neuron | --mlp | --tanh] [--out PATH]";
 
 fn main() -> ExitCode {
     let mut graph = "expression";
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         match arg.as_str() {
             "--neuron" => graph = "neuron",
             "--mlp" => graph = "mlp",
+            "--tanh" => graph = "tanh",
             "--out" => match args.next() {
                 Some(path) => out = path,
                 None => {
@@ -46,6 +48,7 @@ fn main() -> ExitCode {
     let output = match graph {
         "neuron" => micrograd::lecture_neuron(&tape),
         "mlp" => xor_network(&tape),
+        "tanh" => tape.named("x", 0.5).tanh().label("y"),
         _ => micrograd::expression(&tape).g,
     };
     let nodes = output.graph().len();

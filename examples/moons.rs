@@ -22,13 +22,10 @@
 use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
+use tapegrad::chart::{DecisionBoundary, loss_curve};
 use tapegrad::nn::{
     self, Activation, DataParallel, Dataset, Init, Mlp, Module, Optimizer, Schedule, Sgd, loss,
 };
-
-#[allow(dead_code)] // each example draws the charts it needs
-#[path = "chart/mod.rs"]
-mod chart;
 
 const USAGE: &str =
     "usage: moons [--steps N] [--out FILE.svg] [--curve FILE.svg] [--threads N] [--seed N]";
@@ -61,11 +58,7 @@ fn main() -> ExitCode {
         Init::Uniform,
         options.seed,
     );
-    let schedule = Schedule::Linear {
-        start: 1.0,
-        end: 0.1,
-        steps: options.steps,
-    };
+    let schedule = Schedule::linear(1.0, 0.1, options.steps);
     let mut sgd = Sgd::new(schedule.at(0));
     // The batch's loss and gradient, on one thread or several; each thread keeps its tape
     // from step to step, so a step allocates nothing.
@@ -108,7 +101,7 @@ fn main() -> ExitCode {
         println!("wrote {path}");
     }
     if let Some(path) = &options.curve {
-        let svg = chart::loss_curve("Two moons: hinge loss + 1e-4 x L2, SGD", &losses);
+        let svg = loss_curve("Two moons: hinge loss + 1e-4 x L2, SGD", &losses).to_svg();
         if let Err(err) = std::fs::write(path, svg) {
             eprintln!("moons: cannot write {path}: {err}");
             return ExitCode::FAILURE;
@@ -151,100 +144,19 @@ fn parse_count(text: &str) -> Result<usize, String> {
         .map_err(|_| format!("`{text}` is not a whole number"))
 }
 
-/// The decision boundary as an SVG picture.
+/// The decision boundary as an SVG picture: the score shaded, the points, and the saliency
+/// (the direction in which the score grows fastest, from one backward pass each) as arrows.
 fn svg(model: &Mlp, data: &Dataset) -> String {
-    const SIZE: f64 = 600.0;
-    const CELLS: usize = 60;
-    const ARROWS: usize = 14;
-    let (x0, x1, y0, y1) = bounds(data);
-    let scale = SIZE / (x1 - x0).max(y1 - y0);
-    let (width, height) = ((x1 - x0) * scale, (y1 - y0) * scale);
-    // Plane coordinates to picture coordinates (the picture's y axis points down).
-    let px = |x: f64| (x - x0) * scale;
-    let py = |y: f64| (y1 - y) * scale;
-
-    let mut out = format!(
-        "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"{width:.0}\" height=\"{:.0}\" \
-         font-family=\"sans-serif\" font-size=\"13\">\n\
-         <defs><marker id=\"head\" markerWidth=\"6\" markerHeight=\"6\" refX=\"5\" refY=\"3\" \
-         orient=\"auto\"><path d=\"M0,0 L6,3 L0,6 z\" fill=\"#222\"/></marker></defs>\n",
-        height + 44.0
-    );
-    // The score, shaded: blue where the model says -1, red where it says +1, paler near 0.
-    let (cw, ch) = ((x1 - x0) / CELLS as f64, (y1 - y0) / CELLS as f64);
-    for i in 0..CELLS {
-        for j in 0..CELLS {
-            let (x, y) = (x0 + (i as f64 + 0.5) * cw, y0 + (j as f64 + 0.5) * ch);
-            let score = model.predict(&[x, y])[0];
-            let strength = score.abs().min(1.5) / 1.5;
-            let colour = shade(if score > 0.0 { RED } else { BLUE }, 0.2 + 0.5 * strength);
-            out += &format!(
-                "<rect x=\"{:.2}\" y=\"{:.2}\" width=\"{:.2}\" height=\"{:.2}\" \
-                 fill=\"{colour}\"/>\n",
-                px(x - cw / 2.0),
-                py(y + ch / 2.0),
-                cw * scale + 0.5,
-                ch * scale + 0.5,
-            );
-        }
-    }
-    // Saliency: the direction in which the score grows fastest, from one backward pass each.
-    let arrow = 0.4 * (x1 - x0) / ARROWS as f64;
-    for i in 0..ARROWS {
-        for j in 0..ARROWS {
-            let x = x0 + (i as f64 + 0.5) * (x1 - x0) / ARROWS as f64;
-            let y = y0 + (j as f64 + 0.5) * (y1 - y0) / ARROWS as f64;
+    DecisionBoundary::new("Two moons: the trained network's score")
+        .points(data.iter().map(|(x, label)| (x[0], x[1], label)))
+        // The hinge loss asks for a margin of 1; the shade deepens up to 1.5.
+        .scores(|x, y| model.predict(&[x, y])[0] / 1.5)
+        .arrows(|x, y| {
             let g = model.input_gradient(&[x, y], 0);
-            let norm = g[0].hypot(g[1]);
-            if norm == 0.0 || !norm.is_finite() {
-                continue;
-            }
-            let (dx, dy) = (arrow * g[0] / norm, arrow * g[1] / norm);
-            out += &format!(
-                "<line x1=\"{:.1}\" y1=\"{:.1}\" x2=\"{:.1}\" y2=\"{:.1}\" stroke=\"#222\" \
-                 stroke-opacity=\"0.6\" marker-end=\"url(#head)\"/>\n",
-                px(x - dx / 2.0),
-                py(y - dy / 2.0),
-                px(x + dx / 2.0),
-                py(y + dy / 2.0)
-            );
-        }
-    }
-    for (x, label) in data.iter() {
-        let colour = shade(if label > 0.0 { RED } else { BLUE }, 1.0);
-        out += &format!(
-            "<circle cx=\"{:.1}\" cy=\"{:.1}\" r=\"5\" fill=\"{colour}\" stroke=\"black\"/>\n",
-            px(x[0]),
-            py(x[1])
-        );
-    }
-    out += &format!(
-        "<text x=\"8\" y=\"{:.0}\">shading: the model's score (red: +1, blue: -1)</text>\n\
-         <text x=\"8\" y=\"{:.0}\">arrows: saliency, the direction in which the score \
-         rises fastest</text>\n</svg>\n",
-        height + 18.0,
-        height + 36.0
-    );
-    out
-}
-
-const RED: [f64; 3] = [214.0, 39.0, 40.0];
-const BLUE: [f64; 3] = [31.0, 119.0, 180.0];
-
-/// `colour` mixed with white: all of it at `amount` 1, none at 0.
-fn shade(colour: [f64; 3], amount: f64) -> String {
-    let [r, g, b] = colour.map(|c| (255.0 - amount * (255.0 - c)).round() as u8);
-    format!("#{r:02x}{g:02x}{b:02x}")
-}
-
-/// The region to draw: the points' bounding box with a margin.
-fn bounds(data: &Dataset) -> (f64, f64, f64, f64) {
-    let (mut x0, mut x1, mut y0, mut y1) = (f64::MAX, f64::MIN, f64::MAX, f64::MIN);
-    for (x, _) in data.iter() {
-        x0 = x0.min(x[0]);
-        x1 = x1.max(x[0]);
-        y0 = y0.min(x[1]);
-        y1 = y1.max(x[1]);
-    }
-    (x0 - 0.5, x1 + 0.5, y0 - 0.5, y1 + 0.5)
+            (g[0], g[1])
+        })
+        .width(600.0)
+        .caption("shading: the model's score (red: +1, blue: -1)")
+        .caption("arrows: saliency, the direction in which the score rises fastest")
+        .to_svg()
 }

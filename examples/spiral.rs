@@ -12,11 +12,8 @@
 use std::process::ExitCode;
 
 use tapegrad::Tape;
+use tapegrad::chart::loss_curve;
 use tapegrad::nn::{self, Activation, Adam, Init, Mlp, Module, Optimizer, Run, loss};
-
-#[allow(dead_code)] // each example draws the charts it needs
-#[path = "chart/mod.rs"]
-mod chart;
 
 const STEPS: usize = 1000;
 const CLASSES: usize = 3;
@@ -52,7 +49,7 @@ fn main() -> ExitCode {
         let params = model.bind(&tape);
         let data_loss = tape.sum(data.iter().map(|(x, class)| {
             let scores = model.forward(params, Run::vars(&tape, x));
-            loss::softmax_cross_entropy(scores, class as usize)
+            loss::softmax_cross_entropy(scores, class)
         })) / data.len() as f64;
         let total = data_loss + loss::l2(params) * 1e-5;
         total.backward();
@@ -72,14 +69,15 @@ fn main() -> ExitCode {
 
     let correct = data
         .iter()
-        .filter(|&(x, class)| predicted_class(&model.predict(x)) == class as usize)
+        .filter(|&(x, class)| predicted_class(&model.predict(x)) == class)
         .count();
     let accuracy = correct as f64 / data.len() as f64;
     if let Some(path) = curve {
-        let svg = chart::loss_curve(
+        let svg = loss_curve(
             "Three spiral arms: softmax cross-entropy + 1e-5 x L2, Adam",
             &losses,
-        );
+        )
+        .to_svg();
         if let Err(err) = std::fs::write(&path, svg) {
             eprintln!("spiral: cannot write {path}: {err}");
             return ExitCode::FAILURE;

@@ -44,13 +44,10 @@
 use std::fmt::Write;
 use std::process::ExitCode;
 
+use tapegrad::chart::LineChart;
 use tapegrad::nn::{self, Activation, Dataset, Init, Mlp, Module, Optimizer, Run, Sgd, loss};
 use tapegrad::teach::Tolerance;
 use tapegrad::{Tape, Value, gradcheck};
-
-#[allow(dead_code)] // each example draws the charts it needs
-#[path = "chart/mod.rs"]
-mod chart;
 
 /// The tutorial's settings.
 const STEPS: usize = 10_000;
@@ -94,7 +91,7 @@ fn main() -> ExitCode {
     let outcome = run();
     print!("{}", outcome.report);
     if let Some(path) = curve {
-        let mut chart = chart::LineChart::new(
+        let mut chart = LineChart::new(
             "The tutorial's XOR: mean cross-entropy, gradient descent, learning rate 1",
             "step",
             "loss",
@@ -119,7 +116,7 @@ pub fn run() -> Outcome {
 
     // The tutorial's model, made to fit its targets: one sigmoid neuron, its output a logit.
     let mut single = Mlp::new(2, &[(1, Activation::Identity)], Init::Xavier, SEED);
-    let first: Vec<f64> = single.parameters().collect();
+    let first: Vec<f64> = single.parameters();
     let (tape_grad, probabilities) = gradient_and_predictions(&single, &data);
 
     let n = data.len() as f64;
@@ -177,7 +174,10 @@ pub fn run() -> Outcome {
     let _ = writeln!(
         out,
         "\n  The hand formula is off by up to {hand_gradient_error:.6}; the closed form agrees \
-         with the tape to {closed_form_error:.1e} (0 means bit for bit).\n"
+         with the tape to {closed_form_error:.1e} (0 means bit for bit).\n  \
+         Why: the chain rule through the sigmoid and the cross-entropy gives dL/dz = Ŷ - Y at \
+         each point, and the hand formula's (2Ŷ - 1)(1 - Ŷ) has no Y in it, so it cannot be \
+         this loss's gradient.\n"
     );
 
     // gradcheck differentiates the same loss, written with one Value per parameter.

@@ -57,11 +57,8 @@ use std::process::ExitCode;
 use std::time::{Duration, Instant};
 
 use tapegrad::Tape;
+use tapegrad::chart::loss_curve;
 use tapegrad::nn::{self, Activation, Adam, Init, Mlp, Module, Optimizer, Run, loss};
-
-#[allow(dead_code)] // each example draws the charts it needs
-#[path = "chart/mod.rs"]
-mod chart;
 
 const STEPS: usize = 300;
 
@@ -159,7 +156,7 @@ fn main() -> ExitCode {
         );
     }
     if let Some(path) = curve {
-        let svg = chart::loss_curve("XOR: binary cross-entropy, Adam", &losses);
+        let svg = loss_curve("XOR: binary cross-entropy, Adam", &losses).to_svg();
         if let Err(err) = std::fs::write(&path, svg) {
             eprintln!("xor: cannot write {path}: {err}");
             return ExitCode::FAILURE;

@@ -298,7 +298,7 @@ fn run_until_clear(tape: &Tape, program: &mut Program<'_>) -> bool {
                         5 => tape.neuron(&wv, bias.value, &xv, Activation::Identity),
                         _ => {
                             let slope = program.number();
-                            tape.neuron(&wv, bias.value, &xv, Activation::LeakyRelu(slope))
+                            tape.neuron(&wv, bias.value, &xv, Activation::leaky_relu(slope))
                         }
                     };
                     Slot { value: y, leaves }

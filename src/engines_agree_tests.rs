@@ -178,7 +178,7 @@ impl<'f, 'p> Programs<'f, 'p> {
             Activation::Tanh,
             Activation::Sigmoid,
             Activation::Identity,
-            Activation::LeakyRelu(0.1),
+            Activation::leaky_relu(0.1),
         ][self.rng.random_range(0..5)];
         let params: Vec<_> = (0..=n).map(|_| self.leaf(false)).collect();
         let inputs: Vec<_> = if self.rng.random_bool(0.6) {
@@ -206,7 +206,7 @@ impl<'f, 'p> Programs<'f, 'p> {
             let runs = [params[0].plain.index(), inputs[0].plain.index(), n];
             let z = self.plain.record(op, &runs.map(|i| i as u32), &[]);
             match activation {
-                Activation::LeakyRelu(slope) => z.apply(Op::LeakyRelu, &[], &[slope]),
+                Activation::LeakyRelu(slope) => z.apply(Op::LeakyRelu, &[], &[slope.get()]),
                 _ => z,
             }
         } else {
@@ -221,7 +221,7 @@ impl<'f, 'p> Programs<'f, 'p> {
                 Activation::Tanh => z.tanh(),
                 Activation::Sigmoid => z.sigmoid(),
                 Activation::Identity => z,
-                Activation::LeakyRelu(slope) => z.apply(Op::LeakyRelu, &[], &[slope]),
+                Activation::LeakyRelu(slope) => z.apply(Op::LeakyRelu, &[], &[slope.get()]),
             }
         };
         self.keep(Pair { fast, plain })

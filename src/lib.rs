@@ -317,7 +317,9 @@
 #[cfg(feature = "argmin")]
 #[cfg_attr(docsrs, doc(cfg(feature = "argmin")))]
 pub mod argmin;
+pub mod chart;
 pub mod nn;
+mod notebook;
 pub mod teach;
 
 // The rules (each op's value and derivative), the two tapes that run them, and the `Value` API.
@@ -343,21 +345,7 @@ pub use value::derivatives::{
     Gradient, function, hessian, hessian_vector_product, jacobian, value_and_gradient,
     value_and_jacobian, value_gradient_and_hessian, vector_function,
 };
-pub use value::fused::Activation;
-
-/// The `rand` crate tapegrad draws its random numbers with (`Init`, `Dropout`, the data
-/// sets), re-exported so that code using it names the same version: in it, `random_range` (on
-/// `RngExt`) is what older versions called `gen_range`.
-///
-/// ```
-/// use tapegrad::rand::rngs::StdRng;
-/// use tapegrad::rand::{RngExt, SeedableRng};
-///
-/// let mut rng = StdRng::seed_from_u64(7);
-/// let x: f64 = rng.random_range(-1.0..1.0);
-/// assert!((-1.0..1.0).contains(&x));
-/// ```
-pub use rand;
+pub use value::fused::{Activation, LeakySlope};
 
 /// The guides' Rust examples (`docs/`), run as doc tests like the README's.
 #[cfg(doctest)]

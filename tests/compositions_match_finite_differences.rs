@@ -189,7 +189,7 @@ proptest! {
         let report = gradcheck(|v| eval(&e, v), &x);
         prop_assert_eq!(report.step(), DEFAULT_STEP);
         prop_assert!(
-            report.passes(Tolerance { atol: 1e-6, rtol: 1e-6 }),
+            report.passes(Tolerance::new(1e-6, 1e-6)),
             "{:?} at {:?}:\n{}", e, x, report
         );
     }

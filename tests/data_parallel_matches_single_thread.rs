@@ -204,7 +204,7 @@ fn training_on_two_threads_follows_the_one_thread_path() {
             sgd.step(model.parameters_mut(), &grads);
         }
     }
-    for (a, b) in one.parameters().zip(two.parameters()) {
+    for (a, b) in one.parameters().into_iter().zip(two.parameters()) {
         assert!((a - b).abs() < 1e-10, "{a} vs {b}");
     }
 }

@@ -73,7 +73,7 @@ fn spiral_points_sit_at_their_radius_with_their_class() {
             // Noise moves the angle only: the radius is exactly i / (N - 1).
             let r = i as f64 / (per_class - 1) as f64;
             assert!((x[0].hypot(x[1]) - r).abs() < 1e-12);
-            assert_eq!(spiral.target(k), class as f64);
+            assert_eq!(spiral.target(k), class);
         }
     }
     // Without noise, the angle is 4 class + 4 r.

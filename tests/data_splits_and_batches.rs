@@ -1,8 +1,8 @@
 //! Cutting a data set: a split and the mini-batches share out exactly the original points,
-//! in sizes worked out by hand, in an order fixed by the seed; class labels read as indices.
+//! in sizes worked out by hand, in an order fixed by the seed; whole-number targets read as class indices.
 
 use tapegrad::Value;
-use tapegrad::nn::{self, Activation, DataParallel, Dataset, Init, Mlp, Run, loss};
+use tapegrad::nn::{self, Activation, DataError, DataParallel, Dataset, Init, Mlp, Run, loss};
 
 /// Ten points whose inputs say which point they are: point `i` is `(i, -i)` with target
 /// `i mod 3`.
@@ -178,23 +178,61 @@ fn the_batches_gradients_average_to_the_whole_sets() {
 }
 
 #[test]
-fn class_labels_read_as_indices() {
-    let data = numbered(7);
-    assert_eq!(data.classes().collect::<Vec<_>>(), [0, 1, 2, 0, 1, 2, 0]);
-    assert_eq!(data.class(5), 2);
+fn whole_number_targets_become_class_indices() {
+    let data = numbered(7).into_classes().unwrap();
+    assert_eq!(data.targets(), [0, 1, 2, 0, 1, 2, 0]);
+    assert_eq!(data.target(5), 2);
     assert_eq!(data.class_count(), 3);
-    assert_eq!(numbered(0).class_count(), 0);
+    assert_eq!(data.input(5), numbered(7).input(5));
+    assert_eq!(numbered(0).into_classes().unwrap().class_count(), 0);
     assert_eq!(nn::spiral(5, 4, 0.1, 0).class_count(), 4);
 }
 
 #[test]
-#[should_panic(expected = "point 0's target -1 is not a class index (a whole number from 0 up)")]
-fn a_minus_one_label_is_not_a_class_index() {
-    nn::moons(4, 0.0, 0).class_count();
+fn targets_that_are_not_class_indices_are_a_typed_error_naming_the_point() {
+    let minus_one = nn::moons(4, 0.0, 0).into_classes().unwrap_err();
+    assert_eq!(
+        minus_one,
+        DataError::NotAClass {
+            point: 0,
+            target: -1.0
+        }
+    );
+    assert_eq!(
+        minus_one.to_string(),
+        "point 0's target -1 is not a class index (a whole number from 0 up)"
+    );
+    let data = Dataset::new(1, vec![0.0, 1.0, 2.0], vec![1.0, 0.5, f64::NAN]);
+    assert_eq!(
+        data.into_classes().unwrap_err(),
+        DataError::NotAClass {
+            point: 1,
+            target: 0.5
+        }
+    );
 }
 
 #[test]
-#[should_panic(expected = "point 0's target 0.5 is not a class index")]
-fn a_fractional_target_is_not_a_class_index() {
-    Dataset::new(1, vec![0.0], vec![0.5]).class(0);
+fn try_new_refuses_sizes_that_do_not_fit_with_a_typed_error() {
+    assert_eq!(
+        Dataset::try_new(0, vec![], vec![1.0]),
+        Err(DataError::NoInputs)
+    );
+    assert_eq!(
+        Dataset::try_new(3, vec![0.0; 5], vec![1_usize, 2]),
+        Err(DataError::InputCount {
+            dims: 3,
+            targets: 2,
+            inputs: 5
+        })
+    );
+    // A product that would wrap around usize is no match for any input length.
+    let huge = Dataset::try_new(usize::MAX / 2 + 1, vec![], vec![0.0; 2]).unwrap_err();
+    assert!(
+        huge.to_string()
+            .ends_with("more input numbers than fit in memory"),
+        "{huge}"
+    );
+    let ok = Dataset::try_new(2, vec![1.0, 2.0, 3.0, 4.0], vec![0_usize, 1]).unwrap();
+    assert_eq!(ok, Dataset::new(2, vec![1.0, 2.0, 3.0, 4.0], vec![0, 1]));
 }

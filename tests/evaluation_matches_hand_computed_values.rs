@@ -80,6 +80,25 @@ fn accuracy_with_one_output_reads_minus_one_plus_one_and_zero_one_labels() {
 }
 
 #[test]
+fn a_nan_score_never_counts_as_a_class_or_a_side() {
+    // At x = NaN the scores are (NaN, NaN, 0.5): argmax reads NaN as the largest, class 0,
+    // but the point names no class; with one output, NaN is neither above 0 nor below.
+    let nan = [[f64::NAN, 0.0], [1.0, 2.0]];
+    assert_eq!(argmax(&three_scores().predict(&nan[0])), 0);
+    assert_eq!(three_scores().accuracy(&points(&nan, &[0.0, 0.0])), 0.5);
+    assert_eq!(three_scores().accuracy(&points(&nan, &[2.0, 0.0])), 0.5);
+    let one = linear(&[([1.0, 0.0], -1.0)]); // x - 1: 2 at the second point
+    let nan = [[f64::NAN, 0.0], [3.0, 0.0]];
+    for labels in [[-1.0, 1.0], [0.0, 1.0], [1.0, 1.0]] {
+        assert_eq!(
+            one.accuracy(&points(&nan, &labels)),
+            0.5,
+            "labels {labels:?}"
+        );
+    }
+}
+
+#[test]
 fn accuracy_of_no_points_is_nan() {
     assert!(three_scores().accuracy(&points(&[], &[])).is_nan());
 }
@@ -108,20 +127,20 @@ fn evaluating_points_of_the_wrong_size_panics() {
 #[test]
 fn mean_softmax_cross_entropy_is_the_closed_form_averaged() {
     let xs = [[1.0, 2.0], [3.0, -1.0], [0.5, 0.25]];
-    let classes = [2.0, 1.0, 0.0];
-    let data = points(&xs, &classes);
+    let classes = [2, 1, 0];
+    let data = Dataset::new(2, xs.concat(), classes.to_vec());
     // -ln softmax(z)_c = ln(sum_k e^(z_k)) - z_c, with z = (x + y, x - y, 0.5).
     let by_hand: f64 = xs
         .iter()
         .zip(classes)
         .map(|(&[x, y], c)| {
             let z = [x + y, x - y, 0.5];
-            z.iter().map(|z| z.exp()).sum::<f64>().ln() - z[c as usize]
+            z.iter().map(|z| z.exp()).sum::<f64>().ln() - z[c]
         })
         .sum::<f64>()
         / 3.0;
     let mean = three_scores().mean_loss(&data, |scores, class| {
-        loss::softmax_cross_entropy(scores, class as usize)
+        loss::softmax_cross_entropy(scores, class)
     });
     assert!((mean - by_hand).abs() < 1e-14, "{mean} vs {by_hand}");
 }

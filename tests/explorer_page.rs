@@ -332,7 +332,7 @@ fn assert_offline(page: &str) {
 #[test]
 fn micrograd_expression_page_carries_the_trace_step_for_step() {
     let tape = Tape::new();
-    let page = micrograd::expression(&tape).g.explore();
+    let page = micrograd::expression(&tape).g.explore().into_html();
     let tape = Tape::new();
     let trace = micrograd::expression(&tape).g.backward_trace();
     assert_page_matches_trace(&page, &trace);
@@ -348,7 +348,7 @@ fn micrograd_expression_page_carries_the_trace_step_for_step() {
 #[test]
 fn micrograd_expression_page_is_offline_and_under_150_kb() {
     let tape = Tape::new();
-    let page = micrograd::expression(&tape).g.explore();
+    let page = micrograd::expression(&tape).g.explore().into_html();
     assert_offline(&page);
     assert!(page.len() < 150 * 1024, "{} bytes", page.len());
 }
@@ -361,7 +361,7 @@ fn twin_operands_constants_and_skipped_nodes_match_the_trace() {
         let unused_branch = (x.ln() * 0.0).relu(); // upstream 0 below the relu at rest
         ((x * x) * k + unused_branch + x.tanh()).label("y")
     }
-    let page = build(&Tape::new()).explore();
+    let page = build(&Tape::new()).explore().into_html();
     let trace = build(&Tape::new()).backward_trace();
     assert_page_matches_trace(&page, &trace);
     assert_offline(&page);
@@ -385,7 +385,7 @@ fn twin_operands_constants_and_skipped_nodes_match_the_trace() {
 fn labels_cannot_break_out_of_the_page() {
     let tape = Tape::new();
     let x = tape.named("</script><script>alert(1)</script>", 2.0);
-    let page = (x * 3.0).label("<b>&\"y\"").explore();
+    let page = (x * 3.0).label("<b>&\"y\"").explore().into_html();
     assert_eq!(
         page.matches("</script>").count(),
         2,
@@ -401,7 +401,7 @@ fn labels_cannot_break_out_of_the_page() {
 #[test]
 fn every_rule_shown_is_a_line_of_the_rule_table() {
     let tape = Tape::new();
-    let page = micrograd::expression(&tape).g.explore();
+    let page = micrograd::expression(&tape).g.explore().into_html();
     let data = embedded(&page);
     let table = [
         include_str!("../src/rules/partials.rs"),
@@ -421,7 +421,7 @@ fn every_rule_shown_is_a_line_of_the_rule_table() {
 fn a_lone_input_and_numbers_outside_a_domain_still_make_pages() {
     let tape = Tape::new();
     let x = tape.named("x", 2.0);
-    let page = x.explore();
+    let page = x.explore().into_html();
     let data = embedded(&page);
     assert_eq!(data.get("nodes").list().len(), 1);
     assert_eq!(data.get("steps").list()[0].get("upstream").text(), "1");
@@ -431,7 +431,70 @@ fn a_lone_input_and_numbers_outside_a_domain_still_make_pages() {
         let x = tape.named("x", -1.0);
         (x.ln() * 2.0).label("y")
     }
-    let page = build(&Tape::new()).explore();
+    let page = build(&Tape::new()).explore().into_html();
     assert_page_matches_trace(&page, &build(&Tape::new()).backward_trace());
     assert!(page.contains("\"NaN\""));
+}
+
+#[test]
+fn every_node_shows_its_expression_on_hover_and_in_the_panel() {
+    let tape = Tape::new();
+    let page = micrograd::expression(&tape).g.explore().into_html();
+    let data = embedded(&page);
+    let nodes = data.get("nodes").list();
+    let neg = nodes
+        .iter()
+        .find(|n| n.get("op").text() == "neg")
+        .expect("micrograd's expression negates a");
+    assert_eq!(neg.get("expression").text(), "#9 = neg(#0 a)");
+    assert_eq!(nodes[0].get("expression").text(), "#0 a (input)");
+    // The box's <title>, which a browser shows on hover, says the same.
+    assert!(
+        page.contains("<g class=\"node\" id=\"n9\" data-index=\"9\"><title>#9 = neg(#0 a)</title>")
+    );
+    for node in nodes {
+        let title = format!("<title>{}</title>", node.get("expression").text());
+        assert!(page.contains(&title), "no {title}");
+    }
+}
+
+#[test]
+fn the_drawing_is_wide_enough_for_its_widest_edge_label() {
+    // One operation: the label `local 0.786448  adds 0.786448` is wider than the graph.
+    let tape = Tape::new();
+    let page = tape.named("x", 0.5).tanh().label("y").explore().into_html();
+    let data = embedded(&page);
+    let start = page.find("data-width=\"").unwrap() + "data-width=\"".len();
+    let width: f64 = page[start..start + page[start..].find('"').unwrap()]
+        .parse()
+        .unwrap();
+    let pass = &data.get("steps").list()[0].get("passes").list()[0];
+    let label = format!(
+        "local {}  adds {}",
+        pass.get("local").text(),
+        pass.get("adds").text()
+    );
+    assert_eq!(label, "local 0.786448  adds 0.786448");
+    // 7.3 pixels a character of the 12-pixel monospace text, 8 of padding.
+    assert!(
+        width >= label.len() as f64 * 7.3 + 8.0,
+        "{width} for `{label}`"
+    );
+}
+
+#[test]
+fn the_page_has_a_legend_for_its_colours() {
+    let tape = Tape::new();
+    let page = tape.named("x", 0.5).tanh().explore().into_html();
+    let start = page.find("<section id=\"legend\"").expect("a legend");
+    let legend = &page[start..start + page[start..].find("</section>").unwrap()];
+    for words in [
+        "blue</b>: forward",
+        "orange</b>: backward",
+        "green</b>:",
+        "pale orange</b>:",
+        "grey",
+    ] {
+        assert!(legend.contains(words), "the legend lacks `{words}`");
+    }
 }

@@ -8,7 +8,7 @@ const ACTIVATIONS: [Activation; 5] = [
     Activation::Relu,
     Activation::Tanh,
     Activation::Sigmoid,
-    Activation::LeakyRelu(0.1),
+    Activation::leaky_relu(0.1),
 ];
 
 /// A neuron with 5 inputs, recorded fused (consecutive weights, bias, inputs) or, when

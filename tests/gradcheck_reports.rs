@@ -48,15 +48,9 @@ fn a_wrong_gradient_fails_with_the_size_of_the_mistake() {
     assert!((check.abs_error() - 3.0).abs() < 1e-8);
     assert!((check.rel_error() - 0.5).abs() < 1e-8);
     assert!(!report.passes(Tolerance::default()), "{report}");
-    assert!(!check.passes(Tolerance {
-        atol: 1.0,
-        rtol: 0.1
-    }));
+    assert!(!check.passes(Tolerance::new(1.0, 0.1)));
     assert!(
-        check.passes(Tolerance {
-            atol: 3.1,
-            rtol: 0.0
-        }),
+        check.passes(Tolerance::new(3.1, 0.0)),
         "a loose enough tolerance"
     );
 }
@@ -125,10 +119,7 @@ fn nan_makes_the_check_fail_and_the_worst_error_nan() {
     assert!(report.inputs()[0].analytic().is_nan());
     assert!(report.worst_abs_error().is_nan());
     assert!(report.worst_rel_error().is_nan());
-    assert!(!report.passes(Tolerance {
-        atol: 1e9,
-        rtol: 1e9
-    }));
+    assert!(!report.passes(Tolerance::new(1e9, 1e9)));
     // The value itself is NaN, so every finite difference is NaN too, even where backward
     // has a number (df/dy = 1).
     assert_eq!(report.inputs()[1].analytic(), 1.0);

@@ -73,7 +73,7 @@ fn data_parallel_on_points_of_the_wrong_length() {
         &model(),
         &data,
         |out, y| loss::hinge(out.get(0), y),
-        loss::l2,
+        |p| loss::l2(p),
         &mut Vec::new(),
     );
 }

@@ -10,7 +10,7 @@ fn model() -> Mlp {
         3,
         &[
             (4, Activation::Relu),
-            (2, Activation::LeakyRelu(0.01)),
+            (2, Activation::leaky_relu(0.01)),
             (3, Activation::Tanh),
             (1, Activation::Sigmoid),
             (2, Activation::Identity),
@@ -25,7 +25,7 @@ const SMALL: &str = "tapegrad-mlp 1\ninputs 1\nlayer 1 relu\nlayer1.neuron1.w1 0
                      layer1.neuron1.b -0.25\nend\n";
 
 fn bits(model: &Mlp) -> Vec<u64> {
-    model.parameters().map(f64::to_bits).collect()
+    model.parameters().into_iter().map(f64::to_bits).collect()
 }
 
 fn problem_at(text: &str) -> (usize, LoadProblem) {
@@ -51,6 +51,29 @@ fn round_trip_is_bit_exact() {
 }
 
 #[test]
+fn files_spell_activations_in_their_own_syntax_not_by_display() {
+    let mlp = Mlp::new(
+        2,
+        &[
+            (2, Activation::leaky_relu(0.01)),
+            (2, Activation::Relu),
+            (1, Activation::Sigmoid),
+        ],
+        Init::He,
+        0,
+    );
+    let text = mlp.to_text();
+    assert!(text.contains("\nlayer 2 leaky_relu(0.01)\nlayer 2 relu\nlayer 1 sigmoid\n"));
+    // The names people read differ, and do not reach the file.
+    assert_eq!(
+        Activation::leaky_relu(0.01).to_string(),
+        "leaky ReLU (slope 0.01)"
+    );
+    assert_eq!(Activation::Relu.to_string(), "ReLU");
+    assert_eq!(Mlp::from_text(&text).unwrap(), mlp);
+}
+
+#[test]
 fn round_trip_keeps_awkward_numbers() {
     let awkward = [
         -0.0,
@@ -60,22 +83,46 @@ fn round_trip_keeps_awkward_numbers() {
         -f64::MAX,
         0.1 + 0.2,
         1.0 / 3.0,
-        f64::INFINITY,
-        f64::NEG_INFINITY,
         -1.234_567_891_234_567_8e208,
     ];
-    let neuron = Neuron::from_parameters(awkward[..9].to_vec(), awkward[9], Activation::Tanh);
+    let neuron = Neuron::from_parameters(awkward[..7].to_vec(), awkward[7], Activation::Tanh);
     let original = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])]);
     let loaded = Mlp::from_text(&original.to_text()).unwrap();
     assert_eq!(bits(&loaded), bits(&original));
 }
 
 #[test]
-fn nan_parameters_read_back_as_nan() {
-    let neuron = Neuron::from_parameters(vec![f64::NAN], 1.0, Activation::Relu);
-    let original = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])]);
-    let loaded = Mlp::from_text(&original.to_text()).unwrap();
-    assert!(loaded.layers()[0].neurons()[0].weights()[0].is_nan());
+fn a_non_finite_parameter_is_a_load_error_naming_its_line() {
+    for (bad, written) in [
+        (f64::NAN, "NaN"),
+        (f64::INFINITY, "inf"),
+        (f64::NEG_INFINITY, "-inf"),
+    ] {
+        let neuron = Neuron::from_parameters(vec![0.5, bad], 1.0, Activation::Relu);
+        let text = Mlp::from_layers(vec![Layer::from_neurons(vec![neuron])]).to_text();
+        let line = 1 + text
+            .lines()
+            .position(|l| l.starts_with("layer1.neuron1.w2"))
+            .unwrap();
+        assert_eq!(
+            problem_at(&text),
+            (
+                line,
+                LoadProblem::NotFinite {
+                    name: "layer1.neuron1.w2".into(),
+                    text: written.into()
+                }
+            )
+        );
+        let message = Mlp::from_text(&text).unwrap_err().to_string();
+        assert_eq!(
+            message,
+            format!(
+                "line {line}: parameter `layer1.neuron1.w2` is `{written}`: a model's \
+                 parameters must be finite numbers"
+            )
+        );
+    }
 }
 
 #[test]
@@ -98,7 +145,7 @@ fn file_names_parameters_in_binding_order() {
         .collect();
     assert_eq!(names, ["layer1.neuron1.w1", "layer1.neuron1.b"]);
     let model = Mlp::from_text(SMALL).unwrap();
-    assert_eq!(model.parameters().collect::<Vec<_>>(), [0.5, -0.25]);
+    assert_eq!(model.parameters(), [0.5, -0.25]);
 }
 
 #[test]
@@ -442,6 +489,18 @@ fn parameter_names(model: &Mlp) -> Vec<String> {
     names
 }
 
+/// How the format's description spells an activation.
+fn spelled_in_files(activation: Activation) -> String {
+    match activation {
+        Activation::Relu => "relu".into(),
+        Activation::Tanh => "tanh".into(),
+        Activation::Sigmoid => "sigmoid".into(),
+        Activation::Identity => "identity".into(),
+        Activation::LeakyRelu(slope) => format!("leaky_relu({:?})", slope.get()),
+        other => panic!("no spelling for {other}"),
+    }
+}
+
 /// A loaded model must be exactly what its text says.
 fn assert_model_is_what_the_text_says(model: &Mlp, text: &str) {
     let said = what_the_text_says(text);
@@ -449,7 +508,7 @@ fn assert_model_is_what_the_text_says(model: &Mlp, text: &str) {
     let layers: Vec<(String, String)> = model
         .layers()
         .iter()
-        .map(|l| (l.outputs().to_string(), l.activation().to_string()))
+        .map(|l| (l.outputs().to_string(), spelled_in_files(l.activation())))
         .collect();
     let said_layers: Vec<(String, String)> = said
         .layers
@@ -469,7 +528,7 @@ fn assert_model_is_what_the_text_says(model: &Mlp, text: &str) {
         }
     }
     let names = parameter_names(model);
-    let values: Vec<f64> = model.parameters().collect();
+    let values: Vec<f64> = model.parameters();
     assert_eq!(said.parameters.len(), values.len());
     for ((name, value), (model_name, model_value)) in
         said.parameters.iter().zip(names.iter().zip(&values))
@@ -560,7 +619,7 @@ fn apply(text: &str, damage: &Damage) -> Vec<u8> {
 fn small_model() -> Mlp {
     Mlp::new(
         2,
-        &[(3, Activation::LeakyRelu(0.1)), (1, Activation::Identity)],
+        &[(3, Activation::leaky_relu(0.1)), (1, Activation::Identity)],
         Init::Xavier,
         5,
     )

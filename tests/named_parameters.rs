@@ -25,7 +25,7 @@ fn an_mlps_names_and_values_are_the_parameter_lines_of_its_model_file() {
             (name.to_owned(), value.parse().unwrap())
         })
         .collect();
-    let named: Vec<(String, f64)> = mlp.named_parameters().into_iter().collect();
+    let named: Vec<(String, f64)> = mlp.named_parameters();
     assert_eq!(from_file.len(), 4 * 4 + 2 * 5 + 3);
     assert_eq!(named, from_file);
 }
@@ -67,14 +67,23 @@ fn a_parameter_set_by_name_is_the_one_the_model_uses() {
         Init::Xavier,
         2,
     );
-    *mlp.named_parameters_mut()["layer1.neuron3.w2"] = 0.75;
-    *mlp.named_parameters_mut()["layer2.neuron1.b"] = -2.0;
+    for (name, p) in mlp.named_parameters_mut() {
+        match name.as_str() {
+            "layer1.neuron3.w2" => *p = 0.75,
+            "layer2.neuron1.b" => *p = -2.0,
+            _ => {}
+        }
+    }
     assert_eq!(mlp.layers()[0].neurons()[2].weights()[1], 0.75);
     assert_eq!(mlp.layers()[1].neurons()[0].bias(), -2.0);
     // The copy sees the change; changing the copy does not change the model.
     let mut copy = mlp.named_parameters();
-    assert_eq!(copy["layer1.neuron3.w2"], 0.75);
-    copy["layer1.neuron3.w2"] = 9.0;
+    let w2 = copy
+        .iter_mut()
+        .find(|(name, _)| name == "layer1.neuron3.w2")
+        .unwrap();
+    assert_eq!(w2.1, 0.75);
+    w2.1 = 9.0;
     assert_eq!(mlp.layers()[0].neurons()[2].weights()[1], 0.75);
 }
 
@@ -94,6 +103,10 @@ fn a_layer_and_a_neuron_name_their_own_parameters() {
             "neuron2.b"
         ]
     );
-    let values: Vec<f64> = layer.named_parameters().values().copied().collect();
-    assert_eq!(values, layer.parameters().collect::<Vec<_>>());
+    let values: Vec<f64> = layer
+        .named_parameters()
+        .into_iter()
+        .map(|(_, v)| v)
+        .collect();
+    assert_eq!(values, layer.parameters());
 }

@@ -32,7 +32,7 @@ fn each_neuron_records_one_node_activation_included() {
 
 #[test]
 fn a_leaky_relu_layer_adds_one_node_per_neuron_after_its_weighted_sums() {
-    let model = Mlp::new(2, &[(3, Activation::LeakyRelu(0.1))], Init::He, 0);
+    let model = Mlp::new(2, &[(3, Activation::leaky_relu(0.1))], Init::He, 0);
     let tape = Tape::new();
     let params = model.bind(&tape);
     let before = tape.len();
@@ -56,7 +56,7 @@ fn forward_equals_the_public_affine_path_to_the_bit() {
         3,
         &[
             (5, Activation::Tanh),
-            (4, Activation::LeakyRelu(0.2)),
+            (4, Activation::leaky_relu(0.2)),
             (2, Activation::Sigmoid),
         ],
         Init::Xavier,
@@ -160,9 +160,13 @@ fn one_neuron_layer_in_the_middle_works() {
 fn same_seed_same_network_other_seed_other_network() {
     let a = moons_mlp();
     assert_eq!(
-        a.parameters().map(f64::to_bits).collect::<Vec<_>>(),
+        a.parameters()
+            .into_iter()
+            .map(f64::to_bits)
+            .collect::<Vec<_>>(),
         moons_mlp()
             .parameters()
+            .into_iter()
             .map(f64::to_bits)
             .collect::<Vec<_>>()
     );

@@ -71,18 +71,18 @@ fn finite_slopes_still_load() {
 }
 
 #[test]
-#[should_panic(expected = "a leaky relu's slope must be a finite number, got NaN")]
+#[should_panic(expected = "a leaky relu's slope must be a finite number, not NaN or infinite")]
 fn a_layer_with_a_nan_slope_panics_saying_so() {
-    Layer::new(2, 3, Activation::LeakyRelu(f64::NAN), Init::He, 0);
+    Layer::new(2, 3, Activation::leaky_relu(f64::NAN), Init::He, 0);
 }
 
 #[test]
-#[should_panic(expected = "a leaky relu's slope must be a finite number, got inf")]
+#[should_panic(expected = "a leaky relu's slope must be a finite number, not NaN or infinite")]
 fn an_mlp_with_an_infinite_slope_panics_saying_so() {
     Mlp::new(
         2,
         &[
-            (3, Activation::LeakyRelu(f64::INFINITY)),
+            (3, Activation::leaky_relu(f64::INFINITY)),
             (1, Activation::Identity),
         ],
         Init::He,
@@ -91,7 +91,7 @@ fn an_mlp_with_an_infinite_slope_panics_saying_so() {
 }
 
 #[test]
-#[should_panic(expected = "a leaky relu's slope must be a finite number, got -inf")]
+#[should_panic(expected = "a leaky relu's slope must be a finite number, not NaN or infinite")]
 fn a_neuron_with_an_infinite_slope_panics_saying_so() {
-    Neuron::from_parameters(vec![1.0], 0.0, Activation::LeakyRelu(f64::NEG_INFINITY));
+    Neuron::from_parameters(vec![1.0], 0.0, Activation::leaky_relu(f64::NEG_INFINITY));
 }

@@ -45,7 +45,7 @@ fn expected(expected: &str, found: &str) -> LoadProblem {
 #[test]
 fn section_holds_settings_step_count_and_moments_by_parameter_name() {
     let (_, _, text) = stepped();
-    let w = small().parameters().next().unwrap();
+    let w = small().parameters()[0];
     let section = text.split_once("optimizer adam\n").unwrap().1;
     let lines: Vec<&str> = section.lines().filter(|l| !l.starts_with('#')).collect();
     assert_eq!(
@@ -197,7 +197,14 @@ fn a_bad_setting_is_a_typed_error() {
 
 #[test]
 fn a_bad_step_count_is_a_typed_error() {
-    for count in ["-1", "1.5", "many"] {
+    // u64::MAX would overflow at the next step; 2^53 + 1 is no longer exact as an f64.
+    for count in [
+        "-1",
+        "1.5",
+        "many",
+        "18446744073709551615",
+        "9007199254740993",
+    ] {
         let (_, _, text) = stepped();
         let text = text.replace("steps 1\n", &format!("steps {count}\n"));
         assert_eq!(
@@ -208,6 +215,93 @@ fn a_bad_step_count_is_a_typed_error() {
             )
         );
     }
+}
+
+#[test]
+fn a_step_count_of_2_to_the_53_loads() {
+    let (_, _, text) = stepped();
+    let most = text.replace("steps 1\n", "steps 9007199254740992\n");
+    let (_, adam) = Mlp::from_text_with_optimizer::<Adam>(&most).unwrap();
+    assert_eq!(adam.steps(), 1 << 53);
+}
+
+fn out_of_range(name: &str, text: &str, range: &str) -> LoadProblem {
+    LoadProblem::OutOfRange {
+        name: name.into(),
+        text: text.into(),
+        range: range.into(),
+    }
+}
+
+#[test]
+fn settings_an_optimizer_cannot_step_with_are_typed_errors() {
+    const NON_NEGATIVE: &str = "a finite number from 0 up";
+    const FRACTION: &str = "a number in [0, 1)";
+    let (_, _, text) = stepped();
+    for (line, bad, range) in [
+        ("learning_rate 0.1", "NaN", NON_NEGATIVE),
+        ("learning_rate 0.1", "-0.1", NON_NEGATIVE),
+        ("beta1 0.9", "1", FRACTION),
+        ("beta2 0.999", "-0.5", FRACTION),
+        ("eps 1e-8", "inf", NON_NEGATIVE),
+        ("weight_decay 0.01", "-1", NON_NEGATIVE),
+    ] {
+        let name = line.split(' ').next().unwrap();
+        let damaged = text.replace(&format!("{line}\n"), &format!("{name} {bad}\n"));
+        assert_eq!(
+            problem_at::<Adam>(&damaged),
+            (line_of(&damaged, name), out_of_range(name, bad, range)),
+        );
+    }
+
+    let mut model = small();
+    let mut sgd = Sgd::new(0.1).with_momentum(0.9);
+    sgd.step(model.parameters_mut(), &[1.0, 1.0]);
+    let text = model.to_text_with_optimizer(&sgd);
+    let damaged = text.replace("momentum 0.9\n", "momentum -inf\n");
+    assert_eq!(
+        problem_at::<Sgd>(&damaged),
+        (
+            line_of(&damaged, "momentum"),
+            out_of_range("momentum", "-inf", NON_NEGATIVE)
+        )
+    );
+    let message = Mlp::from_text_with_optimizer::<Sgd>(&damaged)
+        .unwrap_err()
+        .to_string();
+    assert!(
+        message.ends_with(
+            "`momentum -inf` is out of range: momentum must be a finite number from 0 up"
+        ),
+        "{message}"
+    );
+}
+
+#[test]
+fn state_numbers_an_optimizer_cannot_step_with_are_typed_errors() {
+    let (_, _, text) = stepped();
+    let bias = line_of(&text, "moments layer1.neuron1.b");
+    let with_bias_line = |line: &str| -> String {
+        text.lines()
+            .enumerate()
+            .map(|(i, l)| format!("{}\n", if i + 1 == bias { line } else { l }))
+            .collect()
+    };
+    for (line, want) in [
+        (
+            "moments layer1.neuron1.b NaN 0.001",
+            out_of_range("m", "NaN", "a finite number"),
+        ),
+        (
+            "moments layer1.neuron1.b 0.1 -0.001",
+            out_of_range("v", "-0.001", "a finite number from 0 up"),
+        ),
+    ] {
+        let damaged = with_bias_line(line);
+        assert_eq!(problem_at::<Adam>(&damaged), (bias, want));
+    }
+    let damaged = with_bias_line("moments layer1.neuron1.b 0.1 0.001");
+    assert!(Mlp::from_text_with_optimizer::<Adam>(&damaged).is_ok());
 }
 
 #[test]

@@ -164,11 +164,7 @@ fn coupled_and_decoupled_decay_differ_where_gradients_are_large() {
 #[test]
 fn linear_schedule_is_micrograds_decay() {
     let steps = 100;
-    let schedule = Schedule::Linear {
-        start: 1.0,
-        end: 0.1,
-        steps,
-    };
+    let schedule = Schedule::linear(1.0, 0.1, steps);
     for k in 0..steps {
         assert_eq!(
             schedule.at(k),
@@ -182,19 +178,11 @@ fn linear_schedule_is_micrograds_decay() {
 
 #[test]
 fn constant_step_and_cosine_schedules() {
-    assert_eq!(Schedule::Constant(0.3).at(12345), 0.3);
-    let step = Schedule::Step {
-        start: 0.8,
-        factor: 0.5,
-        every: 3,
-    };
+    assert_eq!(Schedule::constant(0.3).at(12345), 0.3);
+    let step = Schedule::step(0.8, 0.5, 3);
     let rates: Vec<f64> = (0..7).map(|k| step.at(k)).collect();
     assert_eq!(rates, [0.8, 0.8, 0.8, 0.4, 0.4, 0.4, 0.2]);
-    let cosine = Schedule::Cosine {
-        start: 1.0,
-        end: 0.2,
-        steps: 10,
-    };
+    let cosine = Schedule::cosine(1.0, 0.2, 10);
     assert_eq!(cosine.at(0), 1.0);
     assert!((cosine.at(5) - 0.6).abs() < 1e-15, "halfway is the mean");
     assert_eq!(cosine.at(10), 0.2);

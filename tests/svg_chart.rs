@@ -1,33 +1,11 @@
-//! The examples' SVG line charts (`examples/chart/mod.rs`): round ticks, points where the axes
-//! say they are, well-formed documents whatever the data.
+//! The SVG pictures of `tapegrad::chart`: line charts with round ticks and points where the
+//! axes say they are, decision boundaries with the plane's points where the region puts them,
+//! and well-formed documents whatever the data.
 
-#[allow(dead_code)] // the examples use the rest
-#[path = "../examples/chart/mod.rs"]
-mod chart;
+use tapegrad::chart::{DecisionBoundary, LineChart, loss_curve, side_by_side};
 
-use chart::{LineChart, escape, nice_ticks, tick_label};
-
-/// Whether every element that opens also closes, in order (no attribute holds `<` or `>`,
-/// which `escape` guarantees for text).
-fn is_well_formed(svg: &str) -> bool {
-    let mut open: Vec<&str> = Vec::new();
-    let mut rest = svg;
-    while let Some(start) = rest.find('<') {
-        let Some(len) = rest[start..].find('>') else {
-            return false;
-        };
-        let tag = &rest[start + 1..start + len];
-        rest = &rest[start + len + 1..];
-        if let Some(name) = tag.strip_prefix('/') {
-            if open.pop() != Some(name.trim()) {
-                return false;
-            }
-        } else if !tag.ends_with('/') {
-            open.push(tag.split_whitespace().next().unwrap_or(""));
-        }
-    }
-    open.is_empty()
-}
+mod svg_text;
+use svg_text::is_well_formed;
 
 /// The `(x, y)` pairs of every polyline, in order.
 fn polylines(svg: &str) -> Vec<Vec<(f64, f64)>> {
@@ -46,48 +24,12 @@ fn polylines(svg: &str) -> Vec<Vec<(f64, f64)>> {
         .collect()
 }
 
-fn assert_close(actual: &[f64], expected: &[f64]) {
-    assert_eq!(actual.len(), expected.len(), "{actual:?} vs {expected:?}");
-    for (a, e) in actual.iter().zip(expected) {
-        assert!((a - e).abs() < 1e-9, "{actual:?} vs {expected:?}");
-    }
-}
-
 #[test]
-fn ticks_are_one_two_or_five_times_a_power_of_ten_and_cover_the_range() {
-    assert_close(&nice_ticks(0.0, 1.0, 5), &[0.0, 0.2, 0.4, 0.6, 0.8, 1.0]);
-    assert_close(
-        &nice_ticks(0.0, 9999.0, 6),
-        &[0.0, 2000.0, 4000.0, 6000.0, 8000.0, 10000.0],
-    );
-    // A width of 0.75 in about 6 steps: 0.125 a step, rounded up to 0.2.
-    assert_close(
-        &nice_ticks(-0.3, 0.45, 6),
-        &[-0.4, -0.2, 0.0, 0.2, 0.4, 0.6],
-    );
-    // A single value gets a unit-wide range around it.
-    let ticks = nice_ticks(3.2, 3.2, 6);
-    assert!(
-        ticks[0] <= 2.7 && *ticks.last().unwrap() >= 3.7,
-        "{ticks:?}"
-    );
-}
-
-#[test]
-fn tick_labels_are_short_and_free_of_rounding_noise() {
-    assert_eq!(tick_label(0.1 + 0.2), "0.3");
-    assert_eq!(tick_label(2000.0), "2000");
-    assert_eq!(tick_label(0.0), "0");
-    assert_eq!(tick_label(-1.5), "-1.5");
-    assert_eq!(tick_label(1e-4), "1e-4");
-}
-
-#[test]
-fn text_is_escaped_for_svg() {
-    assert_eq!(escape("a<b & \"c\">"), "a&lt;b &amp; &quot;c&quot;&gt;");
-    let chart = LineChart::new("loss < 1 & falling", "x", "y");
+fn titles_and_labels_are_escaped_for_svg() {
+    let chart = LineChart::new("loss < 1 & falling", "x \"in\"", "y");
     let svg = chart.to_svg();
     assert!(svg.contains("loss &lt; 1 &amp; falling"), "{svg}");
+    assert!(svg.contains("x &quot;in&quot;"), "{svg}");
     assert!(is_well_formed(&svg));
 }
 
@@ -141,7 +83,7 @@ fn every_series_gets_a_curve_and_a_legend_entry() {
 #[test]
 fn long_curves_are_thinned_to_the_pixel_columns_keeping_both_ends() {
     let losses: Vec<f64> = (0..10_000).map(|k| 1.0 / (1.0 + k as f64)).collect();
-    let svg = chart::loss_curve("t", &losses);
+    let svg = loss_curve("t", &losses).to_svg();
     let line = &polylines(&svg)[0];
     assert!(line.len() <= 461, "{} points drawn", line.len());
     assert_eq!(line[0].0, 80.0);
@@ -157,10 +99,90 @@ fn a_chart_without_data_still_draws_its_axes() {
     assert_eq!(polylines(&svg), [Vec::<(f64, f64)>::new()]);
 }
 
+/// The `(cx, cy)` of every circle, in order.
+fn circles(svg: &str) -> Vec<(f64, f64)> {
+    let attribute = |tag: &str, name: &str| -> f64 {
+        let start = tag.find(&format!(" {name}=\"")).unwrap() + name.len() + 3;
+        tag[start..start + tag[start..].find('"').unwrap()]
+            .parse()
+            .unwrap()
+    };
+    svg.split("<circle")
+        .skip(1)
+        .map(|rest| {
+            let tag = &rest[..rest.find("/>").unwrap()];
+            (attribute(tag, "cx"), attribute(tag, "cy"))
+        })
+        .collect()
+}
+
 #[test]
-fn shades_mix_a_colour_with_white() {
-    assert_eq!(chart::shade(chart::RED, 1.0), "#d62728");
-    assert_eq!(chart::shade(chart::BLUE, 0.0), "#ffffff");
-    // Halfway from 255 to 31 is 143, to 119 is 187, to 180 is 217.5 (rounds up).
-    assert_eq!(chart::shade(chart::BLUE, 0.5), "#8fbbda");
+fn boundary_points_land_where_the_region_puts_them() {
+    // The region [0, 4] x [0, 2], 400 wide: 100 pixels a unit, from (8, 30) (the padding,
+    // then the title's line), with y growing upward.
+    let picture = DecisionBoundary::new("t")
+        .region(0.0, 4.0, 0.0, 2.0)
+        .width(400.0)
+        .points([(0.0, 2.0, 1.0), (4.0, 0.0, -1.0), (1.5, 0.5, 1.0)]);
+    let svg = picture.to_svg();
+    assert_eq!(circles(&svg), [(8.0, 30.0), (408.0, 230.0), (158.0, 180.0)]);
+    assert!(svg.contains("width=\"416\" height=\"238\""), "{svg}");
+    assert!(is_well_formed(&svg), "{svg}");
+}
+
+#[test]
+fn boundary_shading_follows_the_sign_of_the_score() {
+    // A score of +1 left of x = 0 and -1 right of it: each row is two runs, red then blue.
+    let picture = DecisionBoundary::new("t")
+        .region(-1.0, 1.0, -1.0, 1.0)
+        .scores(|x, _| if x < 0.0 { 1.0 } else { -1.0 });
+    let svg = picture.to_svg();
+    let red = svg.matches("fill=\"#e67d7e\"").count();
+    let blue = svg.matches("fill=\"#79add2\"").count();
+    assert_eq!((red, blue), (60, 60), "{svg}");
+    assert!(is_well_formed(&svg));
+}
+
+#[test]
+fn boundary_arrows_skip_zero_and_non_finite_directions() {
+    let picture = DecisionBoundary::new("t")
+        .region(0.0, 1.0, 0.0, 1.0)
+        .arrows(|x, _| if x < 0.5 { (0.0, 0.0) } else { (f64::NAN, 1.0) });
+    assert_eq!(picture.to_svg().matches("marker-end").count(), 0);
+    let picture = DecisionBoundary::new("t")
+        .region(0.0, 1.0, 0.0, 1.0)
+        .arrows(|x, _| if x < 0.5 { (0.0, 0.0) } else { (1.0, 1.0) });
+    assert_eq!(picture.to_svg().matches("marker-end").count(), 7 * 14);
+}
+
+#[test]
+fn a_boundary_without_a_region_frames_its_points_with_a_margin() {
+    // Points spanning [0, 10] x [0, 5]: a margin of 1 all round, so [-1, 11] x [-1, 6].
+    let svg = DecisionBoundary::new("t")
+        .width(120.0)
+        .points([(0.0, 0.0, 1.0), (10.0, 5.0, 1.0)])
+        .to_svg();
+    assert_eq!(circles(&svg), [(18.0, 90.0), (118.0, 40.0)]);
+}
+
+#[test]
+fn panels_side_by_side_keep_their_own_clip_paths() {
+    let panels: Vec<DecisionBoundary> = (0..5)
+        .map(|k| {
+            DecisionBoundary::new(&format!("panel {k}"))
+                .region(0.0, 1.0, 0.0, 1.0)
+                .width(100.0)
+                .points([(0.5, 0.5, 1.0)])
+        })
+        .collect();
+    let svg = side_by_side(&panels, 3, "five panels");
+    for k in 0..5 {
+        assert_eq!(svg.matches(&format!("id=\"panel{k}-clip\"")).count(), 1);
+    }
+    // Three to a row: the fourth starts the second row, under the first.
+    let dots = circles(&svg);
+    assert_eq!(dots.len(), 5);
+    assert_eq!(dots[3].0, dots[0].0);
+    assert!(dots[3].1 > dots[0].1);
+    assert!(is_well_formed(&svg), "{svg}");
 }

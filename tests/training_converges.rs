@@ -77,11 +77,7 @@ fn train_moons(threads: usize) -> (f64, f64) {
         4,
     );
     let steps = 100;
-    let schedule = Schedule::Linear {
-        start: 1.0,
-        end: 0.1,
-        steps,
-    };
+    let schedule = Schedule::linear(1.0, 0.1, steps);
     let mut sgd = Sgd::new(schedule.at(0));
     let mut parallel = DataParallel::new(threads);
     let mut grads = Vec::new();
@@ -142,7 +138,7 @@ fn spiral_is_learned_with_softmax_cross_entropy() {
         let params = model.bind(&tape);
         let total = tape.sum(data.iter().map(|(x, class)| {
             let scores = model.forward(params, Run::vars(&tape, x));
-            loss::softmax_cross_entropy(scores, class as usize)
+            loss::softmax_cross_entropy(scores, class)
         })) / data.len() as f64;
         total.backward();
         params.grads_into(&mut grads);
@@ -155,7 +151,7 @@ fn spiral_is_learned_with_softmax_cross_entropy() {
             let best = (0..3)
                 .max_by(|&a, &b| scores[a].total_cmp(&scores[b]))
                 .unwrap();
-            best == class as usize
+            best == class
         })
         .count();
     let accuracy = correct as f64 / data.len() as f64;

@@ -20,18 +20,19 @@ fn model() -> Mlp {
 }
 
 fn bits(model: &Mlp) -> Vec<u64> {
-    model.parameters().map(f64::to_bits).collect()
+    model.parameters().into_iter().map(f64::to_bits).collect()
 }
 
 /// Steps `steps` of mini-batch training with softmax cross-entropy and an L2 penalty: step
 /// `s` takes a batch
 /// shuffled with seed `s`, at the rate the schedule gives for `s`.
-fn train(model: &mut Mlp, opt: &mut impl Optimizer, data: &Dataset, steps: std::ops::Range<usize>) {
-    let schedule = Schedule::Cosine {
-        start: 0.05,
-        end: 0.005,
-        steps: 2 * HALF,
-    };
+fn train(
+    model: &mut Mlp,
+    opt: &mut impl Optimizer,
+    data: &Dataset<usize>,
+    steps: std::ops::Range<usize>,
+) {
+    let schedule = Schedule::cosine(0.05, 0.005, 2 * HALF);
     let mut parallel = DataParallel::new(1);
     let mut grads = Vec::new();
     for s in steps {
@@ -40,7 +41,7 @@ fn train(model: &mut Mlp, opt: &mut impl Optimizer, data: &Dataset, steps: std::
         parallel.loss_and_gradient(
             &*model,
             &batch,
-            |scores, class| loss::softmax_cross_entropy(scores, class as usize),
+            |scores, class| loss::softmax_cross_entropy(scores, class),
             |params| loss::l2(params) * 1e-4,
             &mut grads,
         );

@@ -9,21 +9,26 @@
 //! simulation is written once for any [`Scalar`] and takes the inner gradient as an argument;
 //! each nesting is then a choice of number type and inner gradient:
 //!
-//! - `rr`: the outer derivative on a tape (`Value`), the inner one recorded on the same tape
-//!   with [`Value::gradient`], so that the outer backward sweep differentiates through it.
-//!   The descent's plain evaluations run on `f64`, their forces from a backward sweep on a
-//!   tape of their own.
-//! - `ff`, `fr`, `rf` need dual numbers over values and values over dual numbers, which the
-//!   crate does not have yet; they answer that they are missing.
+//! - outer `r`: the simulation runs on a tape (`Value`) from `w` as a leaf, and one backward
+//!   sweep gives `d/dw`; outer `f`: it runs on a dual number `w + ε`, whose tangent is `d/dw`.
+//! - inner `r`: the force is a reverse-mode gradient on the simulation's own numbers: recorded
+//!   on the outer tape with [`Value::gradient`] (`rr`), or by `value_and_gradient` at a point of
+//!   duals (`fr`: the recording replayed on the duals, so the force carries its `d/dw`).
+//! - inner `f`: the force is two forward-mode runs of the potential on a dual number over the
+//!   simulation's numbers (`Dual<Dual>` for `ff`, `Dual<Value>` for `rf`), one per coordinate
+//!   of the position, each level of dual with a perturbation of its own.
+//!
+//! The descent's plain evaluations run on `f64`, their forces from a backward sweep on a tape
+//! of their own.
 
 use std::ops::Sub;
 
 use serde::Deserialize;
 use serde_json::Value as Json;
-use tapegrad::{Scalar, Tape, Value};
+use tapegrad::{Dual, Scalar, Tape, Value, value_and_gradient};
 
 use crate::gd::{Descent, argmin};
-use crate::protocol::{Evaluated, input, nesting};
+use crate::protocol::{Evaluated, Nestings, input, nesting};
 
 #[derive(Deserialize)]
 struct Input {
@@ -36,7 +41,7 @@ where
     f64: Sub<S, Output = S>,
 {
     let distance = |cx: S, cy: S| ((cx - x[0]) * (cx - x[0]) + (cy - x[1]) * (cy - x[1])).sqrt();
-    distance(x[0].lift(10.0), 10.0 - w).recip() + distance(x[0].lift(10.0), x[0].lift(0.0)).recip()
+    distance(S::from(10.0), 10.0 - w).recip() + distance(S::from(10.0), S::from(0.0)).recip()
 }
 
 /// The particle's start: position (0, 8), velocity (0.75, 0).
@@ -93,37 +98,115 @@ fn reverse_on_values<'t>(x: [Value<'t>; 2], w: Value<'t>) -> [Value<'t>; 2] {
     [g[0], g[1]]
 }
 
-/// The descent on `w` for the `rr` nesting.
-struct ReverseOverReverse {
-    inner: ReverseOnNumbers,
-    outer: Tape,
+/// The force's gradient by forward mode, on a dual number over the simulation's own numbers
+/// (`Dual<Dual>` in `ff`, `Dual<Value>` in `rf`): one run of the potential per coordinate.
+fn forward<S: Scalar>(x: [S; 2], w: S) -> [S; 2]
+where
+    f64: Sub<S, Output = S>,
+{
+    let along = |i: usize| {
+        let xi = [0, 1].map(|j| Dual::new(x[j], S::from(if i == j { 1.0 } else { 0.0 })));
+        potential::<Dual<S>>(xi, Dual::constant(w)).tangent()
+    };
+    [along(0), along(1)]
 }
 
-impl Descent<f64> for ReverseOverReverse {
+/// The force's gradient by reverse mode at a point of duals (`fr`): the potential recorded on
+/// plain numbers, replayed on the duals and swept backwards, so each entry carries its `d/dw`.
+fn reverse_at_duals(x: [Dual; 2], w: Dual) -> [Dual; 2] {
+    let (_, g) = value_and_gradient(|v| potential([v[0], v[1]], v[2]), &[x[0], x[1], w]);
+    [g[0], g[1]]
+}
+
+/// The descent on `w`, its derivative in reverse mode (`rf`, `rr`) or forward mode (`ff`, `fr`)
+/// around a simulation whose force comes from `inner`.
+struct Outer<I> {
+    /// Forces for the plain evaluations.
+    plain: ReverseOnNumbers,
+    tape: Tape,
+    reverse: bool,
+    inner: I,
+}
+
+/// How the force is taken on the outer derivative's numbers.
+trait Inner {
+    fn on_values<'t>(&self, x: [Value<'t>; 2], w: Value<'t>) -> [Value<'t>; 2];
+    fn on_duals(&self, x: [Dual; 2], w: Dual) -> [Dual; 2];
+}
+
+/// Inner reverse mode: recorded on the outer tape, or replayed at duals.
+struct InnerReverse;
+impl Inner for InnerReverse {
+    fn on_values<'t>(&self, x: [Value<'t>; 2], w: Value<'t>) -> [Value<'t>; 2] {
+        reverse_on_values(x, w)
+    }
+    fn on_duals(&self, x: [Dual; 2], w: Dual) -> [Dual; 2] {
+        reverse_at_duals(x, w)
+    }
+}
+
+/// Inner forward mode: a dual number over the outer numbers.
+struct InnerForward;
+impl Inner for InnerForward {
+    fn on_values<'t>(&self, x: [Value<'t>; 2], w: Value<'t>) -> [Value<'t>; 2] {
+        forward(x, w)
+    }
+    fn on_duals(&self, x: [Dual; 2], w: Dual) -> [Dual; 2] {
+        forward(x, w)
+    }
+}
+
+impl<I: Inner> Descent<f64> for Outer<I> {
     fn value(&mut self, w: &[f64]) -> f64 {
-        naive_euler(w[0], |x, w| self.inner.gradient(x, w))
+        naive_euler(w[0], |x, w| self.plain.gradient(x, w))
     }
 
     fn gradient(&mut self, w: &[f64]) -> Vec<f64> {
-        self.outer.clear();
-        let wv = self.outer.var(w[0]);
-        naive_euler(wv, reverse_on_values).backward();
-        vec![wv.grad()]
+        let inner = &self.inner;
+        if self.reverse {
+            self.tape.clear();
+            let wv = self.tape.var(w[0]);
+            naive_euler(wv, |x, w| inner.on_values(x, w)).backward();
+            vec![wv.grad()]
+        } else {
+            let landed = naive_euler(Dual::new(w[0], 1.0), |x, w| inner.on_duals(x, w));
+            vec![landed.tangent()]
+        }
     }
 }
 
-/// The `rr` nesting's answer: `w` after gradient descent from `w0`.
-pub fn rr(w0: f64) -> f64 {
-    let mut f = ReverseOverReverse {
-        inner: ReverseOnNumbers { tape: Tape::new() },
-        outer: Tape::new(),
+/// `w` after gradient descent from `w0`, the derivative taken outer mode first as `reverse`
+/// says, the force by `inner`.
+fn descend(w0: f64, reverse: bool, inner: impl Inner) -> f64 {
+    let mut outer = Outer {
+        plain: ReverseOnNumbers { tape: Tape::new() },
+        tape: Tape::new(),
+        reverse,
+        inner,
     };
-    argmin(&mut f, &[w0])[0]
+    argmin(&mut outer, &[w0])[0]
+}
+
+pub fn ff(w0: f64) -> f64 {
+    descend(w0, false, InnerForward)
+}
+
+pub fn fr(w0: f64) -> f64 {
+    descend(w0, false, InnerReverse)
+}
+
+pub fn rf(w0: f64) -> f64 {
+    descend(w0, true, InnerForward)
+}
+
+pub fn rr(w0: f64) -> f64 {
+    descend(w0, true, InnerReverse)
 }
 
 pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
     let (inp, runs) = input::<Input>(json)?;
-    nesting("particle", function, runs, || rr(inp.w))
+    let nestings = Nestings { ff, fr, rf, rr };
+    nesting("particle", function, runs, inp.w, nestings)
 }
 
 #[cfg(test)]
@@ -170,9 +253,37 @@ mod tests {
     }
 
     #[test]
-    #[ignore = "takes minutes while Value::gradient sweeps the whole tape: run with --ignored"]
-    fn rr_finds_gradbench_s_control() {
-        // The eval's expected answer.
-        assert!((rr(0.0) - 0.2071918746486116).abs() < 1e-6);
+    fn every_nesting_finds_gradbench_s_control() {
+        // The eval's expected answer, the same for the four.
+        for (name, nesting) in [
+            ("ff", ff as fn(f64) -> f64),
+            ("fr", fr),
+            ("rf", rf),
+            ("rr", rr),
+        ] {
+            let w = nesting(0.0);
+            assert!((w - 0.2071918746486116).abs() < 1e-6, "{name}: {w}");
+        }
+    }
+
+    #[test]
+    fn the_four_nestings_give_the_same_derivative_of_a_short_flight() {
+        let start = [[9.5, 9.0], [0.0, -8.0]];
+        let tape = Tape::new();
+        let w = tape.var(0.3);
+        simulate(w, start, reverse_on_values).backward();
+        let rr = w.grad();
+        let tape = Tape::new();
+        let w = tape.var(0.3);
+        simulate(w, start, forward).backward();
+        let rf = w.grad();
+        let ff = simulate(Dual::new(0.3, 1.0), start, forward).tangent();
+        let fr = simulate(Dual::new(0.3, 1.0), start, reverse_at_duals).tangent();
+        for (name, d) in [("rf", rf), ("ff", ff), ("fr", fr)] {
+            assert!(
+                (d - rr).abs() < 1e-9 * rr.abs().max(1.0),
+                "{name}: {d} against {rr}"
+            );
+        }
     }
 }

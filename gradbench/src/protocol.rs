@@ -120,23 +120,31 @@ pub fn answer(message: &Json, evals: &[Eval]) -> Option<Json> {
     })
 }
 
-/// The answer of a nested-derivative eval (`particle`, `saddle`) to one of its four
-/// nestings, outer mode first: `rr` computes; `ff`, `fr` and `rf` need dual numbers over values
-/// or values over dual numbers, which the crate does not have yet.
-pub fn nesting<T: serde::Serialize>(
+/// The four nestings of a nested-derivative eval (`particle`, `saddle`), outer mode first,
+/// each a function of the eval's input.
+pub struct Nestings<I, T> {
+    pub ff: fn(I) -> T,
+    pub fr: fn(I) -> T,
+    pub rf: fn(I) -> T,
+    pub rr: fn(I) -> T,
+}
+
+/// The answer of a nested-derivative eval to one of its four nestings, on `input`.
+pub fn nesting<I: Copy, T: serde::Serialize>(
     module: &str,
     function: &str,
     runs: Runs,
-    rr: impl FnMut() -> T,
+    input: I,
+    nestings: Nestings<I, T>,
 ) -> Result<Evaluated, String> {
-    match function {
-        "rr" => timed(runs, rr),
-        "ff" | "fr" | "rf" => Err(format!(
-            "{module}: the {function} nesting needs dual numbers over values or values over dual \
-             numbers, which tapegrad does not have yet"
-        )),
-        _ => Err(no_function(module, function)),
-    }
+    let run = match function {
+        "ff" => nestings.ff,
+        "fr" => nestings.fr,
+        "rf" => nestings.rf,
+        "rr" => nestings.rr,
+        _ => return Err(no_function(module, function)),
+    };
+    timed(runs, || run(input))
 }
 
 /// The error for a function name the module does not have.

@@ -112,8 +112,8 @@ impl Default for AdamW {
 
 impl Optimizer for AdamW {
     #[track_caller]
-    fn step<'p>(&mut self, params: impl IntoIterator<Item = &'p mut f64>, grads: &[f64]) {
-        self.adam.step(params, grads);
+    fn update(&mut self, params: &mut [&mut f64], grads: &[f64]) {
+        self.adam.update(params, grads);
     }
 
     fn learning_rate(&self) -> f64 {

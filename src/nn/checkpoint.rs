@@ -57,20 +57,71 @@ impl Resumable for AdamW {}
 pub struct Layout {
     /// The name on the `optimizer` line.
     kind: &'static str,
-    /// The settings, one line each, in this order.
-    settings: &'static [&'static str],
+    /// The settings, one line each, in this order, with the values each may take.
+    settings: &'static [Setting],
     /// Whether a `steps` line follows the settings.
     counts_steps: bool,
     /// The first word of each parameter's state line.
     label: &'static str,
-    /// The names of a parameter's numbers, for the comment and for error messages.
-    values: &'static [&'static str],
+    /// The names of a parameter's numbers, for the comment and for error messages, with
+    /// the values each may take.
+    values: &'static [Setting],
 }
+
+/// A named number of an optimizer's section and the values it may take: what the optimizer
+/// can step with. (`pub` as [`Layout`] is.)
+#[derive(Debug)]
+pub struct Setting {
+    name: &'static str,
+    range: Range,
+}
+
+/// The values a [`Setting`] may take.
+#[derive(Clone, Copy, Debug)]
+enum Range {
+    /// Any finite number: a velocity, a first moment.
+    Finite,
+    /// A finite number from 0 up: a learning rate, a momentum, a weight decay, eps, a second
+    /// moment (an average of squares).
+    NonNegative,
+    /// A number in `[0, 1)`: Adam's decay rates (at 1 the bias correction divides by 0).
+    Fraction,
+}
+
+impl Range {
+    fn admits(self, x: f64) -> bool {
+        match self {
+            Range::Finite => x.is_finite(),
+            Range::NonNegative => x.is_finite() && x >= 0.0,
+            Range::Fraction => (0.0..1.0).contains(&x),
+        }
+    }
+
+    fn describe(self) -> &'static str {
+        match self {
+            Range::Finite => "a finite number",
+            Range::NonNegative => "a finite number from 0 up",
+            Range::Fraction => "a number in [0, 1)",
+        }
+    }
+}
+
+const fn setting(name: &'static str, range: Range) -> Setting {
+    Setting { name, range }
+}
+
+/// The largest step count a file may hold: 2^53, up to which every count is exact as the
+/// `f64` the bias corrections read (and far more steps than any training takes).
+pub(crate) const MAX_STEPS: u64 = 1 << 53;
 
 impl Layout {
     /// A parameter's numbers as they are named in comments and messages: `<m> <v>`.
     fn placeholders(&self) -> String {
-        let names: Vec<String> = self.values.iter().map(|v| format!("<{v}>")).collect();
+        let names: Vec<String> = self
+            .values
+            .iter()
+            .map(|v| format!("<{}>", v.name))
+            .collect();
         names.join(" ")
     }
 }
@@ -98,14 +149,27 @@ mod sealed {
 
 const SGD: Layout = Layout {
     kind: "sgd",
-    settings: &["learning_rate", "momentum", "weight_decay"],
+    settings: &[
+        setting("learning_rate", Range::NonNegative),
+        setting("momentum", Range::NonNegative),
+        setting("weight_decay", Range::NonNegative),
+    ],
     counts_steps: false,
     label: "velocity",
-    values: &["velocity"],
+    values: &[setting("velocity", Range::Finite)],
 };
 
-const ADAM_SETTINGS: &[&str] = &["learning_rate", "beta1", "beta2", "eps", "weight_decay"];
-const MOMENTS: &[&str] = &["m", "v"];
+const ADAM_SETTINGS: &[Setting] = &[
+    setting("learning_rate", Range::NonNegative),
+    setting("beta1", Range::Fraction),
+    setting("beta2", Range::Fraction),
+    setting("eps", Range::NonNegative),
+    setting("weight_decay", Range::NonNegative),
+];
+const MOMENTS: &[Setting] = &[
+    setting("m", Range::Finite),
+    setting("v", Range::NonNegative),
+];
 
 const ADAM: Layout = Layout {
     kind: "adam",
@@ -259,8 +323,8 @@ impl Mlp {
             layout.label,
             layout.placeholders()
         );
-        for (name, value) in layout.settings.iter().zip(&record.settings) {
-            out += &format!("{name} {value:?}\n");
+        for (setting, value) in layout.settings.iter().zip(&record.settings) {
+            out += &format!("{} {value:?}\n", setting.name);
         }
         if layout.counts_steps {
             out += &format!("steps {}\n", record.steps);
@@ -400,8 +464,8 @@ impl Parser<'_> {
             }
         }
         let mut settings = Vec::with_capacity(layout.settings.len());
-        for name in layout.settings {
-            settings.push(self.setting(name)?);
+        for setting in layout.settings {
+            settings.push(self.setting(setting)?);
         }
         let steps = if layout.counts_steps {
             self.steps()?
@@ -422,8 +486,8 @@ impl Parser<'_> {
                         && *found == name
                         && numbers.len() == layout.values.len() =>
                 {
-                    for (k, number) in numbers.iter().enumerate() {
-                        state[k].push(self.number(number)?);
+                    for (k, (number, value)) in numbers.iter().zip(layout.values).enumerate() {
+                        state[k].push(self.checked(value, number)?);
                     }
                 }
                 _ => return Err(self.expected(&expected(), line)),
@@ -436,13 +500,27 @@ impl Parser<'_> {
         })
     }
 
-    /// A `<name> <number>` line.
-    fn setting(&mut self, name: &str) -> Result<f64, LoadError> {
-        let expected = || format!("`{name} <number>`");
+    /// A `<name> <number>` line, its number in the setting's range.
+    fn setting(&mut self, setting: &Setting) -> Result<f64, LoadError> {
+        let expected = || format!("`{} <number>`", setting.name);
         let line = self.expect(expected)?;
         match words(line).as_slice() {
-            [found, number] if found == &name => self.number(number),
+            [found, number] if *found == setting.name => self.checked(setting, number),
             _ => Err(self.expected(&expected(), line)),
+        }
+    }
+
+    /// `text` as a number in `setting`'s range.
+    fn checked(&self, setting: &Setting, text: &str) -> Result<f64, LoadError> {
+        let x = self.number(text)?;
+        if setting.range.admits(x) {
+            Ok(x)
+        } else {
+            Err(self.error(LoadProblem::OutOfRange {
+                name: setting.name.to_owned(),
+                text: quote(text),
+                range: setting.range.describe().to_owned(),
+            }))
         }
     }
 
@@ -451,9 +529,10 @@ impl Parser<'_> {
         const EXPECTED: &str = "`steps <count>`";
         let line = self.expect(|| EXPECTED.to_owned())?;
         match words(line).as_slice() {
-            ["steps", count] => count
-                .parse()
-                .map_err(|_| self.error(LoadProblem::Steps { text: quote(count) })),
+            ["steps", count] => match count.parse() {
+                Ok(steps) if steps <= MAX_STEPS => Ok(steps),
+                _ => Err(self.error(LoadProblem::Steps { text: quote(count) })),
+            },
             _ => Err(self.expected(EXPECTED, line)),
         }
     }

@@ -2,13 +2,15 @@
 
 use std::f64::consts::PI;
 
-use rand::rngs::StdRng;
-use rand::{RngExt, SeedableRng};
+use super::rng::Rng;
 
-/// Points with one target each: the inputs of point `i` are `dims` numbers, its target one.
+/// Points with one target each: the inputs of point `i` are `dims` numbers, its target one
+/// `T`.
 ///
-/// What a target means is the data set's choice: a label 0 or 1, -1 or +1, a class index
-/// (as `f64`), or a number to regress on.
+/// What a target means is the data set's: a class index (`usize`: [`spiral`]'s, what
+/// [`loss::softmax_cross_entropy`](super::loss::softmax_cross_entropy) takes), or an `f64`,
+/// the default: a label 0 or 1, -1 or +1, or a number to regress on ([`xor`]'s and
+/// [`moons`]' labels).
 ///
 /// ```
 /// use tapegrad::nn::Dataset;
@@ -17,16 +19,97 @@ use rand::{RngExt, SeedableRng};
 /// assert_eq!(data.len(), 2);
 /// assert_eq!(data.input(1), [2.0, 3.0]);
 /// assert_eq!(data.target(1), 1.0);
+/// let classes = Dataset::new(1, vec![0.5, 0.7], vec![2_usize, 0]);
+/// assert_eq!(classes.target(0), 2);
 /// ```
 #[derive(Clone, Debug, PartialEq)]
-pub struct Dataset {
+pub struct Dataset<T = f64> {
     dims: usize,
     /// Row-major: point `i` is `inputs[i * dims..(i + 1) * dims]`.
     inputs: Vec<f64>,
-    targets: Vec<f64>,
+    targets: Vec<T>,
 }
 
-impl Dataset {
+/// Why numbers do not make a [`Dataset`]: from [`Dataset::try_new`] and
+/// [`Dataset::into_classes`].
+///
+/// ```
+/// use tapegrad::nn::{DataError, Dataset};
+///
+/// let err = Dataset::try_new(2, vec![1.0, 2.0, 3.0], vec![0.0, 1.0]).unwrap_err();
+/// assert_eq!(err, DataError::InputCount { dims: 2, targets: 2, inputs: 3 });
+/// assert_eq!(err.to_string(), "2 targets with 2 inputs each need 4 input numbers, got 3");
+/// ```
+#[derive(Clone, Debug, PartialEq)]
+#[non_exhaustive]
+pub enum DataError {
+    /// A point needs at least one input.
+    NoInputs,
+    /// `inputs` does not hold `dims` numbers per target.
+    InputCount {
+        /// The inputs per point.
+        dims: usize,
+        /// How many targets there are.
+        targets: usize,
+        /// How many input numbers there are.
+        inputs: usize,
+    },
+    /// A target is not a class index (a whole number from 0 up).
+    NotAClass {
+        /// The point, counted from 0.
+        point: usize,
+        /// Its target.
+        target: f64,
+    },
+}
+
+/// A sentence saying what is wrong.
+///
+/// ```
+/// let bad = tapegrad::nn::Dataset::new(1, vec![0.0], vec![0.5]).into_classes().unwrap_err();
+/// assert_eq!(
+///     bad.to_string(),
+///     "point 0's target 0.5 is not a class index (a whole number from 0 up)"
+/// );
+/// ```
+impl std::fmt::Display for DataError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match *self {
+            DataError::NoInputs => f.write_str("a data set needs at least one input per point"),
+            DataError::InputCount {
+                dims,
+                targets,
+                inputs,
+            } => match dims.checked_mul(targets) {
+                Some(needed) => write!(
+                    f,
+                    "{targets} targets with {dims} inputs each need {needed} input numbers, \
+                     got {inputs}"
+                ),
+                None => write!(
+                    f,
+                    "{targets} targets with {dims} inputs each need more input numbers than fit \
+                     in memory"
+                ),
+            },
+            DataError::NotAClass { point, target } => write!(
+                f,
+                "point {point}'s target {target} is not a class index (a whole number from 0 up)"
+            ),
+        }
+    }
+}
+
+/// A `DataError` is an error.
+///
+/// ```
+/// let err: Box<dyn std::error::Error> =
+///     Box::new(tapegrad::nn::Dataset::try_new(0, vec![], vec![0.0]).unwrap_err());
+/// assert!(err.to_string().contains("at least one input"));
+/// ```
+impl std::error::Error for DataError {}
+
+impl<T: Copy> Dataset<T> {
     /// A data set of `targets.len()` points, whose inputs are `inputs` cut into rows of
     /// `dims` numbers.
     ///
@@ -40,30 +123,45 @@ impl Dataset {
     /// ```
     ///
     /// # Panics
-    /// If `dims` is 0, `inputs` does not hold `dims` numbers per target, or `dims` times the
-    /// number of targets overflows `usize`.
+    /// If `dims` is 0, or `inputs` does not hold `dims` numbers per target (the message gives
+    /// the sizes): [`try_new`](Dataset::try_new) returns these as errors.
     #[track_caller]
-    pub fn new(dims: usize, inputs: Vec<f64>, targets: Vec<f64>) -> Self {
-        assert!(dims > 0, "a data set needs at least one input per point");
-        // Checked in release builds too: a product that wrapped could match `inputs.len()`.
-        let Some(needed) = dims.checked_mul(targets.len()) else {
-            panic!(
-                "{} targets with {dims} inputs each need more input numbers than fit in memory",
-                targets.len()
-            )
-        };
-        assert_eq!(
-            inputs.len(),
-            needed,
-            "{} targets with {dims} inputs each need {needed} input numbers, got {}",
-            targets.len(),
-            inputs.len()
-        );
-        Dataset {
+    pub fn new(dims: usize, inputs: Vec<f64>, targets: Vec<T>) -> Self {
+        Dataset::try_new(dims, inputs, targets).unwrap_or_else(|err| panic!("{err}"))
+    }
+
+    /// [`new`](Dataset::new) for numbers from outside (a file, a user): an error instead of
+    /// a panic when they do not fit.
+    ///
+    /// ```
+    /// use tapegrad::nn::{DataError, Dataset};
+    ///
+    /// let ok = Dataset::try_new(1, vec![0.5, 1.5], vec![0_usize, 1])?;
+    /// assert_eq!(ok.len(), 2);
+    /// assert_eq!(Dataset::try_new(0, vec![], vec![1.0]), Err(DataError::NoInputs));
+    /// # Ok::<(), DataError>(())
+    /// ```
+    ///
+    /// # Errors
+    /// [`DataError::NoInputs`] if `dims` is 0, [`DataError::InputCount`] if `inputs` does
+    /// not hold `dims` numbers per target.
+    pub fn try_new(dims: usize, inputs: Vec<f64>, targets: Vec<T>) -> Result<Self, DataError> {
+        if dims == 0 {
+            return Err(DataError::NoInputs);
+        }
+        // Checked: a product that wrapped could match `inputs.len()`.
+        if dims.checked_mul(targets.len()) != Some(inputs.len()) {
+            return Err(DataError::InputCount {
+                dims,
+                targets: targets.len(),
+                inputs: inputs.len(),
+            });
+        }
+        Ok(Dataset {
             dims,
             inputs,
             targets,
-        }
+        })
     }
 
     /// How many points there are.
@@ -115,12 +213,13 @@ impl Dataset {
     ///
     /// ```
     /// assert_eq!(tapegrad::nn::xor().target(2), 1.0);
+    /// assert_eq!(tapegrad::nn::spiral(10, 3, 0.2, 0).target(25), 2);
     /// ```
     ///
     /// # Panics
     /// If `i >= self.len()`.
     #[track_caller]
-    pub fn target(&self, i: usize) -> f64 {
+    pub fn target(&self, i: usize) -> T {
         assert!(
             i < self.len(),
             "point {i} is out of range: the data set has {} points",
@@ -134,8 +233,13 @@ impl Dataset {
     /// ```
     /// assert_eq!(tapegrad::nn::xor().targets(), [0.0, 1.0, 1.0, 0.0]);
     /// ```
-    pub fn targets(&self) -> &[f64] {
+    pub fn targets(&self) -> &[T] {
         &self.targets
+    }
+
+    /// The parts the data set was made of: `dims`, the inputs and the targets.
+    pub(super) fn into_parts(self) -> (usize, Vec<f64>, Vec<T>) {
+        (self.dims, self.inputs, self.targets)
     }
 
     /// The points in order, as `(inputs, target)`.
@@ -144,7 +248,7 @@ impl Dataset {
     /// let ones = tapegrad::nn::xor().iter().filter(|&(_, t)| t == 1.0).count();
     /// assert_eq!(ones, 2);
     /// ```
-    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&[f64], f64)> {
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = (&[f64], T)> {
         self.inputs
             .chunks_exact(self.dims)
             .zip(self.targets.iter().copied())
@@ -203,14 +307,14 @@ pub fn moons(n: usize, noise: f64, seed: u64) -> Dataset {
 /// A spiral with `classes` arms of `points_per_class` points each (CS231n's recipe): for
 /// arm `j`, point `i` has radius `r = i / (points_per_class - 1)` and angle
 /// `4 j + 4 r + noise * N(0, 1)` (radians), and sits at `(r sin(angle), r cos(angle))`. Its
-/// target is the class index `j` (as `f64`). No linear model separates the arms.
+/// target is the class `j`. No linear model separates the arms.
 ///
 /// ```
 /// let spiral = tapegrad::nn::spiral(100, 3, 0.2, 0);
 /// assert_eq!(spiral.len(), 300);
-/// assert_eq!(spiral.target(299), 2.0);
+/// assert_eq!(spiral.target(299), 2);
 /// ```
-pub fn spiral(points_per_class: usize, classes: usize, noise: f64, seed: u64) -> Dataset {
+pub fn spiral(points_per_class: usize, classes: usize, noise: f64, seed: u64) -> Dataset<usize> {
     let mut gaussian = Gaussian::new(seed);
     let mut inputs = Vec::with_capacity(2 * points_per_class * classes);
     let mut targets = Vec::with_capacity(points_per_class * classes);
@@ -219,7 +323,7 @@ pub fn spiral(points_per_class: usize, classes: usize, noise: f64, seed: u64) ->
             let angle = 4.0 * class as f64 + 4.0 * r + noise * gaussian.sample();
             inputs.push(r * angle.sin());
             inputs.push(r * angle.cos());
-            targets.push(class as f64);
+            targets.push(class);
         }
     }
     Dataset::new(2, inputs, targets)
@@ -239,14 +343,14 @@ fn linspace(start: f64, end: f64, count: usize) -> impl Iterator<Item = f64> {
 /// Standard normal numbers by the Box–Muller transform: two uniforms give two independent
 /// normals; the second is kept for the next call.
 struct Gaussian {
-    rng: StdRng,
+    rng: Rng,
     spare: Option<f64>,
 }
 
 impl Gaussian {
     fn new(seed: u64) -> Self {
         Gaussian {
-            rng: StdRng::seed_from_u64(seed),
+            rng: Rng::seeded(seed),
             spare: None,
         }
     }
@@ -256,8 +360,8 @@ impl Gaussian {
             return z;
         }
         // 1 - u is in (0, 1], so the logarithm is finite.
-        let u1 = 1.0 - self.rng.random::<f64>();
-        let u2: f64 = self.rng.random();
+        let u1 = 1.0 - self.rng.unit();
+        let u2 = self.rng.unit();
         let radius = (-2.0 * u1.ln()).sqrt();
         let (sin, cos) = (2.0 * PI * u2).sin_cos();
         self.spare = Some(radius * sin);

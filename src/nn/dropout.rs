@@ -1,10 +1,8 @@
 //! Dropout: randomly silencing hidden units while training, so that no unit can rely on
 //! another being there.
 
-use rand::rngs::{StdRng, Xoshiro256PlusPlus};
-use rand::{Rng, RngExt, SeedableRng};
-
 use super::module::check_sizes;
+use super::rng::Rng;
 use super::{Mlp, Module, Run};
 
 /// Inverted dropout: while training, each value is set to 0 with probability `rate` and the
@@ -29,7 +27,7 @@ use super::{Mlp, Module, Run};
 #[derive(Debug)]
 pub struct Dropout {
     rate: f64,
-    rng: StdRng,
+    rng: Rng,
 }
 
 impl Dropout {
@@ -50,7 +48,7 @@ impl Dropout {
         );
         Dropout {
             rate,
-            rng: StdRng::seed_from_u64(seed),
+            rng: Rng::seeded(seed),
         }
     }
 
@@ -87,7 +85,7 @@ impl Dropout {
     pub(super) fn batch_masks(&mut self) -> BatchMasks {
         BatchMasks {
             rate: self.rate,
-            seed: self.rng.random(),
+            seed: self.rng.next_u64(),
         }
     }
 }
@@ -96,8 +94,8 @@ impl Dropout {
 /// with the batch's seed plus `i`, so they depend on the seed and the point alone, whichever
 /// thread records the point and in whatever order.
 ///
-/// The generator is xoshiro256++, whose seeding is four steps of SplitMix64: cheap enough to
-/// make one per point, and it takes nearby seeds to unrelated states.
+/// The generator is the crate's xoshiro256++, whose seeding is four steps of SplitMix64:
+/// cheap enough to make one per point, and it takes nearby seeds to unrelated states.
 #[derive(Clone, Copy, Debug)]
 pub(super) struct BatchMasks {
     rate: f64,
@@ -113,19 +111,19 @@ impl BatchMasks {
         x: Run<'t>,
         point: usize,
     ) -> Run<'t> {
-        let mut rng = Xoshiro256PlusPlus::seed_from_u64(self.seed.wrapping_add(point as u64));
+        let mut rng = Rng::seeded(self.seed.wrapping_add(point as u64));
         model.forward_dropping(params, x, self.rate, &mut rng)
     }
 }
 
 /// Records `x` with each value dropped with probability `rate`, drawn from `rng`, and the
 /// others scaled by `1 / (1 - rate)`.
-fn drop_with<'t, R: Rng + ?Sized>(rate: f64, rng: &mut R, x: Run<'t>) -> Run<'t> {
+fn drop_with<'t>(rate: f64, rng: &mut Rng, x: Run<'t>) -> Run<'t> {
     let keep_scale = 1.0 / (1.0 - rate);
     let tape = x.tape();
     let first = tape.len();
     for xi in x {
-        let dropped = rng.random::<f64>() < rate;
+        let dropped = rng.unit() < rate;
         // Recorded for the run returned below, which names these nodes.
         let _ = xi * if dropped { 0.0 } else { keep_scale };
     }
@@ -164,12 +162,12 @@ impl Mlp {
     /// [`Module::forward`] with dropout of rate `rate`, masks drawn from `rng`, on the
     /// outputs of every hidden layer.
     #[track_caller]
-    fn forward_dropping<'t, R: Rng + ?Sized>(
+    fn forward_dropping<'t>(
         &self,
         params: Run<'t>,
         x: Run<'t>,
         rate: f64,
-        rng: &mut R,
+        rng: &mut Rng,
     ) -> Run<'t> {
         check_sizes("Mlp", self, params, x);
         let layers = self.layers();

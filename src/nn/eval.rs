@@ -1,9 +1,7 @@
-//! Evaluating a model on a whole data set, with no tape for the caller to build: its
-//! outputs, its accuracy and its mean loss; and the two functions that read class scores,
-//! [`argmax`] and [`softmax`].
+//! Evaluating a model on a whole data set, without a tape: its outputs, its accuracy and its
+//! mean loss; and the two functions that read class scores, [`argmax`] and [`softmax`].
 
-use super::labels::names_label;
-use super::{Dataset, Mlp, Module, Run};
+use super::{Dataset, Label, Mlp, Module, Run};
 use crate::fast::Tape;
 use crate::value::Value;
 
@@ -24,11 +22,9 @@ impl Mlp {
     /// # Panics
     /// If the points do not have as many inputs as the network takes.
     #[track_caller]
-    pub fn predictions(&self, data: &Dataset) -> Vec<Vec<f64>> {
+    pub fn predictions<T: Copy>(&self, data: &Dataset<T>) -> Vec<Vec<f64>> {
         let mut outputs = Vec::with_capacity(data.len());
-        self.each_point(data, |_, _, scores| {
-            outputs.push(scores.iter().map(Value::data).collect());
-        });
+        self.each_point(data, |_, _, scores| outputs.push(scores.to_vec()));
         outputs
     }
 
@@ -44,7 +40,8 @@ impl Mlp {
     ///   labels are class indices, and a point counts as right when its class has the highest
     ///   score ([`argmax`]).
     ///
-    /// An empty data set has an accuracy of NaN (0 right out of 0).
+    /// A point at which an output is NaN counts as wrong: a NaN names no label. An empty data
+    /// set has an accuracy of NaN (0 right out of 0).
     ///
     /// ```
     /// use tapegrad::nn::{Activation, Dataset, Layer, Mlp, Neuron};
@@ -61,13 +58,10 @@ impl Mlp {
     /// label is not -1, 0 or 1; with several, if a label is not a class index below the
     /// number of outputs (the message names the point).
     #[track_caller]
-    pub fn accuracy(&self, data: &Dataset) -> f64 {
+    pub fn accuracy<T: Label>(&self, data: &Dataset<T>) -> f64 {
         let mut right = 0usize;
-        let mut scores = Vec::with_capacity(self.outputs());
-        self.each_point(data, |i, target, outputs| {
-            scores.clear();
-            scores.extend(outputs.iter().map(Value::data));
-            right += usize::from(names_label(&scores, target, i));
+        self.each_point(data, |i, target, scores| {
+            right += usize::from(target.named_by(scores, i));
         });
         right as f64 / data.len() as f64
     }
@@ -76,6 +70,9 @@ impl Mlp {
     /// with `loss` taking the network's outputs at a point and the point's target, as
     /// [`DataParallel::loss_and_gradient`](super::DataParallel::loss_and_gradient)'s does.
     /// NaN for an empty data set.
+    ///
+    /// The network runs without a tape ([`Module::evaluate`]); only the loss is recorded, on
+    /// the outputs as leaves of a small tape cleared at each point.
     ///
     /// ```
     /// use tapegrad::nn::{Activation, Dataset, Layer, Mlp, Neuron, loss};
@@ -91,21 +88,24 @@ impl Mlp {
     /// # Panics
     /// If the points do not have as many inputs as the network takes, or if `loss` panics.
     #[track_caller]
-    pub fn mean_loss<L>(&self, data: &Dataset, loss: L) -> f64
+    pub fn mean_loss<T, L>(&self, data: &Dataset<T>, loss: L) -> f64
     where
-        L: for<'t> Fn(Run<'t>, f64) -> Value<'t>,
+        T: Copy,
+        L: for<'t> Fn(Run<'t>, T) -> Value<'t>,
     {
+        let mut tape = Tape::new();
         let mut total = 0.0;
         self.each_point(data, |_, target, outputs| {
-            total += loss(outputs, target).data();
+            tape.clear();
+            total += loss(Run::vars(&tape, outputs), target).data();
         });
         total / data.len() as f64
     }
 
-    /// Records the network at each point of `data` in turn, on one tape cleared between
-    /// points, and hands `visit` the point's index, its target and the network's outputs.
+    /// Runs the network at each point of `data` in turn, without a tape, and hands `visit`
+    /// the point's index, its target and the network's outputs.
     #[track_caller]
-    fn each_point(&self, data: &Dataset, mut visit: impl for<'t> FnMut(usize, f64, Run<'t>)) {
+    fn each_point<T: Copy>(&self, data: &Dataset<T>, mut visit: impl FnMut(usize, T, &[f64])) {
         assert_eq!(
             data.dims(),
             self.inputs(),
@@ -113,24 +113,29 @@ impl Mlp {
             data.dims(),
             self.inputs()
         );
-        let mut tape = Tape::new();
+        let mut outputs = Vec::with_capacity(self.outputs());
         for (i, (x, target)) in data.iter().enumerate() {
-            tape.clear();
-            let outputs = self.forward(self.bind(&tape), Run::vars(&tape, x));
-            visit(i, target, outputs);
+            self.evaluate(x, &mut outputs);
+            visit(i, target, &outputs);
         }
     }
 }
 
-/// The index of the largest number (the first of equal largest ones); a NaN counts as
-/// larger than any number, as in NumPy's and PyTorch's `argmax`. Read on class scores, it is
-/// the predicted class.
+/// The index of the largest number (the first of equal largest ones). Read on class scores,
+/// it is the predicted class.
+///
+/// # NaN
+/// A NaN counts as larger than any number (the first NaN wins), as in NumPy's and PyTorch's
+/// `argmax`, so that a NaN among the scores shows in the result instead of being passed over.
+/// The index it returns then names no class: [`Mlp::accuracy`] counts a point with a NaN
+/// score as wrong, whatever its label.
 ///
 /// ```
 /// use tapegrad::nn::argmax;
 ///
 /// assert_eq!(argmax(&[0.5, 2.0, -1.0, 2.0]), 1);
 /// assert_eq!(argmax(&[0.5, f64::NAN, 3.0]), 1);
+/// assert_eq!(argmax(&[f64::NEG_INFINITY, f64::INFINITY]), 1);
 /// ```
 ///
 /// # Panics
@@ -153,9 +158,11 @@ pub fn argmax(xs: &[f64]) -> usize {
 /// Softmax: `e^(z_i) / sum_j e^(z_j)`, the probabilities that class scores (logits) stand
 /// for under [`loss::softmax_cross_entropy`](super::loss::softmax_cross_entropy).
 ///
-/// The largest score is subtracted first (which leaves the result unchanged), so no
-/// exponential overflows; the probabilities add up to 1 up to rounding. A NaN score makes
-/// every probability NaN.
+/// The largest score `m` is subtracted first (which leaves the result unchanged), so no
+/// exponential overflows; the probabilities add up to 1 up to rounding. `z - m` is taken as
+/// 0 where `z` is `m`, which it is for finite scores and is the limit for infinite ones: a
+/// score of `+inf` takes all the probability (shared equally by several), a score of `-inf`
+/// none. A NaN score makes every probability NaN.
 ///
 /// ```
 /// use tapegrad::nn::softmax;
@@ -164,10 +171,22 @@ pub fn argmax(xs: &[f64]) -> usize {
 /// assert!((p[0] - 1.0 / 3.0).abs() < 1e-15 && (p[1] - 2.0 / 3.0).abs() < 1e-15);
 /// // Large scores do not overflow.
 /// assert_eq!(softmax(&[1000.0, 0.0]), [1.0, 0.0f64.exp() / 1000f64.exp()]);
+/// // Infinite scores give the limits.
+/// assert_eq!(softmax(&[f64::INFINITY, 0.0]), [1.0, 0.0]);
+/// assert_eq!(softmax(&[f64::NEG_INFINITY, 0.0]), [0.0, 1.0]);
 /// ```
 pub fn softmax(logits: &[f64]) -> Vec<f64> {
     let largest = logits.iter().copied().fold(f64::NEG_INFINITY, f64::max);
-    let mut p: Vec<f64> = logits.iter().map(|z| (z - largest).exp()).collect();
+    let mut p: Vec<f64> = logits
+        .iter()
+        .map(|&z| {
+            if z == largest {
+                1.0
+            } else {
+                (z - largest).exp()
+            }
+        })
+        .collect();
     let total: f64 = p.iter().sum();
     p.iter_mut().for_each(|x| *x /= total);
     p

@@ -1,14 +1,15 @@
 //! How a new network's weights are drawn.
 
-use rand::RngExt;
-use rand::rngs::StdRng;
+use super::rng::Rng;
 
 /// The distribution of a new network's weights; biases start at 0.
 ///
 /// All three draw from a uniform distribution `[-limit, limit)`; they differ in the limit.
 /// Scaling the limit with the number of inputs keeps the size of the signal roughly the same
 /// from layer to layer, so deep or wide networks start neither saturated nor silent.
-/// Weights come from a seeded generator, so the same seed gives the same network, bit for bit.
+/// Weights come from a seeded generator (xoshiro256++ seeded by SplitMix64, written out in the
+/// crate), so the same seed gives the same network, bit for bit, in every version of the
+/// crate and on every platform.
 ///
 /// ```
 /// use tapegrad::nn::Init;
@@ -18,6 +19,7 @@ use rand::rngs::StdRng;
 /// assert_eq!(Init::He.limit(6, 16), 1.0); // sqrt(6 / 6)
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[non_exhaustive]
 pub enum Init {
     /// `limit = 1`, whatever the layer's size: micrograd's choice.
     Uniform,
@@ -47,10 +49,8 @@ impl Init {
     }
 
     /// `inputs` weights for one neuron of a layer of `outputs` neurons.
-    pub(crate) fn weights(self, inputs: usize, outputs: usize, rng: &mut StdRng) -> Vec<f64> {
+    pub(crate) fn weights(self, inputs: usize, outputs: usize, rng: &mut Rng) -> Vec<f64> {
         let limit = self.limit(inputs, outputs);
-        (0..inputs)
-            .map(|_| rng.random_range(-limit..limit))
-            .collect()
+        (0..inputs).map(|_| rng.uniform(-limit, limit)).collect()
     }
 }

@@ -33,8 +33,9 @@ impl Mlp {
     /// neurons and activation); then every parameter follows by name, in binding order (for
     /// each layer, each neuron: weights `w1..wn`, then bias `b`), counted from 1; `end` closes
     /// the file, so a file cut short is caught even when it is cut inside the last number.
-    /// Numbers are written in Rust's shortest form that reads back to the same `f64` (a NaN
-    /// reads back as a NaN, not necessarily with the same bits).
+    /// Numbers are written in Rust's shortest form that reads back to the same `f64`. A
+    /// parameter that is NaN or infinite is written as it is (`NaN`, `inf`), and reading it
+    /// back is an error ([`LoadProblem::NotFinite`]): such a model predicts nothing useful.
     ///
     /// ```
     /// use tapegrad::nn::{Activation, Init, Mlp};
@@ -54,7 +55,8 @@ impl Mlp {
             self.inputs()
         );
         for layer in self.layers() {
-            out += &format!("layer {} {}\n", layer.outputs(), layer.activation());
+            let activation = activation_in_file(layer.activation());
+            out += &format!("layer {} {activation}\n", layer.outputs());
         }
         for (l, layer) in self.layers().iter().enumerate() {
             for (j, neuron) in layer.neurons().iter().enumerate() {
@@ -148,6 +150,20 @@ impl Mlp {
     pub fn load(path: impl AsRef<Path>) -> Result<Mlp, LoadError> {
         let bytes = std::fs::read(path).map_err(LoadError::Io)?;
         Mlp::from_bytes(&bytes)
+    }
+}
+
+/// An activation as model files spell it: `relu`, `tanh`, `sigmoid`, `identity`, or
+/// `leaky_relu(<slope>)` with the slope written so that it reads back exactly. The format's
+/// own spelling, apart from `Activation`'s `Display`, so that renaming a display string
+/// cannot change the files; [`Parser::activation`] reads it back.
+fn activation_in_file(activation: Activation) -> String {
+    match activation {
+        Activation::Relu => "relu".to_owned(),
+        Activation::Tanh => "tanh".to_owned(),
+        Activation::Sigmoid => "sigmoid".to_owned(),
+        Activation::Identity => "identity".to_owned(),
+        Activation::LeakyRelu(slope) => format!("leaky_relu({:?})", slope.get()),
     }
 }
 
@@ -274,9 +290,14 @@ impl<'a> Parser<'a> {
         let expected = || format!("parameter `{name} <value>`");
         let line = self.expect(expected)?;
         match words(line).as_slice() {
-            [found, value] if *found == name.to_string() => value
-                .parse()
-                .map_err(|_| self.error(LoadProblem::Number { text: quote(value) })),
+            [found, value] if *found == name.to_string() => match value.parse::<f64>() {
+                Ok(x) if x.is_finite() => Ok(x),
+                Ok(_) => Err(self.error(LoadProblem::NotFinite {
+                    name: name.to_string(),
+                    text: quote(value),
+                })),
+                Err(_) => Err(self.error(LoadProblem::Number { text: quote(value) })),
+            },
             _ => Err(self.expected(&expected(), line)),
         }
     }
@@ -299,6 +320,7 @@ impl<'a> Parser<'a> {
         }
     }
 
+    /// An activation as [`activation_in_file`] spells it.
     fn activation(&self, text: &str) -> Result<Activation, LoadError> {
         let slope = text
             .strip_prefix("leaky_relu(")
@@ -309,7 +331,7 @@ impl<'a> Parser<'a> {
             ("tanh", _) => Ok(Activation::Tanh),
             ("sigmoid", _) => Ok(Activation::Sigmoid),
             ("identity", _) => Ok(Activation::Identity),
-            (_, Some(Ok(slope))) if f64::is_finite(slope) => Ok(Activation::LeakyRelu(slope)),
+            (_, Some(Ok(slope))) if f64::is_finite(slope) => Ok(Activation::leaky_relu(slope)),
             (_, Some(Ok(_))) => Err(self.error(LoadProblem::Slope { text: quote(text) })),
             _ => Err(self.error(LoadProblem::Activation { text: quote(text) })),
         }

@@ -1,10 +1,9 @@
 //! Neurons and layers of neurons.
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-
-use super::module::{check_sizes, names_by_part};
+use super::module::{check_sizes, names_by_part, wrong_inputs};
+use super::rng::Rng;
 use super::{Activation, Init, Module, Run};
+use crate::rules;
 
 /// One neuron: `activation(w·x + b)`.
 ///
@@ -39,8 +38,7 @@ impl Neuron {
     /// # Panics
     /// If `inputs` is 0, or the activation is a leaky relu whose slope is NaN or infinite.
     pub fn new(inputs: usize, activation: Activation, init: Init, seed: u64) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed);
-        Neuron::random(inputs, 1, activation, init, &mut rng)
+        Neuron::random(inputs, 1, activation, init, &mut Rng::seeded(seed))
     }
 
     /// A neuron of a layer of `outputs` neurons, weights drawn from `rng`.
@@ -49,7 +47,7 @@ impl Neuron {
         outputs: usize,
         activation: Activation,
         init: Init,
-        rng: &mut StdRng,
+        rng: &mut Rng,
     ) -> Self {
         assert!(inputs > 0, "a neuron needs at least one input, got 0");
         let weights = init.weights(inputs, outputs, rng);
@@ -66,20 +64,10 @@ impl Neuron {
     /// ```
     ///
     /// # Panics
-    /// If `weights` is empty, or the activation is a leaky relu whose slope is NaN or
-    /// infinite.
+    /// If `weights` is empty.
     #[track_caller]
     pub fn from_parameters(weights: Vec<f64>, bias: f64, activation: Activation) -> Self {
         assert!(!weights.is_empty(), "a neuron needs at least one weight");
-        if let Activation::LeakyRelu(slope) = activation {
-            // A NaN slope is not even equal to itself, so the layer's check that its neurons
-            // share one activation could not hold, and it would not train anyway.
-            assert!(
-                slope.is_finite(),
-                "a leaky relu's slope must be a finite number, got {slope}: use a small \
-                 positive slope such as 0.01"
-            );
-        }
         Neuron {
             weights,
             bias,
@@ -122,6 +110,24 @@ impl Neuron {
     }
 }
 
+impl Neuron {
+    /// Calls `visit` with each parameter, weights then bias (inlined where
+    /// [`Module::for_each_parameter`] takes a `dyn` closure).
+    #[inline]
+    fn each_parameter(&self, mut visit: impl FnMut(f64)) {
+        self.weights.iter().for_each(|&w| visit(w));
+        visit(self.bias);
+    }
+
+    /// `activation(w·x + b)` on numbers, as the tape's fused node computes it: the same dot
+    /// product (terms in the same order) and the same activation, so the same bits.
+    #[inline]
+    fn output(&self, x: &[f64]) -> f64 {
+        let z = rules::dot(&self.weights, x, |&w| w, |&x| x) + self.bias;
+        self.activation.apply(z)
+    }
+}
+
 impl Module for Neuron {
     fn inputs(&self) -> usize {
         self.weights.len()
@@ -135,12 +141,13 @@ impl Module for Neuron {
         self.weights.len() + 1
     }
 
-    fn parameters(&self) -> impl Iterator<Item = f64> {
-        self.weights.iter().copied().chain([self.bias])
+    fn for_each_parameter(&self, visit: &mut dyn FnMut(f64)) {
+        self.each_parameter(visit);
     }
 
-    fn parameters_mut(&mut self) -> impl Iterator<Item = &mut f64> {
-        self.weights.iter_mut().chain([&mut self.bias])
+    fn for_each_parameter_mut<'a>(&'a mut self, visit: &mut dyn FnMut(&'a mut f64)) {
+        self.weights.iter_mut().for_each(&mut *visit);
+        visit(&mut self.bias);
     }
 
     fn parameter_names(&self) -> Vec<String> {
@@ -153,6 +160,15 @@ impl Module for Neuron {
         check_sizes("Neuron", self, params, x);
         let y = params.neuron(x, self.activation);
         Run::from_range(x.tape(), y.index(), 1)
+    }
+
+    #[track_caller]
+    fn evaluate(&self, x: &[f64], out: &mut Vec<f64>) {
+        if x.len() != self.inputs() {
+            wrong_inputs("Neuron", self.inputs(), x.len());
+        }
+        out.clear();
+        out.push(self.output(x));
     }
 }
 
@@ -201,13 +217,7 @@ impl Layer {
         init: Init,
         seed: u64,
     ) -> Self {
-        Layer::random(
-            inputs,
-            outputs,
-            activation,
-            init,
-            &mut StdRng::seed_from_u64(seed),
-        )
+        Layer::random(inputs, outputs, activation, init, &mut Rng::seeded(seed))
     }
 
     /// A layer whose weights are drawn from `rng`, for a network that draws all its layers
@@ -217,7 +227,7 @@ impl Layer {
         outputs: usize,
         activation: Activation,
         init: Init,
-        rng: &mut StdRng,
+        rng: &mut Rng,
     ) -> Self {
         let neurons = (0..outputs)
             .map(|_| Neuron::random(inputs, outputs, activation, init, rng))
@@ -281,11 +291,30 @@ impl Layer {
     /// ```
     /// use tapegrad::nn::{Activation, Init, Layer};
     ///
-    /// let layer = Layer::new(2, 4, Activation::LeakyRelu(0.1), Init::He, 0);
-    /// assert_eq!(layer.activation(), Activation::LeakyRelu(0.1));
+    /// let layer = Layer::new(2, 4, Activation::leaky_relu(0.1), Init::He, 0);
+    /// assert_eq!(layer.activation(), Activation::leaky_relu(0.1));
     /// ```
     pub fn activation(&self) -> Activation {
         self.neurons[0].activation
+    }
+}
+
+impl Layer {
+    /// Calls `visit` with each parameter, neuron by neuron.
+    #[inline]
+    pub(crate) fn each_parameter(&self, mut visit: impl FnMut(f64)) {
+        for neuron in &self.neurons {
+            neuron.each_parameter(&mut visit);
+        }
+    }
+
+    /// Calls `push` with each neuron's output at `x`, a point of the layer's inputs.
+    #[inline]
+    pub(crate) fn each_output(&self, x: &[f64], mut push: impl FnMut(f64)) {
+        debug_assert_eq!(x.len(), self.inputs());
+        for neuron in &self.neurons {
+            push(neuron.output(x));
+        }
     }
 }
 
@@ -302,12 +331,14 @@ impl Module for Layer {
         self.neurons.len() * (self.inputs() + 1)
     }
 
-    fn parameters(&self) -> impl Iterator<Item = f64> {
-        self.neurons.iter().flat_map(Neuron::parameters)
+    fn for_each_parameter(&self, visit: &mut dyn FnMut(f64)) {
+        self.each_parameter(visit);
     }
 
-    fn parameters_mut(&mut self) -> impl Iterator<Item = &mut f64> {
-        self.neurons.iter_mut().flat_map(Neuron::parameters_mut)
+    fn for_each_parameter_mut<'a>(&'a mut self, visit: &mut dyn FnMut(&'a mut f64)) {
+        for neuron in &mut self.neurons {
+            neuron.for_each_parameter_mut(visit);
+        }
     }
 
     fn parameter_names(&self) -> Vec<String> {
@@ -327,5 +358,22 @@ impl Module for Layer {
             self.activation(),
         );
         Run::from_range(tape, first as usize, self.neurons.len())
+    }
+
+    #[track_caller]
+    fn evaluate(&self, x: &[f64], out: &mut Vec<f64>) {
+        if x.len() != self.inputs() {
+            wrong_inputs("Layer", self.inputs(), x.len());
+        }
+        out.clear();
+        self.each_output(x, |y| out.push(y));
+    }
+
+    fn bind<'t>(&self, tape: &'t crate::Tape) -> Run<'t> {
+        let first = tape.len();
+        self.each_parameter(|p| {
+            tape.var(p);
+        });
+        Run::from_range(tape, first, tape.len() - first)
     }
 }

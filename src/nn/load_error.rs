@@ -2,6 +2,7 @@
 
 use std::fmt;
 
+use super::checkpoint::MAX_STEPS;
 use super::io::{MAGIC, VERSION};
 
 /// Why a model could not be loaded.
@@ -169,10 +170,30 @@ pub enum LoadProblem {
         /// The optimizer in the file.
         found: String,
     },
-    /// An optimizer's step count is not a whole number from 0 up.
+    /// An optimizer's step count is not a whole number from 0 to 2^53 (every count up to
+    /// 2^53 is exact as the `f64` Adam's bias corrections read).
     Steps {
         /// The text found.
         text: String,
+    },
+    /// A parameter's value is NaN or infinite: every prediction of the model would be NaN
+    /// or infinite.
+    NotFinite {
+        /// The parameter's name, e.g. `layer1.neuron1.w2`.
+        name: String,
+        /// The text found.
+        text: String,
+    },
+    /// A number of an optimizer's section is outside the values the optimizer can step
+    /// with: a learning rate that is negative or NaN, Adam's `beta1` of 1 (its bias
+    /// correction would divide by 0), a momentum of `-inf`, ...
+    OutOfRange {
+        /// What the number is, e.g. `beta1`, or `v` for a second moment.
+        name: String,
+        /// The text found.
+        text: String,
+        /// The values it may take, e.g. `a number in [0, 1)`.
+        range: String,
     },
 }
 
@@ -229,8 +250,16 @@ impl fmt::Display for LoadProblem {
                 "the file holds the state of an `{found}` optimizer, not of the `{expected}` \
                  asked for"
             ),
-            LoadProblem::Steps { text } => {
-                write!(f, "`{text}` is not a step count (a whole number from 0 up)")
+            LoadProblem::Steps { text } => write!(
+                f,
+                "`{text}` is not a step count (a whole number from 0 to 2^53 = {MAX_STEPS})"
+            ),
+            LoadProblem::NotFinite { name, text } => write!(
+                f,
+                "parameter `{name}` is `{text}`: a model's parameters must be finite numbers"
+            ),
+            LoadProblem::OutOfRange { name, text, range } => {
+                write!(f, "`{name} {text}` is out of range: {name} must be {range}")
             }
         }
     }

@@ -3,8 +3,12 @@
 //!
 //! Each function scores one example (or one set of parameters) and returns a `Value`; a batch
 //! loss is their mean, e.g. `tape.sum(points.map(..)) / n as f64`, which records no `Vec`.
+//! The functions that read several values take any values (`impl IntoIterator<Item =
+//! Value>`): a network's outputs as a [`Run`], which they read in place, or values computed
+//! from them, which they differentiate through.
 
 use super::Run;
+use super::run::Gathered;
 use crate::value::Value;
 
 /// Squared error `(prediction - target)²` of one prediction.
@@ -20,22 +24,29 @@ pub fn squared_error<'t>(prediction: Value<'t>, target: f64) -> Value<'t> {
     (prediction - target).powi(2)
 }
 
-/// Mean squared error of a network's outputs against `targets`: the mean of the squared
-/// errors, one per output.
+/// Mean squared error of predictions against `targets`: the mean of the squared errors,
+/// one per prediction.
+///
+/// The predictions are any values: a network's outputs (a [`Run`]), or values computed from
+/// them, and the gradient reaches whatever they were computed from.
 ///
 /// ```
-/// use tapegrad::{Tape, nn::{Run, loss}};
+/// use tapegrad::{Tape, nn::loss};
 ///
 /// let tape = Tape::new();
-/// let outputs = Run::vars(&tape, [1.0, 3.0]);
-/// let l = loss::mse(outputs, &[0.0, 0.0]);
-/// assert_eq!(l.data(), 5.0); // (1 + 9) / 2
+/// let (w, x) = (tape.var(3.0), tape.var(0.5));
+/// let l = loss::mse(vec![w * x], &[1.0]); // (w x - 1)²
+/// l.backward();
+/// assert_eq!(l.data(), 0.25);
+/// assert_eq!(w.grad(), 2.0 * (1.5 - 1.0) * 0.5); // 2 (w x - 1) x
 /// ```
 ///
 /// # Panics
-/// If `predictions` and `targets` differ in length (the message gives both), or are empty.
+/// If the predictions and `targets` differ in number (the message gives both), or there
+/// are none.
 #[track_caller]
-pub fn mse<'t>(predictions: Run<'t>, targets: &[f64]) -> Value<'t> {
+pub fn mse<'t>(predictions: impl IntoIterator<Item = Value<'t>>, targets: &[f64]) -> Value<'t> {
+    let predictions = Gathered::new(predictions);
     assert_eq!(
         predictions.len(),
         targets.len(),
@@ -44,7 +55,7 @@ pub fn mse<'t>(predictions: Run<'t>, targets: &[f64]) -> Value<'t> {
         targets.len()
     );
     assert!(!targets.is_empty(), "mse needs at least one prediction");
-    let tape = predictions.tape();
+    let tape = predictions.get(0).tape();
     let total = tape.sum(
         predictions
             .iter()
@@ -57,10 +68,13 @@ pub fn mse<'t>(predictions: Run<'t>, targets: &[f64]) -> Value<'t> {
 /// Binary cross-entropy of a logit `z` (a score; the predicted probability is `sigmoid(z)`)
 /// against a target probability `t` in `[0, 1]`, usually a label 0 or 1.
 ///
-/// It is `-t ln(sigmoid(z)) - (1 - t) ln(1 - sigmoid(z))`, computed as
-/// `softplus(z) - t z`, which stays finite for any logit: taking the log of a sigmoid that
-/// has rounded to 0 or 1 would give an infinity at logits of a few dozen. Its gradient is
-/// `sigmoid(z) - t`.
+/// It is `-t ln(sigmoid(z)) - (1 - t) ln(1 - sigmoid(z))`, recorded as
+/// `t softplus(-z) + (1 - t) softplus(z)` (since `-ln(sigmoid(z)) = softplus(-z)`), which
+/// stays finite for any finite logit, where the log of a sigmoid rounded to 0 or 1 would be
+/// infinite at logits of a few dozen. A term whose weight `t` or `1 - t` is 0 is left out:
+/// it is 0 for every logit, so for a label the loss has its limit at infinite logits too
+/// (0 when the logit is infinite on the right side, `+inf` on the wrong one). Its gradient
+/// is `sigmoid(z) - t`.
 ///
 /// ```
 /// use tapegrad::{Tape, nn::loss::binary_cross_entropy_with_logits as bce};
@@ -73,6 +87,11 @@ pub fn mse<'t>(predictions: Run<'t>, targets: &[f64]) -> Value<'t> {
 /// assert_eq!(z.grad(), -0.5);
 /// // Confidently wrong at a logit of -1000: a large loss, still finite.
 /// assert_eq!(bce(tape.var(-1000.0), 1.0).data(), 1000.0);
+/// // Right at an infinite logit: the limit, 0, with a gradient of 0.
+/// let z = tape.var(f64::INFINITY);
+/// let loss = bce(z, 1.0);
+/// loss.backward();
+/// assert_eq!((loss.data(), z.grad()), (0.0, 0.0));
 /// ```
 ///
 /// # Panics
@@ -84,7 +103,16 @@ pub fn binary_cross_entropy_with_logits<'t>(logit: Value<'t>, target: f64) -> Va
         "binary cross-entropy needs a target in [0, 1] (a label 0 or 1, or a probability), \
          got {target}"
     );
-    logit.softplus() - logit * target
+    // -ln(sigmoid(z)) and -ln(1 - sigmoid(z)).
+    let positive = || (-logit).softplus();
+    let negative = || logit.softplus();
+    if target == 1.0 {
+        positive()
+    } else if target == 0.0 {
+        negative()
+    } else {
+        positive() * target + negative() * (1.0 - target)
+    }
 }
 
 /// Hinge loss `max(0, 1 - label * score)` for a label of -1 or +1: the SVM's max-margin
@@ -116,10 +144,18 @@ pub fn hinge<'t>(score: Value<'t>, label: f64) -> Value<'t> {
 /// Softmax cross-entropy of `K` class scores (logits) against the true class:
 /// `-ln(softmax(logits)[class]) = ln(sum_i e^(z_i)) - z_class`.
 ///
-/// The log-sum-exp is computed as `m + ln(sum_i e^(z_i - m))` with `m` the largest logit,
-/// so no exponential overflows; `m` is a plain number (the gradient of log-sum-exp does not
-/// depend on the shift). The gradient with respect to logit `i` is
-/// `softmax(logits)[i] - [i == class]`.
+/// With `z_k` the largest logit (the first of equal largest ones), it is recorded as
+/// `ln_1p(sum_{i != k} e^(z_i - z_k)) + (z_k - z_class)` (the second term left out when
+/// `class` is `k`): the log-sum-exp with the largest logit subtracted, so no exponential
+/// overflows, and `ln_1p` keeps the digits of a sum near 0. `z_k` is a recorded value like
+/// the others, so the tape differentiates the whole expression; the gradient with respect
+/// to logit `i` is `softmax(logits)[i] - [i == class]`.
+///
+/// At one infinite logit the expression gives the limits: the loss is 0 when the class's
+/// logit is `+inf` and `+inf` when another's is, with gradients `softmax - one_hot` at the
+/// limit (0, or `+1` and `-1`); a logit of `-inf` has probability 0. When two logits are
+/// `+inf` the limit depends on how they got there, and the loss is NaN, as it is when a
+/// logit is NaN.
 ///
 /// ```
 /// use tapegrad::{Tape, nn::{Run, loss::softmax_cross_entropy}};
@@ -133,27 +169,45 @@ pub fn hinge<'t>(score: Value<'t>, label: f64) -> Value<'t> {
 /// // Large logits do not overflow.
 /// let big = Run::vars(&tape, [1000.0, -1000.0]);
 /// assert_eq!(softmax_cross_entropy(big, 0).data(), 0.0);
+/// // Computed logits are differentiated through.
+/// let w = tape.var(2.0);
+/// let loss = softmax_cross_entropy([w * 1.0, w * -1.0], 1); // ln(e^w + e^-w) + w
+/// loss.backward();
+/// assert!((w.grad() - (2f64.tanh() + 1.0)).abs() < 1e-12);
 /// ```
 ///
 /// # Panics
 /// If `class` is not below the number of logits (the message gives both).
 #[track_caller]
-pub fn softmax_cross_entropy<'t>(logits: Run<'t>, class: usize) -> Value<'t> {
+pub fn softmax_cross_entropy<'t>(
+    logits: impl IntoIterator<Item = Value<'t>>,
+    class: usize,
+) -> Value<'t> {
+    let logits = Gathered::new(logits);
     assert!(
         class < logits.len(),
         "class label {class} is out of range: expected a class below {} (one per logit)",
         logits.len()
     );
-    let m = logits
-        .iter()
-        .map(Value::data)
-        .fold(f64::NEG_INFINITY, f64::max);
-    let tape = logits.tape();
-    let log_sum_exp = tape.sum(logits.iter().map(|z| (z - m).exp())).ln() + m;
-    log_sum_exp - logits.get(class)
+    // The largest logit, NaN left aside (a NaN logit makes the sum, and the loss, NaN).
+    let mut k = 0;
+    for (i, z) in logits.iter().enumerate() {
+        if z.data() > logits.get(k).data() || logits.get(k).data().is_nan() {
+            k = i;
+        }
+    }
+    let top = logits.get(k);
+    let others = logits.iter().enumerate().filter(|&(i, _)| i != k);
+    let log_sum_exp = top.tape().sum(others.map(|(_, z)| (z - top).exp())).ln_1p();
+    if class == k {
+        log_sum_exp
+    } else {
+        log_sum_exp + (top - logits.get(class))
+    }
 }
 
-/// L1 penalty `sum_i |p_i|` of a model's bound parameters: it pushes weights to exactly 0.
+/// L1 penalty `sum_i |p_i|` of a model's bound parameters (or any values): it pushes
+/// weights to exactly 0.
 ///
 /// ```
 /// use tapegrad::{Tape, nn::{Run, loss::l1}};
@@ -165,12 +219,20 @@ pub fn softmax_cross_entropy<'t>(logits: Run<'t>, class: usize) -> Value<'t> {
 /// assert_eq!(penalty.data(), 5.0);
 /// assert_eq!(params.get(1).grad(), -1.0);
 /// ```
-pub fn l1<'t>(params: Run<'t>) -> Value<'t> {
-    params.tape().sum(params.iter().map(Value::abs))
+///
+/// # Panics
+/// If there are no values: a sum of none has no tape to live on (use
+/// [`no_penalty`] for a model without parameters).
+#[track_caller]
+pub fn l1<'t>(params: impl IntoIterator<Item = Value<'t>>) -> Value<'t> {
+    let mut params = params.into_iter().peekable();
+    let tape = params.peek().expect(NO_VALUES).tape();
+    tape.sum(params.map(Value::abs))
 }
 
-/// L2 penalty `sum_i p_i²` of a model's bound parameters (one dot-product node): it keeps
-/// weights small. micrograd's demo adds `1e-4` times this to its loss.
+/// L2 penalty `sum_i p_i²` of a model's bound parameters (or any values), as one
+/// dot-product node: it keeps weights small. micrograd's demo adds `1e-4` times this to its
+/// loss.
 ///
 /// ```
 /// use tapegrad::{Tape, nn::{Run, loss::l2}};
@@ -182,9 +244,23 @@ pub fn l1<'t>(params: Run<'t>) -> Value<'t> {
 /// assert_eq!(penalty.data(), 13.0);
 /// assert_eq!(params.get(1).grad(), -6.0);
 /// ```
-pub fn l2<'t>(params: Run<'t>) -> Value<'t> {
-    params.dot(params)
+///
+/// # Panics
+/// If there are no values: a sum of none has no tape to live on (use
+/// [`no_penalty`] for a model without parameters).
+#[track_caller]
+pub fn l2<'t>(params: impl IntoIterator<Item = Value<'t>>) -> Value<'t> {
+    match Gathered::new(params) {
+        Gathered::Run(run) => run.dot(run),
+        Gathered::Listed(values) => {
+            let first = values.first().expect(NO_VALUES);
+            first.tape().dot(&values, &values)
+        }
+    }
 }
+
+const NO_VALUES: &str = "a penalty of no values has no tape to record its 0 on: use \
+                         loss::no_penalty for a model without parameters";
 
 /// No penalty: the constant 0, whatever the parameters. Pass it where a penalty is asked for
 /// and none is wanted, as [`DataParallel::loss_and_gradient`](super::DataParallel::loss_and_gradient)'s

@@ -1,9 +1,7 @@
 //! Multi-layer perceptrons: layers applied one after the other.
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-
-use super::module::{check_sizes, names_by_part};
+use super::module::{check_sizes, names_by_part, wrong_inputs};
+use super::rng::Rng;
 use super::{Activation, Init, Layer, Module, Run};
 use crate::fast::Tape;
 
@@ -52,7 +50,7 @@ impl Mlp {
     /// a leaky relu whose slope is NaN or infinite.
     #[track_caller]
     pub fn new(inputs: usize, layers: &[(usize, Activation)], init: Init, seed: u64) -> Self {
-        let mut rng = StdRng::seed_from_u64(seed);
+        let mut rng = Rng::seeded(seed);
         let mut fan_in = inputs;
         let layers = layers
             .iter()
@@ -108,8 +106,8 @@ impl Mlp {
         &self.layers
     }
 
-    /// The network's outputs at the point `x`, as numbers. It records on a tape of its own;
-    /// a training loop that wants no allocation uses [`Module::forward`] on its own tape.
+    /// The network's outputs at the point `x`, as numbers: [`Module::evaluate`], with no
+    /// tape, into a new `Vec`.
     ///
     /// ```
     /// use tapegrad::nn::{Activation, Layer, Mlp, Neuron};
@@ -123,9 +121,9 @@ impl Mlp {
     /// If `x` does not hold [`inputs`](Module::inputs) values.
     #[track_caller]
     pub fn predict(&self, x: &[f64]) -> Vec<f64> {
-        let tape = self.tape_for_one_point(x.len());
-        let outputs = self.forward(self.bind(&tape), Run::vars(&tape, x));
-        outputs.iter().map(|v| v.data()).collect()
+        let mut outputs = Vec::with_capacity(self.outputs());
+        self.evaluate(x, &mut outputs);
+        outputs
     }
 
     /// Saliency: the gradient of output `output` with respect to the inputs at the point
@@ -184,12 +182,16 @@ impl Module for Mlp {
         self.layers.iter().map(Layer::parameter_count).sum()
     }
 
-    fn parameters(&self) -> impl Iterator<Item = f64> {
-        self.layers.iter().flat_map(Layer::parameters)
+    fn for_each_parameter(&self, visit: &mut dyn FnMut(f64)) {
+        for layer in &self.layers {
+            layer.each_parameter(&mut *visit);
+        }
     }
 
-    fn parameters_mut(&mut self) -> impl Iterator<Item = &mut f64> {
-        self.layers.iter_mut().flat_map(Layer::parameters_mut)
+    fn for_each_parameter_mut<'a>(&'a mut self, visit: &mut dyn FnMut(&'a mut f64)) {
+        for layer in &mut self.layers {
+            layer.for_each_parameter_mut(visit);
+        }
     }
 
     fn parameter_names(&self) -> Vec<String> {
@@ -208,4 +210,66 @@ impl Module for Mlp {
         }
         x
     }
+
+    #[track_caller]
+    fn evaluate(&self, x: &[f64], out: &mut Vec<f64>) {
+        if x.len() != self.inputs() {
+            wrong_inputs("Mlp", self.inputs(), x.len());
+        }
+        // The hidden layers' outputs pass through two buffers, on the stack up to 32 neurons
+        // a layer, so that an evaluation allocates nothing.
+        let (last, hidden) = self.layers.split_last().expect("an Mlp has a layer");
+        let widest = hidden.iter().map(Layer::outputs).max().unwrap_or(0);
+        if widest <= STACK_WIDTH {
+            let [mut a, mut b] = [[0.0; STACK_WIDTH]; 2];
+            evaluate_through(hidden, last, x, out, &mut a, &mut b);
+        } else {
+            let (mut a, mut b) = (vec![0.0; widest], vec![0.0; widest]);
+            evaluate_through(hidden, last, x, out, &mut a, &mut b);
+        }
+    }
+
+    fn bind<'t>(&self, tape: &'t Tape) -> Run<'t> {
+        // The layers' own loops, inlined, rather than a `dyn` call a parameter.
+        let first = tape.len();
+        for layer in &self.layers {
+            layer.each_parameter(|p| {
+                tape.var(p);
+            });
+        }
+        Run::from_range(tape, first, tape.len() - first)
+    }
+}
+
+/// The widest hidden layer whose outputs [`Module::evaluate`] keeps on the stack.
+const STACK_WIDTH: usize = 32;
+
+/// The `hidden` layers at `x`, each writing its outputs into one of the two buffers (each as
+/// wide as the widest layer) and reading the other's, then `last` into `out`.
+fn evaluate_through<'b>(
+    hidden: &[Layer],
+    last: &Layer,
+    x: &[f64],
+    out: &mut Vec<f64>,
+    mut input: &'b mut [f64],
+    mut output: &'b mut [f64],
+) {
+    let mut width = 0;
+    for (i, layer) in hidden.iter().enumerate() {
+        let from: &[f64] = if i == 0 { x } else { &input[..width] };
+        let mut k = 0;
+        layer.each_output(from, |y| {
+            output[k] = y;
+            k += 1;
+        });
+        width = k;
+        std::mem::swap(&mut input, &mut output);
+    }
+    let from: &[f64] = if hidden.is_empty() {
+        x
+    } else {
+        &input[..width]
+    };
+    out.clear();
+    last.each_output(from, |y| out.push(y));
 }

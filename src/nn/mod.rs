@@ -23,8 +23,10 @@
 //!    optimizer, indexed like the parameters.
 //!
 //! The tape, the gradient buffer and the optimizer's state are the same from step to step, so
-//! after the first step a step allocates nothing, and memory stays flat however long the
-//! training runs.
+//! once the tape has held the longest step a step allocates nothing, and memory stays flat
+//! however long the training runs. (Most losses record the same nodes at every step, so that
+//! is the first step; softmax cross-entropy records two nodes fewer at a point whose class
+//! already scores highest.)
 //!
 //! # A tour
 //!
@@ -66,21 +68,28 @@
 //!
 //! The pieces:
 //!
-//! - Models: [`Neuron`], [`Layer`], [`Mlp`] share the [`Module`] trait; [`Activation`] per
-//!   layer; [`Init`] for the first weights, from a seed.
+//! - Models: [`Neuron`], [`Layer`], [`Mlp`] share the [`Module`] trait, which a layer of
+//!   one's own implements too; [`Activation`] per layer; [`Init`] for the first weights, from
+//!   a seed. Every random number (weights, data sets, shuffles, dropout masks) comes from
+//!   xoshiro256++ seeded by SplitMix64, written out in the crate, so the same seed gives the
+//!   same numbers in every version and on every platform.
 //! - Losses in [`loss`]: squared error and MSE, binary cross-entropy on logits, hinge,
 //!   softmax cross-entropy, L1 and L2 penalties; [`Dropout`] while training.
 //! - Optimizers: [`Sgd`] (momentum, weight decay), [`Adam`] (coupled weight decay),
 //!   [`AdamW`] (decoupled weight decay); learning-rate [`Schedule`]s.
 //! - Data: [`xor`], [`moons`], [`spiral`], as [`Dataset`]s; [`Dataset::split`],
-//!   [`Dataset::batches`], [`Dataset::subset`]; class labels by [`Dataset::class`].
-//! - Evaluation without a tape: [`Mlp::predictions`], [`Mlp::accuracy`],
-//!   [`Mlp::mean_loss`]; [`argmax`], [`softmax`].
+//!   [`Dataset::batches`], [`Dataset::subset`]; targets of any type, class labels as
+//!   `usize` ([`spiral`]'s, [`Dataset::into_classes`]); [`Dataset::try_new`] for numbers
+//!   from outside, with a [`DataError`].
+//! - Evaluation without a tape: [`Module::evaluate`], [`Mlp::predict`],
+//!   [`Mlp::predictions`], [`Mlp::accuracy`], [`Mlp::mean_loss`]; [`argmax`], [`softmax`].
 //! - Files: [`Mlp::save`], [`Mlp::load`] (errors: [`LoadError`]); with an optimizer's state,
 //!   to resume training: [`Mlp::save_with_optimizer`], [`Mlp::load_with_optimizer`]
 //!   ([`Resumable`]).
-//! - Names: [`Module::named_parameters`], the parameters by name in binding order (an
-//!   [`IndexMap`], like PyTorch's `state_dict()`), with the names model files use.
+//! - Names: [`Module::named_parameters`], the parameters by name in binding order (pairs,
+//!   like PyTorch's `named_parameters()`), with the names model files use.
+//! - Trait objects: `Box<dyn Module>` and `Box<dyn Optimizer>`, to choose a model or an
+//!   optimizer at run time.
 //! - Threads: [`DataParallel`] splits a batch's gradient across rayon's threads, dropout
 //!   included, with the same numbers for any number of threads.
 //! - Saliency: [`Mlp::input_gradient`].
@@ -100,24 +109,27 @@ mod mlp;
 mod module;
 mod optim;
 mod parallel;
+mod parameters;
+mod rng;
 mod run;
 mod schedule;
 mod subsets;
 
-pub use crate::Activation;
+pub use crate::{Activation, LeakySlope};
 pub use adamw::AdamW;
 pub use checkpoint::Resumable;
-pub use data::{Dataset, moons, spiral, xor};
+pub use data::{DataError, Dataset, moons, spiral, xor};
 pub use dropout::Dropout;
 pub use eval::{argmax, softmax};
-pub use indexmap::IndexMap;
 pub use init::Init;
+pub use labels::Label;
 pub use layer::{Layer, Neuron};
 pub use load_error::{LoadError, LoadProblem};
 pub use mlp::Mlp;
 pub use module::Module;
 pub use optim::{Adam, Optimizer, Sgd};
 pub use parallel::DataParallel;
+pub use parameters::ParametersMut;
 pub use run::{Run, RunIter};
 pub use schedule::Schedule;
 pub use subsets::Batches;

@@ -4,9 +4,7 @@
 //! in the order of [`Module::parameters`](super::Module::parameters), and sizes it at its
 //! first step.
 
-use std::cell::Cell;
-use std::ops::ControlFlow;
-use std::vec;
+use super::ParametersMut;
 
 /// Something that updates parameters from their gradients, one step at a time.
 ///
@@ -25,21 +23,25 @@ use std::vec;
 /// assert!((a - 3.0).abs() < 1e-9 && (b - 3.0).abs() < 1e-6);
 /// ```
 pub trait Optimizer {
-    /// Updates each parameter from its gradient. `params` and `grads` come in the same order.
+    /// Updates each parameter from its gradient: `params[i]` from `grads[i]`. This is the
+    /// method an optimizer implements; callers usually go through [`step`](Optimizer::step),
+    /// which takes the parameters from any iterator, such as
+    /// [`Module::parameters_mut`](super::Module::parameters_mut).
     ///
     /// ```
     /// use tapegrad::nn::{Optimizer, Sgd};
     ///
-    /// let mut params = [1.0, 2.0];
-    /// Sgd::new(0.5).step(&mut params, &[2.0, -2.0]);
-    /// assert_eq!(params, [0.0, 3.0]);
+    /// let (mut a, mut b) = (1.0, 2.0);
+    /// let mut opt: Box<dyn Optimizer> = Box::new(Sgd::new(0.5));
+    /// opt.update(&mut [&mut a, &mut b], &[2.0, -2.0]);
+    /// assert_eq!((a, b), (0.0, 3.0));
     /// ```
     ///
     /// # Panics
-    /// If `params` yields a different number of parameters than `grads` holds, or than the
-    /// optimizer saw at its first step. It checks before it changes anything: after the
-    /// panic the parameters and the optimizer are as they were.
-    fn step<'p>(&mut self, params: impl IntoIterator<Item = &'p mut f64>, grads: &[f64]);
+    /// If `params` and `grads` differ in length, or hold another number of parameters than
+    /// the optimizer saw at its first step. The crate's optimizers check before they change
+    /// anything: after the panic the parameters and the optimizer are as they were.
+    fn update(&mut self, params: &mut [&mut f64], grads: &[f64]);
 
     /// The learning rate the next step will use.
     ///
@@ -60,6 +62,64 @@ pub trait Optimizer {
     /// assert_eq!(adam.learning_rate(), 0.01);
     /// ```
     fn set_learning_rate(&mut self, learning_rate: f64);
+
+    /// Updates each parameter from its gradient. `params` and `grads` come in the same order:
+    /// pass [`Module::parameters_mut`](super::Module::parameters_mut) and the gradients of the
+    /// run that [`Module::bind`](super::Module::bind) returned.
+    ///
+    /// ```
+    /// use tapegrad::nn::{Optimizer, Sgd};
+    ///
+    /// let mut params = [1.0, 2.0];
+    /// Sgd::new(0.5).step(&mut params, &[2.0, -2.0]);
+    /// assert_eq!(params, [0.0, 3.0]);
+    /// ```
+    ///
+    /// # Panics
+    /// If `params` yields a different number of parameters than `grads` holds, or than the
+    /// optimizer saw at its first step. It checks before it changes anything: after the
+    /// panic the parameters and the optimizer are as they were.
+    #[track_caller]
+    fn step<'p>(&mut self, params: impl IntoIterator<Item = &'p mut f64>, grads: &[f64])
+    where
+        Self: Sized,
+    {
+        let mut params = checked(params, grads.len());
+        self.update(params.as_mut_slice(), grads);
+    }
+}
+
+/// A boxed optimizer is an optimizer: `Box<dyn Optimizer>` chooses one at run time, from a
+/// configuration say, and has [`step`](Optimizer::step) too.
+///
+/// ```
+/// use tapegrad::nn::{Adam, Optimizer, Sgd};
+///
+/// let name = "adam";
+/// let mut opt: Box<dyn Optimizer> = match name {
+///     "sgd" => Box::new(Sgd::new(0.1).with_momentum(0.9)),
+///     _ => Box::new(Adam::new(0.1)),
+/// };
+/// let mut x = 0.0;
+/// for _ in 0..500 {
+///     let grad = 2.0 * (x - 3.0);
+///     opt.step([&mut x], &[grad]);
+/// }
+/// assert!((x - 3.0).abs() < 1e-3);
+/// ```
+impl<O: Optimizer + ?Sized> Optimizer for Box<O> {
+    #[track_caller]
+    fn update(&mut self, params: &mut [&mut f64], grads: &[f64]) {
+        (**self).update(params, grads);
+    }
+
+    fn learning_rate(&self) -> f64 {
+        (**self).learning_rate()
+    }
+
+    fn set_learning_rate(&mut self, learning_rate: f64) {
+        (**self).set_learning_rate(learning_rate);
+    }
 }
 
 /// Stochastic gradient descent, with optional momentum and weight decay, as PyTorch's `SGD`
@@ -136,15 +196,14 @@ impl Sgd {
 
 impl Optimizer for Sgd {
     #[track_caller]
-    fn step<'p>(&mut self, params: impl IntoIterator<Item = &'p mut f64>, grads: &[f64]) {
-        let params = Checked::new(params, grads.len());
+    fn update(&mut self, params: &mut [&mut f64], grads: &[f64]) {
+        check_lengths(params.len(), grads.len());
         size_state("Sgd", &mut self.velocity, grads.len());
-        let state = grads.iter().zip(&mut self.velocity);
-        for_each_matched(params, state, |p, (&g, v)| {
-            let d = g + self.weight_decay * *p;
+        for ((p, &g), v) in params.iter_mut().zip(grads).zip(&mut self.velocity) {
+            let d = g + self.weight_decay * **p;
             *v = self.momentum * *v + d;
-            *p -= self.learning_rate * *v;
-        });
+            **p -= self.learning_rate * *v;
+        }
     }
 
     fn learning_rate(&self) -> f64 {
@@ -263,7 +322,9 @@ impl Adam {
     }
 
     /// How many steps the optimizer has taken: `t` in the bias corrections, and the step
-    /// number a [`Schedule`](super::Schedule) continues from after loading.
+    /// number a [`Schedule`](super::Schedule) continues from after loading. The count stops
+    /// at `u64::MAX` rather than wrap around (the bias corrections are exactly 1 long
+    /// before); a file holds at most 2^53.
     ///
     /// ```
     /// use tapegrad::nn::{Adam, Optimizer};
@@ -292,18 +353,21 @@ impl Default for Adam {
 
 impl Optimizer for Adam {
     #[track_caller]
-    fn step<'p>(&mut self, params: impl IntoIterator<Item = &'p mut f64>, grads: &[f64]) {
-        let params = Checked::new(params, grads.len());
+    fn update(&mut self, params: &mut [&mut f64], grads: &[f64]) {
+        check_lengths(params.len(), grads.len());
         size_state("Adam", &mut self.m, grads.len());
         size_state("Adam", &mut self.v, grads.len());
-        self.steps += 1;
+        // Saturating: at u64::MAX steps the bias corrections have been 1 for ages, and a
+        // count that wrapped to 0 would divide by 1 - beta^0 = 0.
+        self.steps = self.steps.saturating_add(1);
         let t = self.steps as f64;
         let step_size = self.learning_rate / (1.0 - self.beta1.powf(t));
         let correction2_sqrt = (1.0 - self.beta2.powf(t)).sqrt();
         // 1 exactly without decoupled decay, so that plain Adam's parameters are untouched.
         let shrink = 1.0 - self.learning_rate * self.decoupled_weight_decay;
         let state = grads.iter().zip(self.m.iter_mut().zip(&mut self.v));
-        for_each_matched(params, state, |p, (&g, (m, v))| {
+        for (p, (&g, (m, v))) in params.iter_mut().zip(state) {
+            let p: &mut f64 = p;
             // PyTorch skips the term when there is no decay, which keeps an infinite
             // parameter's gradient from becoming NaN (0 * inf).
             let g = if self.coupled_weight_decay != 0.0 {
@@ -316,7 +380,7 @@ impl Optimizer for Adam {
             *v = self.beta2 * *v + (1.0 - self.beta2) * g * g;
             let denominator = v.sqrt() / correction2_sqrt + self.eps;
             *p -= step_size * (*m / denominator);
-        });
+        }
     }
 
     fn learning_rate(&self) -> f64 {
@@ -328,68 +392,32 @@ impl Optimizer for Adam {
     }
 }
 
-/// The parameters of one step, counted and checked against the gradients before the step
+/// The parameters of one step, gathered and counted against the gradients before the step
 /// changes anything: a model's parameters come from an iterator, which cannot be counted
-/// without being run, so they are collected first.
-struct Checked<'p>(vec::IntoIter<&'p mut f64>);
-
-thread_local! {
-    /// The memory of the last step's [`Checked`], empty, so that a step allocates nothing
-    /// once it has held as many parameters.
-    static SPARE: Cell<Vec<&'static mut f64>> = const { Cell::new(Vec::new()) };
+/// without being run. Panics unless there is one per gradient.
+#[track_caller]
+fn checked<'p>(params: impl IntoIterator<Item = &'p mut f64>, grads: usize) -> ParametersMut<'p> {
+    // Up to one more than there are gradients, which is enough to tell "too many". `for_each`,
+    // not `extend`: it folds through the nested iterators a model's parameters may come
+    // from, where `next` costs a call a parameter.
+    let most = grads.saturating_add(1);
+    let params =
+        ParametersMut::gather(|refs| params.into_iter().take(most).for_each(|p| refs.push(p)));
+    check_lengths(params.len(), grads);
+    params
 }
 
-impl<'p> Checked<'p> {
-    /// Collects `params`, up to one more than there are gradients; panics unless there is
-    /// one per gradient.
-    #[track_caller]
-    fn new(params: impl IntoIterator<Item = &'p mut f64>, grads: usize) -> Self {
-        let mut refs = recycle(SPARE.take());
-        // `for_each`, not `extend`: it folds through the nested iterators a model's
-        // parameters come from, where `next` costs a call a parameter.
-        let most = grads.saturating_add(1);
-        params.into_iter().take(most).for_each(|p| refs.push(p));
-        let count = refs.len();
-        if count != grads {
-            SPARE.set(recycle(refs));
-            let params = if count > grads {
-                format!("more than {grads} parameters")
-            } else {
-                format!("{count} parameters")
-            };
-            mismatch(params, grads);
-        }
-        Checked(refs.into_iter())
+/// Panics unless there are as many parameters as gradients.
+#[track_caller]
+fn check_lengths(params: usize, grads: usize) {
+    if params != grads {
+        let params = if params > grads {
+            format!("more than {grads} parameters")
+        } else {
+            format!("{params} parameters")
+        };
+        mismatch(params, grads);
     }
-}
-
-impl<'p> Iterator for Checked<'p> {
-    type Item = &'p mut f64;
-    fn next(&mut self) -> Option<&'p mut f64> {
-        self.0.next()
-    }
-    fn size_hint(&self) -> (usize, Option<usize>) {
-        self.0.size_hint()
-    }
-}
-
-impl Drop for Checked<'_> {
-    fn drop(&mut self) {
-        SPARE.set(recycle(std::mem::take(&mut self.0)));
-    }
-}
-
-/// The memory of `refs`, emptied, for references of another lifetime. Collecting a vector's
-/// own iterator into a vector of elements of the same size reuses its memory (std's in-place
-/// collection), so this allocates nothing; were std ever to stop doing so, each step would
-/// allocate (`tests/training_memory_is_flat.rs` would say) and still be correct.
-fn recycle<'a, 'b>(
-    refs: impl IntoIterator<Item = &'a mut f64, IntoIter = vec::IntoIter<&'a mut f64>>,
-) -> Vec<&'b mut f64> {
-    refs.into_iter()
-        .take(0)
-        .map(|_| unreachable!("take(0) yields nothing"))
-        .collect()
 }
 
 /// Sizes an optimizer's state at its first step; panics if a later step has another size.
@@ -408,36 +436,6 @@ fn size_state(name: &str, state: &mut Vec<f64>, parameters: usize) {
     );
 }
 
-/// Runs `update` on each of `params` with its entry of `state` (its gradient, and the
-/// optimizer's numbers for it); panics unless there are exactly as many parameters as entries,
-/// stopping at the first parameter too many.
-///
-/// It drives `params` with `try_for_each`, not `next`: a model's parameters come out of nested
-/// `flat_map`s (layers, neurons, weights then bias), which fold through their parts in one
-/// loop each but take a call a parameter through `next` (7% of `benches/nn_step.rs`'s
-/// time, measured).
-#[track_caller]
-fn for_each_matched<'p, S>(
-    params: impl IntoIterator<Item = &'p mut f64>,
-    mut state: impl ExactSizeIterator<Item = S>,
-    mut update: impl FnMut(&mut f64, S),
-) {
-    let grads = state.len();
-    let stopped = params.into_iter().try_for_each(|p| match state.next() {
-        Some(entry) => {
-            update(p, entry);
-            ControlFlow::Continue(())
-        }
-        None => ControlFlow::Break(()),
-    });
-    if stopped.is_break() {
-        mismatch(format!("more than {grads} parameters"), grads);
-    }
-    if state.len() > 0 {
-        mismatch(format!("{} parameters", grads - state.len()), grads);
-    }
-}
-
 #[cold]
 #[track_caller]
 fn mismatch(params: String, grads: usize) -> ! {
@@ -445,4 +443,22 @@ fn mismatch(params: String, grads: usize) -> ! {
         "the optimizer got {params} and {grads} gradients: they must match one to one (pass \
          model.parameters_mut() and the gradients of the run that bind returned)"
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{Adam, Optimizer};
+
+    // 2^64 steps cannot be taken in a test: these start from a count a file cannot hold.
+    #[test]
+    fn adams_step_count_stops_at_its_largest_instead_of_wrapping_to_zero() {
+        let mut adam = Adam::new(0.1);
+        adam.steps = u64::MAX - 1;
+        let mut p = [1.0];
+        adam.step(&mut p, &[1.0]);
+        adam.step(&mut p, &[1.0]);
+        assert_eq!(adam.steps(), u64::MAX);
+        // At that count the bias corrections are 1: m = 0.1 + 0.09, v = 1e-3 + 999e-6.
+        assert!(p[0].is_finite() && p[0] < 1.0, "{}", p[0]);
+    }
 }

@@ -8,6 +8,8 @@
 use std::borrow::Borrow;
 use std::fmt;
 
+use smallvec::SmallVec;
+
 use crate::fast::Tape;
 use crate::rules::Op;
 use crate::value::Value;
@@ -15,9 +17,11 @@ use crate::value::Value;
 /// `len` consecutive nodes of one tape: a model's parameters, a point's inputs, or a layer's
 /// outputs.
 ///
-/// Runs come from [`Run::vars`] (new leaves), from [`Module::bind`](crate::nn::Module::bind)
-/// (a model's parameters) and from [`Module::forward`](crate::nn::Module::forward) (a layer's
-/// outputs). Read the values with [`get`](Run::get) or [`iter`](Run::iter).
+/// Runs come from [`Run::vars`] (new leaves), from [`Run::from_values`] (computed values),
+/// from [`Module::bind`](crate::nn::Module::bind) (a model's parameters) and from
+/// [`Module::forward`](crate::nn::Module::forward) (a layer's outputs). Read the values with
+/// [`get`](Run::get) or [`iter`](Run::iter); a run is an `IntoIterator` of its values, so the
+/// [`loss`](crate::nn::loss) functions take it as it is.
 ///
 /// ```
 /// use tapegrad::{Tape, nn::Run};
@@ -38,7 +42,7 @@ pub struct Run<'t> {
 
 impl<'t> Run<'t> {
     /// Records each number as a new leaf ([`Tape::var`]), one after another, and returns them
-    /// as a run.
+    /// as a run: a point's inputs, say.
     ///
     /// ```
     /// use tapegrad::{Tape, nn::Run};
@@ -50,58 +54,92 @@ impl<'t> Run<'t> {
     /// assert_eq!(x.get(1).data(), -1.0);
     /// ```
     ///
-    /// The numbers may be computed on the same tape while the run is recorded (reading
-    /// `data()` of a value, say): the run still holds just its own leaves, one per number, in
-    /// consecutive nodes. When the iterator records between two numbers, the numbers are
-    /// recorded again after its nodes, so the first leaves stay on the tape, unused.
+    /// # New leaves, not computed values
     ///
-    /// ```
+    /// A leaf holds a number and nothing of where the number came from: numbers read off
+    /// computed values (`v.data()`) and made into leaves cut the graph, and no gradient
+    /// reaches what they were computed from. For computed values, use the values themselves:
+    /// the [`loss`](super::loss) functions take them, and [`Run::from_values`] makes a run of
+    /// them. Where the cut can be seen, `vars` refuses it: when the iterator records on the
+    /// tape while the leaves are recorded (it computes its numbers there), `vars` panics.
+    ///
+    /// ```should_panic
     /// use tapegrad::{Tape, nn::Run};
     ///
     /// let tape = Tape::new();
-    /// let scale = tape.var(2.0);
-    /// let x = Run::vars(&tape, [1.0, 2.0].map(|v| (scale * v).data()));
-    /// assert_eq!((x.len(), x.get(1).data()), (2, 4.0));
+    /// let w = tape.var(2.0);
+    /// // Panics: these numbers come from w, but leaves made of them would not.
+    /// let x = Run::vars(&tape, [1.0, 2.0].iter().map(|&v| (w * v).data()));
     /// ```
     ///
     /// # Panics
-    /// If the tape runs out of node indices (`u32::MAX` nodes).
+    /// If the iterator records on this tape before one of its numbers (see above), or the
+    /// tape runs out of node indices (`u32::MAX` nodes).
+    #[track_caller]
     pub fn vars<I>(tape: &'t Tape, values: I) -> Self
     where
         I: IntoIterator,
         I::Item: Borrow<f64>,
     {
-        let mut values = values.into_iter();
-        let (mut first, mut len) = (tape.len(), 0);
-        while let Some(v) = values.next() {
+        let first = tape.len();
+        let mut len = 0;
+        for v in values {
             let leaf = tape.var(*v.borrow()).index();
             if leaf != first + len {
-                if len > 0 {
-                    return Run::vars_apart(tape, first..first + len, leaf, values);
-                }
-                // The iterator recorded before its first number: the run starts here.
-                first = leaf;
+                recorded_while_iterating(leaf - (first + len));
             }
             len += 1;
         }
         Run::from_range(tape, first, len)
     }
 
-    /// Finishes [`vars`](Run::vars) after the iterator recorded between two numbers: the
-    /// leaves `recorded` and `then`, and the numbers still to come, recorded again in one run.
-    #[cold]
-    fn vars_apart<I>(tape: &'t Tape, recorded: std::ops::Range<usize>, then: usize, rest: I) -> Self
+    /// The values as a run: the same nodes when they are consecutive nodes of `tape` in
+    /// order (a layer's outputs, or one new node for each item of an iterator), else a copy
+    /// of each (`v * 1.0`, one node each, recorded one after another), through which
+    /// gradients flow back to the values. This is how a [`Module`](super::Module) of one's
+    /// own returns computed outputs from [`forward`](super::Module::forward).
+    ///
+    /// ```
+    /// use tapegrad::{Tape, nn::Run};
+    ///
+    /// let tape = Tape::new();
+    /// let w = tape.var(2.0);
+    /// let x = Run::from_values(&tape, [w * 1.0, w * w, w.sin()]);
+    /// assert_eq!(x.len(), 3);
+    /// x.dot(x).backward(); // w² + w⁴ + sin² w
+    /// let want = 2.0 * 2.0 + 4.0 * 8.0 + 2.0 * 2f64.sin() * 2f64.cos();
+    /// assert!((w.grad() - want).abs() < 1e-12);
+    ///
+    /// // Consecutive nodes are taken as they are: no copy.
+    /// let before = tape.len();
+    /// let again = Run::from_values(&tape, x);
+    /// assert_eq!((tape.len(), again.get(0).index()), (before, x.get(0).index()));
+    /// ```
+    ///
+    /// # Panics
+    /// If a value lives on another tape.
+    #[track_caller]
+    pub fn from_values<I>(tape: &'t Tape, values: I) -> Self
     where
-        I: Iterator,
-        I::Item: Borrow<f64>,
+        I: IntoIterator<Item = Value<'t>>,
     {
-        let leaf = |i: usize| Value::from_index(tape, i as u32).data();
-        let numbers: Vec<f64> = recorded
-            .chain([then])
-            .map(leaf)
-            .chain(rest.map(|v| *v.borrow()))
-            .collect();
-        Run::vars(tape, numbers)
+        match Gathered::new(values) {
+            Gathered::Run(run) => {
+                assert!(std::ptr::eq(run.tape, tape), "{MIXED_TAPES}");
+                run
+            }
+            Gathered::Listed(values) => {
+                for &v in &values {
+                    tape.own(v);
+                }
+                let first = tape.len();
+                for &v in &values {
+                    // Recorded for the run returned below, which names these nodes.
+                    let _ = v * 1.0;
+                }
+                Run::from_range(tape, first, values.len())
+            }
+        }
     }
 
     /// The `len` nodes from `first` on (which the caller has just recorded).
@@ -291,11 +329,81 @@ impl<'t> Run<'t> {
     /// Panics, as the engine does, if `other` lives on another tape.
     #[track_caller]
     pub(crate) fn same_tape(self, other: Run<'_>) {
-        assert!(
-            std::ptr::eq(self.tape, other.tape),
-            "cannot combine Values from two different tapes: a model's parameters and its \
-             inputs must be recorded on the same Tape"
-        );
+        assert!(std::ptr::eq(self.tape, other.tape), "{MIXED_TAPES}");
+    }
+}
+
+const MIXED_TAPES: &str = "cannot combine Values from two different tapes: a model's \
+                           parameters and its inputs must be recorded on the same Tape";
+
+#[cold]
+#[track_caller]
+fn recorded_while_iterating(nodes: usize) -> ! {
+    panic!(
+        "Run::vars records new leaves, but its iterator recorded {nodes} node(s) on the same \
+         tape before a number: the numbers are computed there, and leaves made of them would \
+         cut the graph (no gradient would reach what they came from). Pass the values \
+         themselves (Run::from_values, or the loss functions, which take values), or compute \
+         the numbers before calling Run::vars"
+    )
+}
+
+/// Values from an iterator, gathered for a function that reads them more than once: as a
+/// run when they are consecutive nodes of one tape (a layer's outputs; no copy, no
+/// allocation), else listed.
+pub(crate) enum Gathered<'t> {
+    Run(Run<'t>),
+    /// Not consecutive, or none (and then there is no tape to make a run on).
+    Listed(SmallVec<[Value<'t>; 8]>),
+}
+
+impl<'t> Gathered<'t> {
+    pub(crate) fn new(values: impl IntoIterator<Item = Value<'t>>) -> Self {
+        let mut values = values.into_iter();
+        let Some(first) = values.next() else {
+            return Gathered::Listed(SmallVec::new());
+        };
+        let (tape, start) = (first.tape(), first.index());
+        let mut len = 1;
+        while let Some(v) = values.next() {
+            if std::ptr::eq(v.tape(), tape) && v.index() == start + len {
+                len += 1;
+                continue;
+            }
+            // Out of step: list the run so far, then this value and the rest.
+            let mut listed: SmallVec<[Value<'t>; 8]> = (start..start + len)
+                .map(|i| Value::from_index(tape, i as u32))
+                .collect();
+            listed.push(v);
+            listed.extend(values);
+            return Gathered::Listed(listed);
+        }
+        Gathered::Run(Run::from_range(tape, start, len))
+    }
+
+    pub(crate) fn len(&self) -> usize {
+        match self {
+            Gathered::Run(run) => run.len(),
+            Gathered::Listed(values) => values.len(),
+        }
+    }
+
+    /// The `i`-th value; `i` must be below [`len`](Gathered::len).
+    pub(crate) fn get(&self, i: usize) -> Value<'t> {
+        match self {
+            Gathered::Run(run) => run.get(i),
+            Gathered::Listed(values) => values[i],
+        }
+    }
+
+    pub(crate) fn iter(&self) -> impl Iterator<Item = Value<'t>> + '_ {
+        let (run, listed) = match self {
+            Gathered::Run(run) => (Some(run.iter()), None),
+            Gathered::Listed(values) => (None, Some(values.iter().copied())),
+        };
+        run.into_iter()
+            .flatten()
+            .chain(listed.into_iter().flatten())
     }
 }
 

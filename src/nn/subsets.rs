@@ -3,13 +3,10 @@
 //! data set ([`DataParallel`](super::DataParallel), [`Mlp::accuracy`](super::Mlp::accuracy),
 //! ...) takes a part.
 
-use rand::SeedableRng;
-use rand::rngs::StdRng;
-use rand::seq::SliceRandom;
-
 use super::Dataset;
+use super::rng::Rng;
 
-impl Dataset {
+impl<T: Copy> Dataset<T> {
     /// The points at `indices`, in that order (an index may repeat, as in a bootstrap
     /// sample).
     ///
@@ -24,7 +21,7 @@ impl Dataset {
     /// # Panics
     /// If an index is not below [`len`](Dataset::len) (the message gives both).
     #[track_caller]
-    pub fn subset(&self, indices: &[usize]) -> Dataset {
+    pub fn subset(&self, indices: &[usize]) -> Dataset<T> {
         let mut inputs = Vec::with_capacity(indices.len() * self.dims());
         let mut targets = Vec::with_capacity(indices.len());
         for &i in indices {
@@ -57,7 +54,7 @@ impl Dataset {
     /// # Panics
     /// If `fraction` is not in `[0, 1]`.
     #[track_caller]
-    pub fn split(&self, fraction: f64, seed: u64) -> (Dataset, Dataset) {
+    pub fn split(&self, fraction: f64, seed: u64) -> (Dataset<T>, Dataset<T>) {
         assert!(
             (0.0..=1.0).contains(&fraction),
             "split takes the fraction of points for the first part, in [0, 1]; got {fraction}"
@@ -103,7 +100,7 @@ impl Dataset {
     /// # Panics
     /// If `size` is 0.
     #[track_caller]
-    pub fn batches(&self, size: usize, seed: u64) -> Batches<'_> {
+    pub fn batches(&self, size: usize, seed: u64) -> Batches<'_, T> {
         assert!(size > 0, "a mini-batch needs at least one point");
         Batches {
             data: self,
@@ -123,8 +120,8 @@ impl Dataset {
 /// assert_eq!(batches.len(), 2);
 /// ```
 #[derive(Clone, Debug)]
-pub struct Batches<'a> {
-    data: &'a Dataset,
+pub struct Batches<'a, T = f64> {
+    data: &'a Dataset<T>,
     /// The points' indices in shuffled order.
     order: Vec<usize>,
     /// Where the next batch starts in `order`.
@@ -132,10 +129,10 @@ pub struct Batches<'a> {
     size: usize,
 }
 
-impl Iterator for Batches<'_> {
-    type Item = Dataset;
+impl<T: Copy> Iterator for Batches<'_, T> {
+    type Item = Dataset<T>;
 
-    fn next(&mut self) -> Option<Dataset> {
+    fn next(&mut self) -> Option<Dataset<T>> {
         if self.next >= self.order.len() {
             return None;
         }
@@ -151,11 +148,11 @@ impl Iterator for Batches<'_> {
     }
 }
 
-impl ExactSizeIterator for Batches<'_> {}
+impl<T: Copy> ExactSizeIterator for Batches<'_, T> {}
 
 /// `0..len` in an order shuffled (Fisher–Yates) by a generator seeded with `seed`.
 fn shuffled(len: usize, seed: u64) -> Vec<usize> {
     let mut order: Vec<usize> = (0..len).collect();
-    order.shuffle(&mut StdRng::seed_from_u64(seed));
+    Rng::seeded(seed).shuffle(&mut order);
     order
 }

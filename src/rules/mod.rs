@@ -33,7 +33,7 @@ mod every_op_tests;
 #[cfg(test)]
 pub(crate) mod op_sampling;
 
-pub(crate) use eval::fixed;
+pub(crate) use eval::{dot, fixed};
 pub(crate) use partials::Local;
 pub use real::Real;
 pub(crate) use sweep::{Copied, NodeData, Sweep};

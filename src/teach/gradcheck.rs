@@ -29,16 +29,80 @@ pub const DEFAULT_STEP: f64 = 1e-6;
 /// use tapegrad::teach::Tolerance;
 ///
 /// let tol = Tolerance::default();
-/// assert_eq!((tol.atol, tol.rtol), (1e-5, 1e-3));
-/// let strict = Tolerance { atol: 1e-8, rtol: 1e-8 };
-/// # let _ = strict;
+/// assert_eq!((tol.atol(), tol.rtol()), (1e-5, 1e-3));
+/// let strict = Tolerance::new(1e-8, 1e-8);
+/// assert_eq!(Tolerance::default().with_atol(1e-8).with_rtol(1e-8), strict);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Tolerance {
+    atol: f64,
+    rtol: f64,
+}
+
+impl Tolerance {
+    /// A tolerance of `atol` plus `rtol` times the finite difference's size.
+    ///
+    /// ```
+    /// let tol = tapegrad::teach::Tolerance::new(1e-6, 0.0);
+    /// assert_eq!((tol.atol(), tol.rtol()), (1e-6, 0.0));
+    /// ```
+    ///
+    /// # Panics
+    /// If either is negative or NaN.
+    #[track_caller]
+    pub fn new(atol: f64, rtol: f64) -> Self {
+        assert!(
+            atol >= 0.0 && rtol >= 0.0,
+            "a tolerance is a number from 0 up: got atol = {atol}, rtol = {rtol}"
+        );
+        Tolerance { atol, rtol }
+    }
+
+    /// The same tolerance with another absolute part.
+    ///
+    /// ```
+    /// let tol = tapegrad::teach::Tolerance::default().with_atol(1e-9);
+    /// assert_eq!((tol.atol(), tol.rtol()), (1e-9, 1e-3));
+    /// ```
+    ///
+    /// # Panics
+    /// If `atol` is negative or NaN.
+    #[track_caller]
+    pub fn with_atol(self, atol: f64) -> Self {
+        Tolerance::new(atol, self.rtol)
+    }
+
+    /// The same tolerance with another relative part.
+    ///
+    /// ```
+    /// let tol = tapegrad::teach::Tolerance::default().with_rtol(0.0);
+    /// assert_eq!((tol.atol(), tol.rtol()), (1e-5, 0.0));
+    /// ```
+    ///
+    /// # Panics
+    /// If `rtol` is negative or NaN.
+    #[track_caller]
+    pub fn with_rtol(self, rtol: f64) -> Self {
+        Tolerance::new(self.atol, rtol)
+    }
+
     /// Absolute tolerance: what matters for gradients near zero.
-    pub atol: f64,
+    ///
+    /// ```
+    /// assert_eq!(tapegrad::teach::Tolerance::default().atol(), 1e-5);
+    /// ```
+    pub fn atol(self) -> f64 {
+        self.atol
+    }
+
     /// Relative tolerance, a fraction of the finite difference's size.
-    pub rtol: f64,
+    ///
+    /// ```
+    /// assert_eq!(tapegrad::teach::Tolerance::default().rtol(), 1e-3);
+    /// ```
+    pub fn rtol(self) -> f64 {
+        self.rtol
+    }
 }
 
 impl Default for Tolerance {
@@ -46,7 +110,7 @@ impl Default for Tolerance {
     ///
     /// ```
     /// let tol = tapegrad::teach::Tolerance::default();
-    /// assert_eq!(tol.rtol, 1e-3);
+    /// assert_eq!(tol.rtol(), 1e-3);
     /// ```
     fn default() -> Self {
         Tolerance {

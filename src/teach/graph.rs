@@ -1,8 +1,8 @@
 //! The graph behind a value, as data and as Graphviz text.
 
-use std::fmt::Write;
+use std::fmt::{self, Write};
 
-use super::{Kind, Node, number, walk_back};
+use super::{Kind, Node, explorer, expression, number, walk_back};
 use crate::value::Value;
 
 /// The part of a tape that one value depends on: the value itself and every node it was
@@ -142,6 +142,45 @@ impl Graph {
         dot
     }
 
+    /// The graph as an SVG picture, without Graphviz: the explorer's drawing (see
+    /// [`Value::explore`]), top to bottom, a box per value (`#index label`, data, grad) and
+    /// an oval per operation, with each node's expression (`#9 = neg(#0 a)`) as the text a
+    /// browser shows on hover. The picture carries its own colours and fonts.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let a = tape.named("a", 2.0);
+    /// let b = (a * 3.0).label("b");
+    /// b.backward();
+    /// let svg = b.graph().to_svg();
+    /// assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+    /// assert!(svg.contains(">#0 a</text>") && svg.contains(">grad 3</text>"));
+    /// assert!(svg.contains("<title>#1 b = #0 a * 3</title>"));
+    /// ```
+    pub fn to_svg(&self) -> String {
+        explorer::graph_svg(&self.nodes)
+    }
+
+    /// Shows the graph under a notebook cell: evcxr's Jupyter kernel calls this method on a
+    /// cell's last expression. It prints the picture of [`to_svg`](Graph::to_svg), and the
+    /// text of `Display` for front ends without pictures, between evcxr's markers.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// tape.var(2.0).exp().graph().evcxr_display(); // EVCXR_BEGIN_CONTENT image/svg+xml ...
+    /// ```
+    pub fn evcxr_display(&self) {
+        print!("{}", self.evcxr_output());
+    }
+
+    /// What [`evcxr_display`](Graph::evcxr_display) prints.
+    pub(crate) fn evcxr_output(&self) -> String {
+        crate::notebook::evcxr_output(&[
+            ("image/svg+xml", &self.to_svg()),
+            ("text/plain", &self.to_string()),
+        ])
+    }
+
     /// The most values [`to_dot`](Graph::to_dot) draws left to right; larger graphs are drawn
     /// top to bottom.
     ///
@@ -157,6 +196,35 @@ impl Graph {
     /// assert!(y.sin().to_dot().contains("rankdir=TB;"));
     /// ```
     pub const LEFT_TO_RIGHT_UP_TO: usize = 15;
+}
+
+/// The graph as text, a line per node, oldest first: its expression, data and grad.
+///
+/// ```
+/// let tape = tapegrad::Tape::new();
+/// let a = tape.named("a", 2.0);
+/// let b = (a * 3.0).label("b");
+/// b.backward();
+/// assert_eq!(
+///     b.graph().to_string(),
+///     "#0 a (input)     data 2  grad 3\n#1 b = #0 a * 3  data 6  grad 1\n"
+/// );
+/// ```
+impl fmt::Display for Graph {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let tag_of = |index: usize| self.node(index).map_or(format!("#{index}"), Node::tag);
+        let rows: Vec<[String; 3]> = self
+            .nodes
+            .iter()
+            .map(|n| [expression(n, tag_of), number(n.value), number(n.grad)])
+            .collect();
+        let width = |i: usize| rows.iter().map(|r| r[i].chars().count()).max().unwrap_or(0);
+        let (w0, w1) = (width(0), width(1));
+        for [made, data, grad] in &rows {
+            writeln!(f, "{made:<w0$}  data {data:<w1$}  grad {grad}")?;
+        }
+        Ok(())
+    }
 }
 
 impl<'t> Value<'t> {
@@ -214,4 +282,43 @@ fn escape_record(text: &str) -> String {
 /// Escapes a quoted string.
 fn escape_quoted(text: &str) -> String {
     text.replace('\\', "\\\\").replace('"', "\\\"")
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    /// The `(mime type, content)` blocks of evcxr's output, checking its framing.
+    pub(crate) fn blocks(out: &str) -> Vec<(String, String)> {
+        let mut blocks = Vec::new();
+        let mut lines = out.lines();
+        while let Some(line) = lines.next() {
+            let mime = line
+                .strip_prefix("EVCXR_BEGIN_CONTENT ")
+                .unwrap_or_else(|| panic!("`{line}` outside a block"));
+            let content: Vec<&str> = lines
+                .by_ref()
+                .take_while(|l| *l != "EVCXR_END_CONTENT")
+                .collect();
+            blocks.push((mime.to_owned(), content.join("\n")));
+        }
+        assert!(out.ends_with("EVCXR_END_CONTENT\n"), "{out}");
+        blocks
+    }
+
+    #[test]
+    fn the_notebook_display_is_the_picture_then_the_text() {
+        let tape = crate::Tape::new();
+        let y = tape.named("x", 2.0).exp().label("y");
+        y.backward();
+        let graph = y.graph();
+        let blocks = blocks(&graph.evcxr_output());
+        let mimes: Vec<&str> = blocks.iter().map(|b| b.0.as_str()).collect();
+        assert_eq!(mimes, ["image/svg+xml", "text/plain"]);
+        assert_eq!(blocks[0].1, graph.to_svg().trim_end());
+        assert!(blocks[0].1.starts_with("<svg xmlns="));
+        assert_eq!(
+            blocks[1].1,
+            "#0 x (input)      data 2         grad 7.389056\n\
+             #1 y = exp(#0 x)  data 7.389056  grad 1"
+        );
+    }
 }

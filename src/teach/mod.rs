@@ -2,13 +2,15 @@
 //! by step, and a check of gradients against finite differences.
 //!
 //! - [`Value::graph`] and [`Value::to_dot`] show **what was recorded**: every value the output
-//!   depends on, with its name, number and gradient, and the operation that made it. Render
-//!   the Graphviz text with `dot -Tsvg graph.dot -o graph.svg` to see the expression as a
-//!   picture, the way micrograd draws it.
+//!   depends on, with its name, number and gradient, and the operation that made it.
+//!   [`Graph::to_svg`] draws it as a picture with no tool installed; or render the Graphviz
+//!   text with `dot -Tsvg graph.dot -o graph.svg`, the way micrograd draws it.
 //! - [`Value::backward_trace`] shows **what backward does**, one row per node, newest first:
 //!   the gradient that reached the node from above, the local derivative towards each operand
 //!   and what the chain rule adds to that operand's gradient (upstream × local). Summing a
 //!   node's arrivals gives its gradient; the trace lets you watch every sum being made.
+//! - [`Value::explore`] shows **both, step by step**: an [`Explorer`] page to step through in
+//!   a browser, the graph recorded node by node and then swept.
 //! - [`gradcheck`] shows **that the rules are right**: it compares backward's gradients with
 //!   central finite differences, input by input, the way to test a derivative you have just
 //!   written.
@@ -29,6 +31,11 @@
 //! assert!(c.to_dot().contains("#2 c"));
 //! ```
 //!
+//! In a notebook on evcxr's Jupyter kernel, a [`Graph`], a [`Trace`] or an [`Explorer`] left
+//! as a cell's last expression shows itself under the cell (their `evcxr_display` methods),
+//! and [`Tape::leak`](crate::Tape::leak) gives values that outlive their cell;
+//! `notebooks/backprop.ipynb` walks through it all.
+//!
 //! The trace does not re-implement any derivative: it runs the engine's own rule for each node
 //! (`Op::backprop`, over the table in `src/rules/partials.rs`) once with an upstream gradient of 1, which gives the local
 //! derivatives because every rule is linear in the upstream gradient, and once with the real
@@ -39,6 +46,7 @@ mod gradcheck;
 mod graph;
 mod trace;
 
+pub use explorer::Explorer;
 pub use gradcheck::{
     DEFAULT_STEP, GradcheckReport, InputCheck, Tolerance, gradcheck, gradcheck_with_step,
 };
@@ -73,6 +81,10 @@ pub struct Node {
     value: f64,
     grad: f64,
     operands: Vec<usize>,
+    /// The op itself, and the numbers stored in its node: what [`expression`] and the
+    /// explorer's rule panel read.
+    code: Op,
+    constants: Vec<f64>,
 }
 
 impl Node {
@@ -241,6 +253,8 @@ fn walk_back(value: Value<'_>) -> Vec<Recorded> {
                     value: n.values()[i],
                     grad: n.grads.get(i).copied().unwrap_or(0.0),
                     operands,
+                    code: op,
+                    constants: constants.clone(),
                 },
                 op,
                 words,
@@ -249,6 +263,54 @@ fn walk_back(value: Value<'_>) -> Vec<Recorded> {
         }
         out
     })
+}
+
+/// What made a node, as the explorer's panel and hover text and [`Graph`]'s text say it: the
+/// node's tag, then `=` and its op applied to its operands' tags (`#3 y = #1 + #2`,
+/// `#9 = neg(#0 a)`, `#4 = (#3 d)^2`, `#5 = clamp(#4, 0, 1)`), or what kind of leaf it is
+/// (`#0 a (input)`). `tag_of` names an operand by its index.
+fn expression(node: &Node, tag_of: impl Fn(usize) -> String) -> String {
+    match node.kind {
+        Kind::Input => return format!("{} (input)", node.tag()),
+        Kind::Constant => return format!("{} (constant)", node.tag()),
+        Kind::Computed => {}
+    }
+    // An operand list of a few names, the rest counted.
+    const SHOWN: usize = 6;
+    let mut args: Vec<String> = node
+        .operands
+        .iter()
+        .take(SHOWN)
+        .map(|&p| tag_of(p))
+        .collect();
+    if node.operands.len() > SHOWN {
+        args.truncate(SHOWN - 1);
+        args.push(format!("… {} operands in all", node.operands.len()));
+    }
+    let wrap = |t: &str| {
+        if t.contains(' ') {
+            format!("({t})")
+        } else {
+            t.to_owned()
+        }
+    };
+    let k = |i: usize| number(node.constants[i]);
+    let made = match node.code {
+        Op::Add | Op::Sub | Op::Mul | Op::Div => format!("{} {} {}", args[0], node.op, args[1]),
+        Op::AddConst | Op::MulConst | Op::DivConst => format!("{} {}", args[0], node.op),
+        Op::ConstSub | Op::ConstDiv => format!("{} {}", node.op, args[0]),
+        Op::Powf | Op::Powi => format!("{}{}", wrap(&args[0]), node.op),
+        Op::MulConstAdd => format!("mul_add({}, {}, {})", args[0], k(0), args[1]),
+        // A statement's constants are the partials recorded with it, not arguments.
+        Op::Statement | Op::UnaryStatement => format!("statement({})", args.join(", ")),
+        code => {
+            // The numbers stored in the node are its last arguments (`clamp(#0, 0, 1)`).
+            let constants = (0..node.constants.len()).map(k);
+            let all: Vec<String> = args.into_iter().chain(constants).collect();
+            format!("{}({})", code.name(), all.join(", "))
+        }
+    };
+    format!("{} = {made}", node.tag())
 }
 
 /// How graphs and traces print an op, with the constants stored in its node.
@@ -283,7 +345,50 @@ fn number(x: f64) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::number;
+    use super::{expression, number, walk_back};
+    use crate::Tape;
+
+    /// The expression of the newest node of `y`'s graph, operands named by their tags.
+    fn made(y: crate::Value<'_>) -> String {
+        let recorded = walk_back(y);
+        let tags: Vec<(usize, String)> = recorded
+            .iter()
+            .map(|r| (r.node.index, r.node.tag()))
+            .collect();
+        let tag_of = |i: usize| tags.iter().find(|t| t.0 == i).unwrap().1.clone();
+        expression(&recorded[0].node, tag_of)
+    }
+
+    #[test]
+    fn expressions_name_the_op_and_its_operands_the_way_code_reads() {
+        let tape = Tape::new();
+        let a = tape.named("a", 3.0);
+        let b = tape.var(-2.0);
+        assert_eq!(made((a * b).label("c")), "#2 c = #0 a * #1");
+        assert_eq!(made(-a), "#3 = neg(#0 a)");
+        assert_eq!(made(a * 3.0), "#4 = #0 a * 3");
+        assert_eq!(made(10.0 / b), "#5 = 10 / #1");
+        assert_eq!(made(a.powi(2)), "#6 = (#0 a)^2");
+        assert_eq!(made(b.clamp(0.0, 1.0)), "#7 = clamp(#1, 0, 1)");
+        assert_eq!(made(a.max(0.5)), "#8 = max(#0 a, 0.5)");
+        assert_eq!(made(a.leaky_relu(0.01)), "#9 = leaky_relu(#0 a, 0.01)");
+        assert_eq!(made(a.mul_add(2.0, b)), "#10 = mul_add(#0 a, 2, #1)");
+        assert_eq!(made(a.tanh()), "#11 = tanh(#0 a)");
+        let many: Vec<_> = (0..8).map(|i| tape.var(i as f64)).collect();
+        assert_eq!(
+            made(tape.sum(many.iter().copied())),
+            "#20 = sum(#12, #13, #14, #15, #16, … 8 operands in all)"
+        );
+    }
+
+    #[test]
+    fn leaves_say_what_kind_they_are() {
+        let tape = Tape::new();
+        let one = tape.constant(1.0);
+        let x = tape.named("x", 2.0);
+        assert_eq!(made(one), "#0 (constant)");
+        assert_eq!(made(x), "#1 x (input)");
+    }
 
     #[test]
     fn numbers_print_short_but_keep_small_values_visible() {

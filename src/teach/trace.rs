@@ -1,7 +1,8 @@
 //! The backward sweep as data: what every node receives and passes on.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
+use super::explorer::escape_html;
 use super::{Kind, Node, Recorded, number, walk_back};
 use crate::rules::{Copied, Sweep};
 use crate::value::Value;
@@ -116,6 +117,115 @@ impl Trace {
             .rev()
             .map(|s| &s.node)
             .filter(|n| n.is_input())
+    }
+}
+
+impl Trace {
+    /// The sweep as an HTML table, the rows of its text table (`Display`): newest node first,
+    /// one row per contribution, then the gradients of the inputs in a caption. Its style
+    /// sits in a `<style>` element that names only the table's own class, `tapegrad-trace`.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let a = tape.named("a", 3.0);
+    /// let html = (a * 2.0).label("y").backward_trace().to_html();
+    /// assert!(html.contains("<td>#1 y</td><td>* 2</td>"));
+    /// assert!(html.contains("d #1 y / d #0 a = 2"));
+    /// ```
+    pub fn to_html(&self) -> String {
+        let mut html = String::from(
+            "<style>.tapegrad-trace { border-collapse: collapse; font-family: monospace; } \
+             .tapegrad-trace td, .tapegrad-trace th { padding: 1px 8px; text-align: left; } \
+             .tapegrad-trace td.num { text-align: right; } \
+             .tapegrad-trace td.note { font-style: italic; color: #6b7280; } \
+             .tapegrad-trace caption { caption-side: bottom; text-align: left; }</style>\n\
+             <table class=\"tapegrad-trace\">\n",
+        );
+        if let Some(output) = self.steps.first() {
+            let grads: Vec<String> = self
+                .inputs()
+                .map(|n| {
+                    format!(
+                        "d {} / d {} = {}",
+                        output.node.tag(),
+                        n.tag(),
+                        number(n.grad)
+                    )
+                })
+                .collect();
+            let _ = writeln!(
+                html,
+                "<caption>gradients of the inputs: {}</caption>",
+                escape_html(&grads.join(", "))
+            );
+        }
+        self.html_rows(&mut html, |_, _| String::new());
+        html.push_str("</table>\n");
+        html
+    }
+
+    /// Shows the trace under a notebook cell: evcxr's Jupyter kernel calls this method on a
+    /// cell's last expression. It prints the table as HTML ([`to_html`](Trace::to_html)) and
+    /// as text (`Display`), between evcxr's markers; the notebook shows the richer one.
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// tape.var(2.0).exp().backward_trace().evcxr_display(); // EVCXR_BEGIN_CONTENT text/html ...
+    /// ```
+    pub fn evcxr_display(&self) {
+        print!("{}", self.evcxr_output());
+    }
+
+    /// What [`evcxr_display`](Trace::evcxr_display) prints.
+    pub(crate) fn evcxr_output(&self) -> String {
+        crate::notebook::evcxr_output(&[
+            ("text/html", &self.to_html()),
+            ("text/plain", &self.to_string()),
+        ])
+    }
+
+    /// The table's head and rows as HTML; `attributes(step, first)` gives the attributes of
+    /// each row of the `step`-th node (`first` for its first row).
+    pub(super) fn html_rows(&self, html: &mut String, attributes: impl Fn(usize, bool) -> String) {
+        let tag = |index: usize| {
+            self.step(index)
+                .map_or(format!("#{index}"), |s| s.node.tag())
+        };
+        html.push_str(
+            "<thead><tr><th>node</th><th>op</th><th>value</th><th>upstream</th>\
+             <th>to operand</th><th>local</th><th>adds</th></tr></thead>\n<tbody>\n",
+        );
+        for (s, step) in self.steps.iter().enumerate() {
+            let node = &step.node;
+            let first = format!(
+                "<td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num swept\">{}</td>",
+                escape_html(&node.tag()),
+                escape_html(&node.op),
+                number(node.value),
+                number(node.grad)
+            );
+            let blank = "<td></td><td></td><td></td><td></td>";
+            if let Some(note) = step.passes_nothing() {
+                let _ = writeln!(
+                    html,
+                    "<tr{}>{first}<td colspan=\"3\" class=\"note swept\">{note}</td></tr>",
+                    attributes(s, true)
+                );
+            }
+            for (k, c) in step.contributions.iter().enumerate() {
+                let _ = writeln!(
+                    html,
+                    "<tr{}>{}<td class=\"swept\">{}</td><td class=\"num swept\">{}</td>\
+                     <td class=\"num swept\">{}</td></tr>",
+                    attributes(s, k == 0),
+                    if k == 0 { &first } else { blank },
+                    escape_html(&tag(c.operand)),
+                    number(c.local),
+                    number(c.adds)
+                );
+            }
+        }
+        html.push_str("</tbody>\n");
     }
 }
 
@@ -435,4 +545,27 @@ struct Row {
 enum Passes {
     To([String; 3]),
     Nothing(&'static str),
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::teach::graph::tests::blocks;
+
+    #[test]
+    fn the_notebook_display_is_the_html_table_then_the_text_table() {
+        let tape = crate::Tape::new();
+        let a = tape.named("a", 3.0);
+        let trace = (a * 2.0).label("y").backward_trace();
+        let blocks = blocks(&trace.evcxr_output());
+        let mimes: Vec<&str> = blocks.iter().map(|b| b.0.as_str()).collect();
+        assert_eq!(mimes, ["text/html", "text/plain"]);
+        assert_eq!(blocks[0].1, trace.to_html().trim_end());
+        assert!(blocks[0].1.contains("<td>#1 y</td><td>* 2</td>"));
+        assert!(
+            blocks[1]
+                .1
+                .starts_with("backward from #1 y, newest node first")
+        );
+        assert!(blocks[1].1.ends_with("  #0 a  2"));
+    }
 }

@@ -8,6 +8,7 @@
 use std::fmt;
 use std::iter::{Product, Sum};
 
+use crate::Scalar;
 use crate::fast::Tape;
 use crate::rules::Op;
 use crate::value::Value;
@@ -263,7 +264,7 @@ impl Tape {
             Activation::LeakyRelu(slope) => {
                 let activated = self.len() as u32;
                 for j in 0..outputs {
-                    let _ = Value::from_index(self, first + j).leaky_relu(slope);
+                    let _ = Value::from_index(self, first + j).leaky_relu(slope.get());
                 }
                 activated
             }
@@ -342,16 +343,21 @@ fn too_many_terms() -> ! {
 /// network would be no more expressive than one layer; the activation is what lets a network
 /// bend its decision boundary.
 ///
+/// The enum is `#[non_exhaustive]`, so that more activations can come without breaking a
+/// `match`; the leaky relu's slope is a [`LeakySlope`], made by [`Activation::leaky_relu`],
+/// which checks it.
+///
 /// ```
 /// use tapegrad::{Activation, Tape};
 ///
 /// let tape = Tape::new();
 /// let z = tape.var(-2.0);
 /// assert_eq!(Activation::Relu.apply(z).data(), 0.0);
-/// assert_eq!(Activation::LeakyRelu(0.1).apply(z).data(), -0.2);
+/// assert_eq!(Activation::leaky_relu(0.1).apply(z).data(), -0.2);
 /// assert_eq!(Activation::Identity.apply(z).data(), -2.0);
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq)]
+#[non_exhaustive]
 pub enum Activation {
     /// `max(z, 0)`: the usual choice for hidden layers.
     Relu,
@@ -363,13 +369,73 @@ pub enum Activation {
     /// logits, squared error).
     Identity,
     /// `z` for positive `z`, `slope * z` elsewhere, so that a neuron at rest still passes a
-    /// gradient.
-    LeakyRelu(f64),
+    /// gradient: made by [`Activation::leaky_relu`].
+    LeakyRelu(LeakySlope),
+}
+
+/// A leaky relu's slope below zero: a finite number, checked when
+/// [`Activation::leaky_relu`] makes it.
+///
+/// ```
+/// use tapegrad::Activation;
+///
+/// let Activation::LeakyRelu(slope) = Activation::leaky_relu(0.01) else { unreachable!() };
+/// assert_eq!(slope.get(), 0.01);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct LeakySlope(f64);
+
+impl LeakySlope {
+    /// The slope.
+    ///
+    /// ```
+    /// let slope = tapegrad::Activation::leaky_relu(0.2).leaky_slope().unwrap();
+    /// assert_eq!(slope, 0.2);
+    /// ```
+    pub fn get(self) -> f64 {
+        self.0
+    }
 }
 
 impl Activation {
-    /// Applies the activation to `z`, recording one node (none for
-    /// [`Identity`](Self::Identity)).
+    /// A leaky relu with `slope` below zero (typically a small positive number such as 0.01).
+    ///
+    /// ```
+    /// use tapegrad::Activation;
+    ///
+    /// assert_eq!(Activation::leaky_relu(0.01).apply(-3.0), -0.03);
+    /// ```
+    ///
+    /// # Panics
+    /// If `slope` is NaN or infinite: a NaN is not even equal to itself, so layers could not
+    /// tell that their neurons share it, and neither would train.
+    #[track_caller]
+    pub const fn leaky_relu(slope: f64) -> Self {
+        assert!(
+            slope.is_finite(),
+            "a leaky relu's slope must be a finite number, not NaN or infinite: use a small \
+             positive slope such as 0.01"
+        );
+        Activation::LeakyRelu(LeakySlope(slope))
+    }
+
+    /// The slope of a leaky relu; `None` for the other activations.
+    ///
+    /// ```
+    /// use tapegrad::Activation;
+    ///
+    /// assert_eq!(Activation::leaky_relu(0.1).leaky_slope(), Some(0.1));
+    /// assert_eq!(Activation::Tanh.leaky_slope(), None);
+    /// ```
+    pub fn leaky_slope(self) -> Option<f64> {
+        match self {
+            Activation::LeakyRelu(slope) => Some(slope.get()),
+            _ => None,
+        }
+    }
+
+    /// Applies the activation to `z`, of any [`Scalar`] type: on a [`Value`] it records one
+    /// node (none for [`Identity`](Self::Identity)), on an `f64` it computes the same number.
     ///
     /// ```
     /// use tapegrad::{Activation, Tape};
@@ -379,37 +445,39 @@ impl Activation {
     /// let y = Activation::Sigmoid.apply(z);
     /// y.backward();
     /// assert_eq!((y.data(), z.grad()), (0.5, 0.25));
+    /// assert_eq!(Activation::Sigmoid.apply(0.0), 0.5);
     /// ```
     #[must_use]
     #[inline]
-    pub fn apply(self, z: Value<'_>) -> Value<'_> {
+    pub fn apply<S: Scalar>(self, z: S) -> S {
         match self {
             Activation::Relu => z.relu(),
             Activation::Tanh => z.tanh(),
             Activation::Sigmoid => z.sigmoid(),
             Activation::Identity => z,
-            Activation::LeakyRelu(slope) => z.leaky_relu(slope),
+            Activation::LeakyRelu(slope) => z.leaky_relu(slope.get()),
         }
     }
 }
 
-/// The name used in saved models: `relu`, `tanh`, `sigmoid`, `identity`, or
-/// `leaky_relu(<slope>)` with the slope written so that it reads back exactly.
+/// The activation's name, for people: `ReLU`, `tanh`, `sigmoid`, `identity`,
+/// `leaky ReLU (slope 0.01)`. (Model files spell activations in a syntax of their own, which
+/// does not change with these names; see [`Mlp::to_text`](crate::nn::Mlp::to_text).)
 ///
 /// ```
 /// use tapegrad::Activation;
 ///
 /// assert_eq!(Activation::Tanh.to_string(), "tanh");
-/// assert_eq!(Activation::LeakyRelu(0.01).to_string(), "leaky_relu(0.01)");
+/// assert_eq!(Activation::leaky_relu(0.01).to_string(), "leaky ReLU (slope 0.01)");
 /// ```
 impl fmt::Display for Activation {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            Activation::Relu => f.write_str("relu"),
+            Activation::Relu => f.write_str("ReLU"),
             Activation::Tanh => f.write_str("tanh"),
             Activation::Sigmoid => f.write_str("sigmoid"),
             Activation::Identity => f.write_str("identity"),
-            Activation::LeakyRelu(slope) => write!(f, "leaky_relu({slope:?})"),
+            Activation::LeakyRelu(slope) => write!(f, "leaky ReLU (slope {})", slope.get()),
         }
     }
 }

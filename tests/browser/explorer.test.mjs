@@ -1,10 +1,12 @@
 // The explorer pages, stepped through in a real browser: headless Chromium (Debian's) driven
 // by playwright-core. For every press of "step", the highlighted node and every displayed
 // grad must be those of the sweep embedded in the page (which tests/explorer_page.rs holds
-// equal to `backward_trace`), and at the end the inputs' grads must be the published ones.
+// equal to `backward_trace`), every edge label must be in view, and the address must name
+// the step; at the end the inputs' grads must be the published ones. On a 1280 x 800 screen
+// each page shows its whole graph at first, and zooms, pans and opens at a linked step.
 //
 // Run by `.ci/browser-test`, which writes the pages first. Environment:
-//   EXPLORER_PAGES  folder holding expression.html, neuron.html and mlp.html
+//   EXPLORER_PAGES  folder holding expression.html, neuron.html, mlp.html and tanh.html
 //   SCREENSHOTS     folder for the screenshots (made if missing)
 //   CHROMIUM        the browser (default /usr/bin/chromium)
 
@@ -80,6 +82,11 @@ function shown(page) {
       grads[e.dataset.index] = text.replace(/^grad /, '');
     }
     const labels = [...document.querySelectorAll('#labels .edge-label text')].map((t) => t.textContent);
+    const pane = document.getElementById('graph-pane').getBoundingClientRect();
+    const within = (r) => r.left >= pane.left - 0.5 && r.right <= pane.right + 0.5
+      && r.top >= pane.top - 0.5 && r.bottom <= pane.bottom + 0.5;
+    const cutLabels = [...document.querySelectorAll('#labels g')]
+      .filter((g) => !within(g.getBoundingClientRect())).map((g) => g.textContent);
     const rows = [...document.querySelectorAll('#trace tr.current')].map((r) => Number(r.dataset.step));
     return {
       current: current.length === 0 ? null : current.length === 1 ? current[0] : current,
@@ -88,6 +95,8 @@ function shown(page) {
       labels,
       rows,
       rule: document.getElementById('rule').textContent,
+      hash: location.hash,
+      cutLabels,
       counter: document.getElementById('counter').textContent,
       explain: document.getElementById('explain').textContent,
       width: document.documentElement.scrollWidth,
@@ -103,7 +112,8 @@ async function open(name) {
   page.on('request', (r) => { if (!r.url().startsWith('file:')) remote.push(r.url()); });
   const errors = [];
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(pathToFileURL(path.join(pages, name)).href);
+  const [file, hash] = name.split('#');
+  await page.goto(pathToFileURL(path.join(pages, file)).href + (hash ? `#${hash}` : ''));
   const data = await page.evaluate(() => JSON.parse(document.getElementById('tapegrad-data').textContent));
   return { page, data, remote, errors };
 }
@@ -128,6 +138,8 @@ async function stepThrough(page, data, at) {
       `${where}: grads`);
     assert.deepEqual(got.labels, want.labels, `${where}: edge labels`);
     assert.equal(got.rule, want.rule, `${where}: rule`);
+    assert.equal(got.hash, `#step=${state}`, `${where}: the address names the step`);
+    assert.deepEqual(got.cutLabels, [], `${where}: labels out of view`);
     if (state > data.nodes.length) {
       const s = state - data.nodes.length - 1;
       assert.ok(got.rows.length > 0 && got.rows.every((r) => r === s), `${where}: table row`);
@@ -212,6 +224,147 @@ test('the 2-2-1 network steps through to the gradients of its loss', async () =>
   }
   assert.deepEqual(remote, []);
   assert.deepEqual(errors, []);
+  await page.close();
+});
+
+/** Where the page's nodes are drawn now, against its graph pane, and the scale of its view. */
+function layoutNow(page) {
+  return page.evaluate(() => {
+    const pane = document.getElementById('graph-pane').getBoundingClientRect();
+    const svg = document.getElementById('graph');
+    const boxes = [...document.querySelectorAll('.node')].map((g) => {
+      const r = g.querySelector('rect').getBoundingClientRect();
+      return { index: Number(g.dataset.index), left: r.left, right: r.right, top: r.top, bottom: r.bottom };
+    });
+    const view = svg.getAttribute('viewBox').split(' ').map(Number);
+    return {
+      pane: { left: pane.left, right: pane.right, top: pane.top, bottom: pane.bottom },
+      boxes,
+      view,
+      scale: pane.width / view[2],
+    };
+  });
+}
+
+function outside(box, pane) {
+  return box.left < pane.left - 0.5 || box.right > pane.right + 0.5
+    || box.top < pane.top - 0.5 || box.bottom > pane.bottom + 0.5;
+}
+
+test('every page shows its whole graph at 1280 x 800, the output included, at a readable scale', async () => {
+  // The scale each graph is drawn at, at least: micrograd's 27 values in 13 layers at 0.75,
+  // the neuron and the one-op graph as they are, the 2-2-1 network's wide row of inputs 0.85.
+  const least = { 'expression.html': 0.75, 'neuron.html': 1, 'mlp.html': 0.85, 'tanh.html': 1 };
+  for (const [name, scale] of Object.entries(least)) {
+    const { page, data } = await open(name);
+    await page.click('#end');
+    const got = await layoutNow(page);
+    const cut = got.boxes.filter((b) => outside(b, got.pane)).map((b) => b.index);
+    assert.deepEqual(cut, [], `${name}: nodes out of view`);
+    assert.ok(got.boxes.some((b) => b.index === data.output), `${name}: the output is drawn`);
+    assert.ok(got.scale >= scale - 1e-9, `${name}: drawn at ${got.scale.toFixed(3)}, wanted ${scale}`);
+    await page.screenshot({ path: path.join(screenshots, `explorer-${name.replace('.html', '')}-whole.png`) });
+    await page.close();
+  }
+});
+
+test('a link opens the page at its step, and the address follows the stepping', async () => {
+  const { page, data } = await open('expression.html#step=45');
+  let got = await shown(page);
+  assert.equal(got.counter, 'step 45 / 54');
+  assert.equal(got.current, expected(data, 45).current);
+  assert.deepEqual(got.grads, expected(data, 45).grads);
+  await page.click('#step');
+  assert.equal((await shown(page)).hash, '#step=46');
+  await page.keyboard.press('ArrowLeft');
+  await page.keyboard.press('ArrowLeft');
+  assert.equal((await shown(page)).hash, '#step=44');
+  // Editing the address moves the page.
+  await page.evaluate(() => { location.hash = '#step=10'; });
+  await page.waitForFunction(() => document.getElementById('counter').textContent === 'step 10 / 54');
+  got = await shown(page);
+  assert.equal(got.current, expected(data, 10).current);
+  await page.close();
+});
+
+test('hovering a box shows the expression that made it', async () => {
+  const { page, data } = await open('expression.html');
+  const titles = await page.evaluate(() => Object.fromEntries([...document.querySelectorAll('.node')]
+    .map((g) => [g.dataset.index, g.querySelector('title').textContent])));
+  for (const d of data.nodes) assert.equal(titles[d.index], d.expression, d.tag);
+  const neg = data.nodes.find((d) => d.op === 'neg');
+  assert.equal(titles[neg.index], '#9 = neg(#0 a)');
+  await page.close();
+  // The panel heads its explanation with the same text, at the step that records the node.
+  const linked = await open(`expression.html#step=${data.nodes.indexOf(neg) + 1}`);
+  assert.match((await shown(linked.page)).explain, /^Forward: #9 = neg\(#0 a\)/);
+  await linked.page.close();
+});
+
+test('the legend is on screen and says what each colour means', async () => {
+  const { page } = await open('expression.html');
+  const legend = await page.evaluate(() => {
+    const r = document.getElementById('legend').getBoundingClientRect();
+    return { text: document.getElementById('legend').textContent, top: r.top, bottom: r.bottom, width: r.width };
+  });
+  assert.ok(legend.width > 0 && legend.top >= 0 && legend.bottom <= 800, JSON.stringify(legend));
+  for (const words of ['blue: forward', 'orange: backward', 'green: an operand receiving', 'pale orange: swept', 'grey: still collecting']) {
+    assert.ok(legend.text.includes(words), `the legend lacks "${words}"`);
+  }
+  await page.close();
+});
+
+test('zoom, pan and fit; zoomed in, the sweep keeps its current node in view', async () => {
+  const { page, data } = await open('expression.html');
+  const whole = await layoutNow(page);
+  for (let i = 0; i < 4; i++) await page.click('#zoom-in');
+  const zoomed = await layoutNow(page);
+  assert.ok(zoomed.scale > 2 * whole.scale, `zoomed to ${zoomed.scale}, from ${whole.scale}`);
+  // Drag to pan: the view moves against the pointer.
+  const box = await page.locator('#graph-pane').boundingBox();
+  await page.mouse.move(box.x + 200, box.y + 300);
+  await page.mouse.down();
+  await page.mouse.move(box.x + 100, box.y + 200, { steps: 5 });
+  await page.mouse.up();
+  const panned = await layoutNow(page);
+  assert.ok(Math.abs(panned.view[0] - zoomed.view[0] - 100 / zoomed.scale) < 1, 'panned right');
+  assert.ok(Math.abs(panned.view[1] - zoomed.view[1] - 100 / zoomed.scale) < 1, 'panned down');
+  // Step through the sweep: the current node is always in view.
+  await page.click('#end');
+  await page.click('#start');
+  for (let state = 1; state <= 2 * data.nodes.length; state++) {
+    await page.click('#step');
+    const now = await layoutNow(page);
+    const current = expected(data, state).current;
+    const b = now.boxes.find((x) => x.index === current);
+    assert.ok(!outside(b, now.pane), `state ${state}: node ${current} out of view`);
+    if (state === data.nodes.length + 18) {
+      await page.screenshot({ path: path.join(screenshots, 'explorer-zoomed.png') });
+    }
+  }
+  await page.click('#fit');
+  assert.deepEqual((await layoutNow(page)).view, whole.view, 'fit shows the whole graph again');
+  await page.keyboard.press('+');
+  assert.ok((await layoutNow(page)).scale > whole.scale, '+ zooms in');
+  await page.keyboard.press('0');
+  assert.deepEqual((await layoutNow(page)).view, whole.view, '0 fits');
+  await page.close();
+});
+
+test('the one-operation graph keeps its edge label whole', async () => {
+  const { page, data } = await open('tanh.html');
+  await stepThrough(page, data, async (state) => {
+    if (state === 3) {
+      const inSvg = await page.evaluate(() => {
+        const label = document.querySelector('#labels g').getBBox();
+        const svg = document.getElementById('graph').dataset;
+        return label.x >= 0 && label.y >= 0 && label.x + label.width <= Number(svg.width)
+          && label.y + label.height <= Number(svg.height);
+      });
+      assert.ok(inSvg, 'the label lies inside the drawing');
+      await page.screenshot({ path: path.join(screenshots, 'explorer-tanh.png') });
+    }
+  });
   await page.close();
 });
 

@@ -289,17 +289,18 @@ impl DataParallel {
     /// `penalty` panics. The caller gets the panic one tape would have raised, that of the
     /// first point (in the data's order) whose loss panics, else the penalty's, whichever
     /// thread met it; the next call works as if the failed one had not happened.
-    pub fn loss_and_gradient<M, L, P>(
+    pub fn loss_and_gradient<M, T, L, P>(
         &mut self,
         model: &M,
-        data: &Dataset,
+        data: &Dataset<T>,
         loss: L,
         penalty: P,
         grads: &mut Vec<f64>,
     ) -> f64
     where
         M: Module + Sync,
-        L: for<'t> Fn(Run<'t>, f64) -> Value<'t> + Sync,
+        T: Copy + Sync,
+        L: for<'t> Fn(Run<'t>, T) -> Value<'t> + Sync,
         P: for<'t> Fn(Run<'t>) -> Value<'t>,
     {
         let batch = Batch::new(model, data, |params, x, _| model.forward(params, x), loss);
@@ -341,17 +342,18 @@ impl DataParallel {
     ///
     /// # Panics
     /// As [`loss_and_gradient`](DataParallel::loss_and_gradient).
-    pub fn loss_and_gradient_with_dropout<L, P>(
+    pub fn loss_and_gradient_with_dropout<T, L, P>(
         &mut self,
         model: &Mlp,
-        data: &Dataset,
+        data: &Dataset<T>,
         dropout: &mut Dropout,
         loss: L,
         penalty: P,
         grads: &mut Vec<f64>,
     ) -> f64
     where
-        L: for<'t> Fn(Run<'t>, f64) -> Value<'t> + Sync,
+        T: Copy + Sync,
+        L: for<'t> Fn(Run<'t>, T) -> Value<'t> + Sync,
         P: for<'t> Fn(Run<'t>) -> Value<'t>,
     {
         let masks = dropout.batch_masks();
@@ -384,9 +386,9 @@ impl DataParallel {
     /// let l = DataParallel::new(1).loss_and_gradient(&model, &data, &hinge, &small_weights, &mut grads);
     /// assert!(l > 0.0);
     /// ```
-    pub fn loss<L>(loss: L) -> L
+    pub fn loss<T, L>(loss: L) -> L
     where
-        L: for<'t> Fn(Run<'t>, f64) -> Value<'t> + Sync,
+        L: for<'t> Fn(Run<'t>, T) -> Value<'t> + Sync,
     {
         loss
     }

@@ -39,16 +39,17 @@ pub(super) struct Piece {
 
 impl DataParallel {
     /// The batch's loss, and its gradient into `grads`: on the calling thread, or split.
-    pub(super) fn compute<M, F, L, P>(
+    pub(super) fn compute<M, T, F, L, P>(
         &mut self,
-        batch: &Batch<'_, M, F, L>,
+        batch: &Batch<'_, M, T, F, L>,
         penalty: P,
         grads: &mut Vec<f64>,
     ) -> f64
     where
         M: Module + Sync,
         F: for<'t> Fn(Run<'t>, Run<'t>, usize) -> Run<'t> + Sync,
-        L: for<'t> Fn(Run<'t>, f64) -> Value<'t> + Sync,
+        T: Copy + Sync,
+        L: for<'t> Fn(Run<'t>, T) -> Value<'t> + Sync,
         P: for<'t> Fn(Run<'t>) -> Value<'t>,
     {
         let points = batch.data.len();
@@ -96,11 +97,12 @@ impl DataParallel {
 
     /// Records a split batch: the penalty on the calling thread, and the points' pieces on
     /// the calling thread and on the threads asked to help, which take them in turn.
-    fn record_pieces<M, F, L, P>(&mut self, batch: &Batch<'_, M, F, L>, penalty: &P)
+    fn record_pieces<M, T, F, L, P>(&mut self, batch: &Batch<'_, M, T, F, L>, penalty: &P)
     where
         M: Module + Sync,
         F: for<'t> Fn(Run<'t>, Run<'t>, usize) -> Run<'t> + Sync,
-        L: for<'t> Fn(Run<'t>, f64) -> Value<'t> + Sync,
+        T: Copy + Sync,
+        L: for<'t> Fn(Run<'t>, T) -> Value<'t> + Sync,
         P: for<'t> Fn(Run<'t>) -> Value<'t>,
     {
         let points = batch.data.len();
@@ -265,19 +267,19 @@ fn in_place_scope<'scope>(threads: &Threads, op: impl FnOnce(&Scope<'scope>)) {
 
 /// What every piece needs to know about the batch: the model, the data, how a point goes
 /// forward (given its index, for dropout's masks), and the per-point loss.
-pub(super) struct Batch<'a, M, F, L> {
+pub(super) struct Batch<'a, M, T, F, L> {
     model: &'a M,
-    data: &'a Dataset,
+    data: &'a Dataset<T>,
     forward: F,
     loss: L,
 }
 
-impl<'a, M, F, L> Batch<'a, M, F, L> {
+impl<'a, M, T: Copy, F, L> Batch<'a, M, T, F, L> {
     /// The batch, with `forward` and `loss` given the signatures a piece calls them with.
-    pub(super) fn new(model: &'a M, data: &'a Dataset, forward: F, loss: L) -> Self
+    pub(super) fn new(model: &'a M, data: &'a Dataset<T>, forward: F, loss: L) -> Self
     where
         F: for<'t> Fn(Run<'t>, Run<'t>, usize) -> Run<'t>,
-        L: for<'t> Fn(Run<'t>, f64) -> Value<'t>,
+        L: for<'t> Fn(Run<'t>, T) -> Value<'t>,
     {
         Batch {
             model,
@@ -298,15 +300,16 @@ impl Piece {
 
     /// Records the mean loss's share of `points` (plus the penalty, if given) on this piece's
     /// tape, runs backward, and keeps the loss and the parameters' gradients.
-    fn record<M, F, L, P>(
+    fn record<M, T, F, L, P>(
         &mut self,
-        batch: &Batch<'_, M, F, L>,
+        batch: &Batch<'_, M, T, F, L>,
         points: Range<usize>,
         penalty: Option<&P>,
     ) where
         M: Module,
+        T: Copy,
         F: for<'t> Fn(Run<'t>, Run<'t>, usize) -> Run<'t>,
-        L: for<'t> Fn(Run<'t>, f64) -> Value<'t>,
+        L: for<'t> Fn(Run<'t>, T) -> Value<'t>,
         P: for<'t> Fn(Run<'t>) -> Value<'t>,
     {
         let Batch {

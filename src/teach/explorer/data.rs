@@ -6,50 +6,17 @@ use std::fmt::Write;
 use super::{Pass, Shown, rules};
 use crate::teach::{Kind, Trace, number};
 
-/// The trace's table: a row per contribution (or per note), newest node first, as the
-/// trace's `Display` prints it.
-pub(super) fn table(html: &mut String, trace: &Trace, passes: &[Vec<Pass>]) {
-    let tag = |index: usize| {
-        trace
-            .step(index)
-            .map_or(format!("#{index}"), |s| s.node().tag())
-    };
-    html.push_str(
-        "<div id=\"table-pane\"><table id=\"trace\">\n<thead><tr><th>node</th><th>op</th>\
-         <th>value</th><th>upstream</th><th>to operand</th><th>local</th><th>adds</th></tr>\
-         </thead>\n<tbody>\n",
-    );
-    for (s, (step, list)) in trace.steps().iter().zip(passes).enumerate() {
-        let node = step.node();
-        let first = format!(
-            "<td>{}</td><td>{}</td><td class=\"num\">{}</td><td class=\"num swept\">{}</td>",
-            escape_html(&node.tag()),
-            escape_html(&node.op),
-            number(node.value),
-            number(node.grad)
-        );
-        let blank = "<td></td><td></td><td></td><td></td>";
-        if let Some(note) = step.passes_nothing() {
-            let _ = writeln!(
-                html,
-                "<tr data-step=\"{s}\">{first}<td colspan=\"3\" class=\"note swept\">{note}</td></tr>"
-            );
-        }
-        for (k, pass) in list.iter().enumerate() {
-            let _ = writeln!(
-                html,
-                "<tr data-step=\"{s}\"{}>{}<td class=\"swept\">{}</td><td class=\"num swept\">{}</td>\
-                 <td class=\"num swept\">{}</td></tr>",
-                // Rows after a node's first hold only what it passes on.
-                if k == 0 { "" } else { " class=\"more\"" },
-                if k == 0 { &first } else { blank },
-                escape_html(&tag(pass.to)),
-                pass.local,
-                pass.adds
-            );
-        }
-    }
-    html.push_str("</tbody></table></div>\n");
+/// The trace's table (see `Trace::to_html`), each row marked with its step for the script.
+pub(super) fn table(html: &mut String, trace: &Trace) {
+    html.push_str("<div id=\"table-pane\"><table id=\"trace\">\n");
+    trace.html_rows(html, |step, first| {
+        // Rows after a node's first hold only what it passes on.
+        format!(
+            " data-step=\"{step}\"{}",
+            if first { "" } else { " class=\"more\"" }
+        )
+    });
+    html.push_str("</table></div>\n");
 }
 
 /// The numbers the script steps through, as JSON: the nodes oldest first (the forward
@@ -73,14 +40,15 @@ pub(super) fn json(html: &mut String, shown: &[Shown], trace: &Trace, passes: &[
         let _ = write!(
             html,
             "{}\n{{\"index\":{},\"tag\":{},\"op\":{},\"kind\":\"{kind}\",\"value\":{},\
-             \"operands\":[{}],\"rule\":{}}}",
+             \"operands\":[{}],\"expression\":{},\"rule\":{}}}",
             if k == 0 { "" } else { "," },
             node.index,
             string(&node.tag()),
             string(&node.op),
             string(&number(node.value)),
             operands.join(","),
-            rules::rule(&node.op).map_or("null".to_owned(), string),
+            string(&s.expression),
+            rules::rule(node.code).map_or("null".to_owned(), string),
         );
     }
     html.push_str("],\"steps\":[");
@@ -134,7 +102,7 @@ fn string(text: &str) -> String {
 }
 
 /// Text for HTML (and SVG) content and attribute values.
-pub(super) fn escape_html(text: &str) -> String {
+pub(crate) fn escape_html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {

@@ -23,7 +23,7 @@
 /// Horizontal room between two vertices of a layer.
 const GAP_X: f64 = 16.0;
 /// Vertical room between two layers.
-const GAP_Y: f64 = 30.0;
+const GAP_Y: f64 = 22.0;
 /// The width a bend takes in a layer.
 const BEND_WIDTH: f64 = 10.0;
 /// Sweeps of the ordering pass.
@@ -31,14 +31,16 @@ const ORDER_SWEEPS: usize = 24;
 /// Rounds of the positioning pass.
 const POSITION_ROUNDS: usize = 40;
 /// Room around the drawing.
-const MARGIN: f64 = 10.0;
+pub(crate) const MARGIN: f64 = 10.0;
 
-/// A vertex to draw: its size, and whether, as a source, it stays in the top layer.
+/// A vertex to draw: its size, whether, as a source, it stays in the top layer, and the
+/// room it wants above its layer beyond the usual gap (for labels on its many in-edges).
 #[derive(Clone, Copy, Debug)]
 pub(crate) struct Vertex {
     pub width: f64,
     pub height: f64,
     pub anchored: bool,
+    pub room_above: f64,
 }
 
 /// Where everything went: each vertex's center, each edge's path from the bottom of its
@@ -74,18 +76,24 @@ pub(crate) fn draw(vertices: &[Vertex], edges: &[(usize, usize)]) -> Drawing {
     let x = grid.positions();
 
     let layer_count = grid.layers.len();
+    let layer_max = |l: usize, of: &dyn Fn(usize) -> f64| {
+        grid.layers[l].iter().map(|&v| of(v)).fold(0.0, f64::max)
+    };
+    let tallest: Vec<f64> = (0..layer_count)
+        .map(|l| layer_max(l, &|v| grid.height[v]))
+        .collect();
+    // Bends (past the vertices) want no extra room.
+    let room_above = |v: usize| vertices.get(v).map_or(0.0, |vertex| vertex.room_above);
     let mut layer_top = vec![MARGIN; layer_count + 1];
     for l in 0..layer_count {
-        let tallest = grid.layers[l]
-            .iter()
-            .map(|&v| grid.height[v])
-            .fold(0.0, f64::max);
-        layer_top[l + 1] = layer_top[l] + tallest + GAP_Y;
+        let room_below = if l + 1 < layer_count {
+            layer_max(l + 1, &room_above)
+        } else {
+            0.0
+        };
+        layer_top[l + 1] = layer_top[l] + tallest[l] + GAP_Y + room_below;
     }
-    let center_y = |l: usize| {
-        let tallest = layer_top[l + 1] - layer_top[l] - GAP_Y;
-        layer_top[l] + tallest / 2.0
-    };
+    let center_y = |l: usize| layer_top[l] + tallest[l] / 2.0;
     let center = |v: usize| (x[v], center_y(grid.layer[v]));
 
     let centers = (0..vertices.len()).map(center).collect();
@@ -110,6 +118,23 @@ pub(crate) fn draw(vertices: &[Vertex], edges: &[(usize, usize)]) -> Drawing {
         paths,
         width,
         height: layer_top[layer_count] - GAP_Y + MARGIN,
+    }
+}
+
+impl Drawing {
+    /// Makes the drawing at least `width` wide, the graph centred in it.
+    pub(crate) fn widen_to(&mut self, width: f64) {
+        if width <= self.width {
+            return;
+        }
+        let shift = (width - self.width) / 2.0;
+        for center in &mut self.centers {
+            center.0 += shift;
+        }
+        for point in self.paths.iter_mut().flatten() {
+            point.0 += shift;
+        }
+        self.width = width;
     }
 }
 
@@ -410,6 +435,7 @@ mod tests {
                 width: 40.0,
                 height: 20.0,
                 anchored: true,
+                room_above: 0.0,
             };
             n
         ]
@@ -489,6 +515,29 @@ mod tests {
             super::straighten(&points),
             [(0.0, 0.0), (2.0, 20.0), (10.0, 30.0), (10.0, 40.0)]
         );
+    }
+
+    #[test]
+    fn a_widened_drawing_keeps_its_graph_in_the_middle() {
+        let mut d = draw(&boxes(2), &[(0, 1)]);
+        let (width, x) = (d.width, d.centers[0].0);
+        d.widen_to(width + 100.0);
+        assert_eq!(d.width, width + 100.0);
+        assert_eq!(d.centers[0].0, x + 50.0);
+        assert_eq!(d.paths[0][0].0, x + 50.0);
+        d.widen_to(10.0);
+        assert_eq!(d.width, width + 100.0, "never narrower");
+    }
+
+    #[test]
+    fn a_vertex_gets_the_room_it_asks_for_above_its_layer() {
+        let plain = draw(&boxes(3), &[(0, 1), (1, 2)]);
+        let mut vertices = boxes(3);
+        vertices[2].room_above = 40.0;
+        let roomy = draw(&vertices, &[(0, 1), (1, 2)]);
+        assert_eq!(roomy.centers[1].1, plain.centers[1].1);
+        assert_eq!(roomy.centers[2].1, plain.centers[2].1 + 40.0);
+        assert_eq!(roomy.height, plain.height + 40.0);
     }
 
     #[test]

@@ -13,9 +13,13 @@
   const byIndex = new Map(nodes.map(function (d) { return [d.index, d]; }));
   const svg = document.getElementById('graph');
   const NS = svg.namespaceURI;
+  const pane = document.getElementById('graph-pane');
   const labels = document.getElementById('labels');
   const explain = document.getElementById('explain');
   const rows = Array.from(document.querySelectorAll('#trace tbody tr'));
+  // The drawing's size, in its own units: the labels stay inside it, and the view shows it.
+  const W = Number(svg.dataset.width);
+  const H = Number(svg.dataset.height);
   let state = 0;
   let timer = null;
 
@@ -36,21 +40,25 @@
     return k + suffix;
   }
 
-  // A label of one or more lines in a white box, on an SVG path: at its middle if there is
-  // room, else at the first of a few other spots on or beside it that covers no box, oval or
-  // label (`shapes`, then `placed`); failing that, the first that covers no label; failing
-  // that, stacked below the middle, clear of the other labels.
-  function labelOn(path, lines, cls, shapes, placed) {
+  // A label of one line, in pieces (`[text, class]`), in a white box on an SVG path: at its
+  // middle if there is room, else at the first of a few other spots on or beside it that
+  // covers no box, oval or label (`shapes`, then `placed`); failing that, the first that
+  // covers no label and none of the boxes the step is about (`keep`: the current node and
+  // its operands); failing that, the first that covers no label; failing that, stacked below
+  // the middle, clear of the other labels.
+  // Every spot is moved inside the drawing first (Rust made it wide enough for the widest
+  // label), so no label is cut off.
+  function labelOn(path, pieces, cls, shapes, keep, placed) {
     const g = document.createElementNS(NS, 'g');
     g.setAttribute('class', cls);
     const box = document.createElementNS(NS, 'rect');
     const text = document.createElementNS(NS, 'text');
-    lines.forEach(function (line, i) {
+    text.setAttribute('x', 4);
+    text.setAttribute('y', 13);
+    pieces.forEach(function (piece) {
       const span = document.createElementNS(NS, 'tspan');
-      span.textContent = line[0];
-      if (line[1]) span.setAttribute('class', line[1]);
-      span.setAttribute('x', 4);
-      span.setAttribute(i === 0 ? 'y' : 'dy', i === 0 ? 13 : 14);
+      span.textContent = piece[0];
+      if (piece[1]) span.setAttribute('class', piece[1]);
       text.appendChild(span);
     });
     g.appendChild(box);
@@ -63,14 +71,17 @@
     box.setAttribute('height', h);
     const length = path.getTotalLength();
     // Points along the path, then the same points moved sideways, away from the path's end
-    // (where the edges of one node converge).
+    // (where the edges of one node converge), then up or down a label's height.
     const end = path.getPointAtLength(length);
     const spots = [];
-    [0, 0.5, 1].forEach(function (shift) {
+    [[0, 0], [0.5, 0], [1, 0], [0, -1], [0, 1], [0.5, -1], [0.5, 1]].forEach(function (move) {
       [0.5, 0.4, 0.6, 0.3, 0.7, 0.2, 0.8].forEach(function (at) {
         const p = path.getPointAtLength(length * at);
         const away = p.x < end.x ? -1 : 1;
-        spots.push({ x: p.x - w / 2 + away * shift * w, y: p.y - h / 2 });
+        spots.push(inside({
+          x: p.x - w / 2 + away * move[0] * w,
+          y: p.y - h / 2 + move[1] * (h + 2),
+        }, w, h));
       });
     });
     const clear = function (rects) {
@@ -80,39 +91,92 @@
         });
       };
     };
-    let spot = spots.find(clear(shapes.concat(placed))) || spots.find(clear(placed));
+    let spot = spots.find(clear(shapes.concat(placed))) || spots.find(clear(keep.concat(placed)))
+      || spots.find(clear(placed));
     if (!spot) {
       spot = { x: spots[0].x, y: spots[0].y };
-      while (!clear(placed)(spot)) spot.y += h + 2;
+      while (!clear(placed)(spot) && spot.y + 2 * h + 2 <= H) spot.y += h + 2;
     }
     placed.push({ x: spot.x, y: spot.y, w: w, h: h });
     g.setAttribute('transform', 'translate(' + spot.x + ',' + spot.y + ')');
   }
 
-  // Scrolls the graph so that `indices` (the current node first) are in view, or at least
-  // the current node when they do not all fit.
+  // A spot for a w x h label moved inside the drawing.
+  function inside(spot, w, h) {
+    return {
+      x: Math.max(0, Math.min(W - w, spot.x)),
+      y: Math.max(0, Math.min(H - h, spot.y)),
+    };
+  }
+
+  // The view: the part of the drawing the pane shows, in the drawing's units, always of the
+  // pane's shape. `fitted` while it is the whole drawing (no larger than life), which it is
+  // at first and after "fit"; zooming and panning leave it.
+  let view = null;
+  let fitted = true;
+  function paneSize() { return { w: pane.clientWidth || 1, h: pane.clientHeight || 1 }; }
+  function scale() { return paneSize().w / view.w; }
+  function fit() {
+    const p = paneSize();
+    const s = Math.min(p.w / W, p.h / H, 1);
+    view = { w: p.w / s, h: p.h / s };
+    view.x = (W - view.w) / 2;
+    // Near the top when there is room to spare, as a page reads.
+    view.y = -Math.min((view.h - H) / 2, 16 / s);
+    fitted = true;
+    show();
+  }
+
+  // Beside the notes, or above them for a graph wider than tall: whichever shows the whole
+  // graph larger (no larger than life). The notes' width is the style sheet's.
+  const asideWidth = document.querySelector('aside').offsetWidth;
+  function arrange() {
+    const height = window.innerHeight - document.querySelector('header').offsetHeight;
+    const beside = Math.min((window.innerWidth - asideWidth) / W, height / H, 1);
+    const above = Math.min(window.innerWidth / W, 0.54 * height / H, 1);
+    document.body.classList.toggle('wide', above > beside);
+  }
+  function show() {
+    svg.setAttribute('viewBox', [view.x, view.y, view.w, view.h].join(' '));
+  }
+  // Zooms by `factor` about the pane point (px, py); zooming out stops at the whole drawing.
+  function zoom(factor, px, py) {
+    const p = paneSize();
+    const s = scale();
+    const fitScale = Math.min(p.w / W, p.h / H, 1);
+    const next = Math.max(fitScale, Math.min(4, s * factor));
+    if (next === fitScale) { fit(); return; }
+    const ax = view.x + px / s;
+    const ay = view.y + py / s;
+    view = { x: ax - px / next, y: ay - py / next, w: p.w / next, h: p.h / next };
+    fitted = false;
+    show();
+  }
+  function pan(dx, dy) {
+    const s = scale();
+    view.x -= dx / s;
+    view.y -= dy / s;
+    fitted = false;
+    show();
+  }
+
+  // Pans so that `indices` (the current node first) are in view, or at least the current
+  // node when they do not all fit; the whole drawing is always in view while fitted.
   function bringIntoView(indices) {
-    const pane = el('graph-pane');
+    if (fitted) return;
     const boxes = indices.map(function (i) { return el('n' + i).querySelector('rect').getBBox(); });
     const margin = 24;
-    const axis = function (start, size, view, scroll) {
+    const axis = function (start, size, length, at) {
       const from = Math.min.apply(null, boxes.map(start)) - margin;
       const to = Math.max.apply(null, boxes.map(function (b) { return start(b) + size(b); })) + margin;
-      if (to - from > view) {
-        const first = boxes[0];
-        return start(first) + size(first) / 2 - view / 2;
-      }
-      if (from < scroll) return from;
-      if (to > scroll + view) return to - view;
-      return scroll;
+      if (to - from > length) return start(boxes[0]) + size(boxes[0]) / 2 - length / 2;
+      if (from < at) return from;
+      if (to > at + length) return to - length;
+      return at;
     };
-    pane.scrollTo({
-      left: axis(function (b) { return b.x; }, function (b) { return b.width; },
-        pane.clientWidth, pane.scrollLeft),
-      top: axis(function (b) { return b.y; }, function (b) { return b.height; },
-        pane.clientHeight, pane.scrollTop),
-      behavior: 'smooth',
-    });
+    view.x = axis(function (b) { return b.x; }, function (b) { return b.width; }, view.w, view.x);
+    view.y = axis(function (b) { return b.y; }, function (b) { return b.height; }, view.h, view.y);
+    show();
   }
 
   function render() {
@@ -156,7 +220,6 @@
       op.classList.toggle('hidden', !shown);
       op.classList.toggle('current', d.index === current);
       op.classList.toggle('forward', forward);
-      el('r' + d.index).classList.toggle('hidden', !shown);
       d.operands.forEach(function (p, j) {
         const id = 'e' + d.index + '-' + j;
         const edge = el(id);
@@ -168,31 +231,40 @@
     });
 
     labels.textContent = '';
-    // What the labels had better not cover: the boxes and ovals on the tape.
+    // What the labels had better not cover: the boxes and ovals on the tape, above all those
+    // of the nodes the step is about.
     const shapes = [];
+    const keep = [];
     const placed = [];
     if (step) {
-      document.querySelectorAll('.node:not(.hidden) rect, .op:not(.hidden) ellipse')
+      document.querySelectorAll('.node:not(.hidden) rect, .op:not(.hidden) rect')
         .forEach(function (shape) {
           const r = shape.getBBox();
-          shapes.push({ x: r.x, y: r.y, w: r.width, h: r.height });
+          const rect = { x: r.x, y: r.y, w: r.width, h: r.height };
+          shapes.push(rect);
+          const index = Number(shape.parentNode.id.slice(1));
+          if (index === current || receiving.has(index)) keep.push(rect);
         });
     }
     if (step) {
       step.passes.forEach(function (p) {
-        labelOn(el('e' + step.node + '-' + p.edge), [
-          ['local ' + p.local + '  '], ['adds ' + p.adds, 'adds']
-        ], 'edge-label', shapes, placed);
+        labelOn(el('e' + step.node + '-' + p.edge),
+          [['local ' + p.local + '  '], ['adds ' + p.adds, 'adds']], 'edge-label', shapes, keep, placed);
       });
-      if (step.note && byIndex.get(step.node).kind === 'computed') {
-        labelOn(el('r' + step.node), [['skipped: ' + step.note.replace(/[()]/g, '')]],
-          'skip-label', shapes, placed);
+      // A node that passes nothing says so on the edge of its first operand.
+      if (step.note && el('e' + step.node + '-0')) {
+        labelOn(el('e' + step.node + '-0'), [['skipped: ' + step.note.replace(/[()]/g, '')]],
+          'skip-label', shapes, keep, placed);
       }
     }
 
     table(forward, recorded, swept);
     describe(forward, current, step, swept);
     el('counter').textContent = 'step ' + state + ' / ' + last;
+    // The address names the step, so that a link opens the page where it was.
+    if (location.hash !== '#step=' + state) {
+      try { history.replaceState(null, '', '#step=' + state); } catch (e) { /* a frame may refuse */ }
+    }
     const phase = el('phase');
     phase.className = forward ? 'forward' : 'backward';
     phase.textContent = state === 0 ? 'empty tape: press step'
@@ -225,22 +297,6 @@
     if (first) first.scrollIntoView({ block: 'nearest' });
   }
 
-  // The op as a formula of its operands' names: `#3 + #4`, `#22 e + 1`, `10 / #23 f`,
-  // `(#22 e)^2`, `tanh(#8 n)`.
-  function formula(d) {
-    const args = d.operands.map(tag);
-    const wrap = function (t) { return t.indexOf(' ') >= 0 ? '(' + t + ')' : t; };
-    if (/^[-+*/]$/.test(d.op) && args.length === 2) return args[0] + ' ' + d.op + ' ' + args[1];
-    if (/^[-+*/] /.test(d.op)) return args[0] + ' ' + d.op;
-    if (/ [-+*/]$/.test(d.op)) return d.op + ' ' + args[0];
-    if (d.op[0] === '^') return wrap(args[0]) + d.op;
-    return d.op + '(' + args.join(', ') + ')';
-  }
-
-  function heading(d) {
-    return d.kind === 'computed' ? d.tag + ' = ' + formula(d) : d.tag + ' (' + d.kind + ')';
-  }
-
   function describe(forward, current, step, swept) {
     explain.textContent = '';
     const rule = el('rule');
@@ -254,7 +310,7 @@
     const d = byIndex.get(current);
     if (d.rule) rule.textContent = d.rule;
     if (forward) {
-      add(explain, 'h2', 'Forward: ' + heading(d));
+      add(explain, 'h2', 'Forward: ' + d.expression);
       const p = add(explain, 'p');
       if (d.kind === 'input') {
         p.textContent = 'An input, with data ' + d.value + '.';
@@ -268,7 +324,7 @@
       add(explain, 'p', 'Every grad is 0 until the backward sweep.');
       return;
     }
-    add(explain, 'h2', 'Backward: ' + heading(d));
+    add(explain, 'h2', 'Backward: ' + d.expression);
     const up = add(explain, 'p');
     up.appendChild(document.createTextNode('Upstream gradient d ' + data.outputTag + ' / d ' +
       d.tag + ' = '));
@@ -323,6 +379,55 @@
     timer = setInterval(function () { go(state + 1); }, 900);
   }
 
+  // The step an address names (`page.html#step=45`), or null.
+  function linkedStep() {
+    const m = /^#step=(\d+)$/.exec(location.hash);
+    return m ? Number(m[1]) : null;
+  }
+  window.addEventListener('hashchange', function () {
+    const s = linkedStep();
+    if (s !== null && s !== state) go(s);
+  });
+
+  el('zoom-in').addEventListener('click', function () {
+    zoom(1.25, paneSize().w / 2, paneSize().h / 2);
+  });
+  el('zoom-out').addEventListener('click', function () {
+    zoom(0.8, paneSize().w / 2, paneSize().h / 2);
+  });
+  el('fit').addEventListener('click', fit);
+  pane.addEventListener('wheel', function (e) {
+    e.preventDefault();
+    const r = pane.getBoundingClientRect();
+    // A pinch arrives as a wheel with the control key; a plain wheel or two fingers pan.
+    if (e.ctrlKey || e.metaKey) zoom(Math.exp(-e.deltaY * 0.01), e.clientX - r.left, e.clientY - r.top);
+    else pan(-e.deltaX, -e.deltaY);
+  }, { passive: false });
+  let drag = null;
+  pane.addEventListener('pointerdown', function (e) {
+    if (e.target.closest('#zoom')) return;
+    drag = { x: e.clientX, y: e.clientY };
+    pane.setPointerCapture(e.pointerId);
+    pane.classList.add('panning');
+  });
+  pane.addEventListener('pointermove', function (e) {
+    if (drag === null) return;
+    pan(e.clientX - drag.x, e.clientY - drag.y);
+    drag = { x: e.clientX, y: e.clientY };
+  });
+  const endDrag = function () { drag = null; pane.classList.remove('panning'); };
+  pane.addEventListener('pointerup', endDrag);
+  pane.addEventListener('pointercancel', endDrag);
+  window.addEventListener('resize', function () {
+    arrange();
+    if (fitted) { fit(); return; }
+    const p = paneSize();
+    const s = scale();
+    view.w = p.w / s;
+    view.h = p.h / s;
+    show();
+  });
+
   el('step').addEventListener('click', function () { go(state + 1); });
   el('back').addEventListener('click', function () { go(state - 1); });
   el('start').addEventListener('click', function () { go(0); });
@@ -334,8 +439,13 @@
     else if (e.key === 'Home') go(0);
     else if (e.key === 'End') go(last);
     else if (e.key === ' ') play();
+    else if (e.key === '+' || e.key === '=') zoom(1.25, paneSize().w / 2, paneSize().h / 2);
+    else if (e.key === '-') zoom(0.8, paneSize().w / 2, paneSize().h / 2);
+    else if (e.key === '0') fit();
     else return;
     e.preventDefault();
   });
-  render();
+  arrange();
+  fit();
+  go(linkedStep() || 0);
 }());
