@@ -1,7 +1,7 @@
 //! Fused nodes (`sum`, `dot`, `dot_const`, `affine`, `neuron`) record one node and give the
 //! values and gradients of the elementary operations they replace.
 
-use tapegrad::{Activation, Tape, Value};
+use tapegrad::{Activation, Dual, Tape, Value, value_and_gradient};
 
 const ACTIVATIONS: [Activation; 5] = [
     Activation::Identity,
@@ -138,6 +138,17 @@ fn a_dot_with_numbers_differentiates_twice() {
     assert_eq!((g[0].data(), g[1].data()), (12.0, 2.0));
     g[0].backward();
     assert_eq!((theta[0].grad(), theta[1].grad()), (18.0, 3.0));
+}
+
+#[test]
+fn a_dot_with_numbers_differentiates_at_a_point_of_duals() {
+    // f = (θ·k)²: gradient 2 (θ·k) k, and along d the Hessian's product 2 k (k·d).
+    let k = [3.0, 0.5];
+    let theta = [Dual::new(1.0, 1.0), Dual::new(-2.0, 2.0)]; // at (1, -2) along d = (1, 2)
+    let (value, g) = value_and_gradient(|t| t[0].tape().dot_const(t, &k).powi(2), &theta);
+    assert_eq!(value.value(), 4.0); // θ·k = 2
+    assert_eq!((g[0].value(), g[1].value()), (12.0, 2.0));
+    assert_eq!((g[0].tangent(), g[1].tangent()), (24.0, 4.0)); // k·d = 4
 }
 
 #[test]
