@@ -270,6 +270,31 @@ fn a_zero_upstream_passes_nothing_so_an_unused_nan_stays_put() {
 }
 
 #[test]
+fn a_flat_fused_neuron_passes_what_backward_passes_in_the_trace() {
+    // tanh at an infinite z: slope 0. Reached by a finite gradient it passes nothing; reached
+    // by an infinite one it passes inf * 0 = NaN, as `w * x + b` and `tanh` would.
+    for upstream in [2.0, f64::INFINITY] {
+        let tape = Tape::new();
+        let (w, b, x) = (tape.var(0.5), tape.var(0.25), tape.var(f64::INFINITY));
+        let neuron = tape.neuron(&[w], b, &[x], tapegrad::Activation::Tanh);
+        let y = neuron * upstream;
+        let trace = y.backward_trace();
+        y.backward();
+        let step = trace.step(neuron.index()).unwrap();
+        for (c, v) in step.contributions().iter().zip([w, x, b]) {
+            assert_eq!(c.local(), 0.0, "the slope is 0");
+            assert!(c.adds().is_nan() && v.grad().is_nan(), "{c:?}");
+        }
+        if upstream.is_finite() {
+            assert!(step.contributions().is_empty());
+            assert_eq!([w, b, x].map(|v| v.grad()), [0.0; 3]);
+        } else {
+            assert_eq!(step.contributions().len(), 3);
+        }
+    }
+}
+
+#[test]
 fn steps_run_newest_first_and_inputs_list_oldest_first() {
     let tape = Tape::new();
     let a = tape.named("a", 1.0);

@@ -65,6 +65,45 @@ fn a_neuron_on_consecutive_nodes_is_one_node_with_the_same_numbers_as_elementary
     }
 }
 
+/// The output and the gradients of weight, bias and input of `activation(w x + b)`,
+/// recorded as one fused neuron or as `w * x + b` and the activation.
+fn one_input_neuron(activation: Activation, [w, b, x]: [f64; 3], fused: bool) -> [f64; 4] {
+    let tape = Tape::new();
+    let leaves = [w, b, x].map(|v| tape.var(v));
+    let y = if fused {
+        tape.neuron(&leaves[..1], leaves[1], &leaves[2..], activation)
+    } else {
+        activation.apply(leaves[0] * leaves[2] + leaves[1])
+    };
+    y.backward();
+    let [w, b, x] = leaves.map(|v| v.grad());
+    [y.data(), w, b, x]
+}
+
+#[test]
+fn a_fused_neuron_at_an_infinite_input_passes_what_its_elementary_ops_pass() {
+    for activation in ACTIVATIONS {
+        for x in [f64::INFINITY, f64::NEG_INFINITY] {
+            for w in [0.5, -2.0, 0.0] {
+                let at = [w, 0.25, x];
+                let fused = one_input_neuron(activation, at, true);
+                let unfused = one_input_neuron(activation, at, false);
+                let same = |a: f64, b: f64| a.to_bits() == b.to_bits() || a.is_nan() && b.is_nan();
+                assert!(
+                    fused.iter().zip(&unfused).all(|(&a, &b)| same(a, b)),
+                    "{activation:?} at w = {w}, x = {x}: fused {fused:?}, unfused {unfused:?}"
+                );
+            }
+        }
+    }
+    // tanh and sigmoid are flat at an infinite z: their slope 0 passes nothing on, so the
+    // weight whose input is infinite gets 0, not 0 * inf = NaN.
+    for activation in [Activation::Tanh, Activation::Sigmoid] {
+        let [_, w, b, x] = one_input_neuron(activation, [0.5, 0.25, f64::INFINITY], true);
+        assert_eq!([w, b, x], [0.0; 3], "{activation:?}");
+    }
+}
+
 #[test]
 fn a_neuron_computes_its_formula() {
     let (w, x) = ([0.3, -0.7, 0.2, 0.9, -0.4], [1.5, -0.5, 0.25, 2.0, -1.0]);

@@ -24,6 +24,7 @@ unsafe impl<T: Copy + Sync> Sync for Column<T> {}
 
 impl<T: Copy> Column<T> {
     /// Room for `capacity` elements, none initialised.
+    #[cfg(test)]
     pub(crate) fn with_capacity(capacity: usize) -> Self {
         Self::from_vec(Vec::with_capacity(capacity))
     }

@@ -66,8 +66,10 @@
 //! `code.rs`, `storage.rs`, `spans.rs`, `sweep.rs`); every block says why it holds in a
 //! `SAFETY:` comment. Recording appends to the tape while many `Value`s borrow it, so the
 //! storage sits in an `UnsafeCell`, and every access goes through `Tape::with_nodes`, which
-//! never calls user code while it holds the storage; debug builds check that it is never
-//! entered twice (a `RefCell` would check on every operation in release builds too).
+//! neither calls user code nor panics while it holds the storage (a panic hook may record on
+//! the same tape): a push that finds no room returns why, and the caller panics after the
+//! storage is released. Debug builds check that the storage is never entered twice (a
+//! `RefCell` would check on every operation in release builds too).
 
 use std::cell::UnsafeCell;
 use std::fmt;
@@ -83,7 +85,8 @@ mod sweep;
 #[cfg(test)]
 mod tests;
 
-pub(crate) use spans::operand_words;
+#[cfg(test)]
+pub(crate) use storage::CHECKPOINT_EVERY;
 pub(crate) use storage::Nodes;
 
 /// A recording of scalar operations: the graph every [`Value`] lives on.
@@ -134,9 +137,27 @@ impl Tape {
     /// let tape = tapegrad::Tape::with_capacity(1000);
     /// assert!(tape.capacity() >= 1000);
     /// ```
+    ///
+    /// # Panics
+    /// If `nodes` is more than a tape can hold (`u32::MAX`, the most a node index can
+    /// address), or the allocator refuses the room (37 bytes a node); nothing is
+    /// allocated then. Ask for less: the tape grows as it records anyway.
     #[must_use]
+    #[track_caller]
     pub fn with_capacity(nodes: usize) -> Self {
-        Self::from_nodes(Nodes::with_capacity(nodes))
+        assert!(
+            nodes <= storage::MAX_NODES,
+            "Tape::with_capacity({nodes}): a tape holds at most {} nodes (its node indices are \
+             u32); ask for fewer, or split the work across tapes",
+            storage::MAX_NODES
+        );
+        match Nodes::with_capacity(nodes) {
+            Some(nodes) => Self::from_nodes(nodes),
+            None => panic!(
+                "Tape::with_capacity({nodes}): the allocator refused room for {nodes} nodes; ask \
+                 for fewer (the tape grows as it records)"
+            ),
+        }
     }
 
     fn from_nodes(mut nodes: Nodes) -> Self {
@@ -269,9 +290,13 @@ impl Tape {
     }
 
     /// Records a node whose value the caller computed, and returns its index.
+    ///
+    /// # Panics
+    /// If the tape is full or cannot grow; nothing is recorded then.
     #[inline(always)]
+    #[track_caller]
     pub(crate) fn record(&self, op: Op, operands: &[u32], constants: &[f64], value: f64) -> u32 {
-        self.with_nodes(|n| n.push(op, operands, constants, value))
+        self.record_with(|n| n.push(op, operands, constants, value))
     }
 
     /// Records one fused node with a fixed layout (an `Affine` op), computing its value from
@@ -279,14 +304,19 @@ impl Tape {
     /// with it; networks record whole layers with `layer_on_runs`.
     #[cfg(test)]
     pub(crate) fn record_fused(&self, op: Op, operands: &[u32]) -> (u32, f64) {
-        self.with_nodes(|n| {
+        self.record_with(|n| {
             let value = op.eval_fused(operands, &[], n.values());
-            (n.push(op, operands, &[], value), value)
+            Ok((n.push(op, operands, &[], value)?, value))
         })
     }
 
     /// Sets every node's gradient to d(node `y`)/d(node): the backward sweep.
     pub(crate) fn backward_from(&self, y: u32) {
+        let len = self.len();
+        assert!(
+            (y as usize) < len,
+            "tapegrad bug: backward from node {y} past the tape's end ({len} nodes)"
+        );
         self.with_nodes(|n| n.backward_from(y as usize));
     }
 }

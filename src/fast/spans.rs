@@ -4,6 +4,7 @@
 
 use super::code::{Code, Shape};
 use super::storage::Nodes;
+use crate::rules::Op;
 
 /// Where one node's data sits in the operand stream: its operand nodes (operand counts of
 /// variadic nodes excluded), then its constants.
@@ -52,19 +53,58 @@ impl Nodes {
         }
     }
 
+    /// Node `i`'s operand words (as [`Op::operand_nodes`] reads them), given its span.
+    #[cfg(test)]
+    pub(crate) fn words(&self, i: usize, span: &Span) -> Vec<u32> {
+        let mut slot = [0];
+        operand_words(self.codes()[i], i, span, self.operands(), &mut slot).to_vec()
+    }
+
     /// Node `i`'s constants, given its span.
+    #[cfg(test)]
     pub(crate) fn constants(&self, span: &Span) -> Vec<f64> {
         self.operands()[span.constants.clone()]
             .chunks_exact(2)
-            .map(|pair| {
-                // The two words hold the constant's bytes as `push` wrote them.
-                let mut bytes = [0; 8];
-                bytes[..4].copy_from_slice(&pair[0].to_ne_bytes());
-                bytes[4..].copy_from_slice(&pair[1].to_ne_bytes());
-                f64::from_ne_bytes(bytes)
-            })
+            .map(constant_in)
             .collect()
     }
+
+    /// Copies node `i`'s operand words (as [`Op::operand_nodes`] reads them, a chained
+    /// node's too) into `words` and its constants into `constants`, given where its data ends
+    /// in the operand stream; returns its op and where its data starts (where the node
+    /// before it ends).
+    ///
+    /// The readers of the tape (`gradient`, the Jacobian, graphs and traces) take each node
+    /// out this way and run its rule on the copy, once the storage is released: the copy is
+    /// all that happens while it is held.
+    pub(crate) fn copy_node(
+        &self,
+        i: usize,
+        end: usize,
+        words: &mut Vec<u32>,
+        constants: &mut Vec<f64>,
+    ) -> (Op, usize) {
+        let (start, span) = self.span_before(i, end);
+        let code = self.codes()[i];
+        let mut slot = [0];
+        words.clear();
+        words.extend_from_slice(operand_words(code, i, &span, self.operands(), &mut slot));
+        constants.clear();
+        constants.extend(
+            self.operands()[span.constants]
+                .chunks_exact(2)
+                .map(constant_in),
+        );
+        (code.op(), start)
+    }
+}
+
+/// The constant held in two words of the operand stream, as `push` wrote its bytes.
+fn constant_in(pair: &[u32]) -> f64 {
+    let mut bytes = [0; 8];
+    bytes[..4].copy_from_slice(&pair[0].to_ne_bytes());
+    bytes[4..].copy_from_slice(&pair[1].to_ne_bytes());
+    f64::from_ne_bytes(bytes)
 }
 
 /// The data of a node with code `code` that ends at `end`: where it starts and its span.

@@ -7,7 +7,6 @@ use std::collections::HashMap;
 use super::Tape;
 use super::code::Code;
 use super::column::Column;
-use super::spans::{Span, operand_words};
 use crate::rules::{Layout, Op};
 
 /// Node indices are `u32`; a tape holds at most this many nodes.
@@ -18,7 +17,7 @@ pub(super) const MAX_NODES: usize = u32::MAX as usize;
 pub(super) const MAX_OPERAND_WORDS: usize = u32::MAX as usize;
 
 /// Every this many nodes, the tape notes where the node's data starts (`Nodes::checkpoints`).
-pub(super) const CHECKPOINT_EVERY: usize = 64;
+pub(crate) const CHECKPOINT_EVERY: usize = 64;
 
 /// The most words a node with a fixed layout takes in the operand stream: three operands
 /// (`mul_add`), or one and two constants of two words each (`clamp`).
@@ -56,15 +55,23 @@ pub(crate) struct Nodes {
 }
 
 impl Nodes {
-    /// Storage with room for `nodes` nodes of the widest fixed layout.
-    pub(super) fn with_capacity(nodes: usize) -> Self {
-        Nodes {
-            codes: Column::with_capacity(nodes),
-            values: Column::with_capacity(nodes),
-            operands: Column::with_capacity(MAX_WORDS * nodes),
-            grads: Vec::with_capacity(nodes),
-            ..Nodes::default()
+    /// Storage with room for `nodes` nodes of the widest fixed layout, at most MAX_NODES;
+    /// `None` if the allocator refuses that much.
+    pub(super) fn with_capacity(nodes: usize) -> Option<Self> {
+        debug_assert!(nodes <= MAX_NODES);
+        let mut storage = Nodes::default();
+        // SAFETY: the streams are empty, so their first 0 elements are initialised.
+        let reserved = unsafe {
+            storage.codes.try_reserve(0, nodes)
+                && storage.values.try_reserve(0, nodes)
+                && storage
+                    .operands
+                    .try_reserve(0, MAX_WORDS.saturating_mul(nodes))
+        };
+        if !reserved || storage.grads.try_reserve_exact(nodes).is_err() {
+            return None;
         }
+        Some(storage)
     }
 
     /// How many nodes fit before the streams must grow.
@@ -115,12 +122,6 @@ impl Nodes {
         self.codes()[i].op()
     }
 
-    /// Node `i`'s operand words (as [`Op::operand_nodes`] reads them), given its span.
-    pub(crate) fn words(&self, i: usize, span: &Span) -> Vec<u32> {
-        let mut slot = [0];
-        operand_words(self.codes()[i], i, span, self.operands(), &mut slot).to_vec()
-    }
-
     /// Every node's value, oldest first.
     #[inline(always)]
     pub(crate) fn values(&self) -> &[f64] {
@@ -128,16 +129,23 @@ impl Nodes {
         unsafe { self.values.slice(self.len()) }
     }
 
-    /// Appends a node with a fixed number of operands.
+    /// Appends a node with a fixed number of operands and returns its index, or says why
+    /// there is no room for it (the tape is then as it was).
     #[inline(always)]
-    pub(crate) fn push(&mut self, op: Op, operands: &[u32], constants: &[f64], value: f64) -> u32 {
+    pub(crate) fn push(
+        &mut self,
+        op: Op,
+        operands: &[u32],
+        constants: &[f64],
+        value: f64,
+    ) -> Result<u32, Refusal> {
         debug_assert_eq!(op.layout(), Layout::Fixed(operands.len()));
         debug_assert_eq!(op.constants(), constants.len());
         debug_assert!(operands_come_first(op, operands, self.len()));
         // One bound stands for the free space of all three streams, so that recording a node
         // is one test and a handful of stores; the rest stays out of line.
         if self.len() >= self.room_until && !self.make_room() {
-            self.full();
+            return Err(self.refusal());
         }
         let ends = self.ends;
         let index = (ends as u32) as usize;
@@ -184,12 +192,13 @@ impl Nodes {
             let stored = (stored + 2 * constants.len()) as u64;
             self.ends = ends + 1 + (stored << 32);
         }
-        index as u32
+        Ok(index as u32)
     }
 
     /// Moves `room_until` on, growing the streams only when they are truly short of space;
     /// returns whether there is room for a node now. There is not only when the tape holds
-    /// MAX_NODES nodes or MAX_OPERAND_WORDS operand words; the caller then panics (`full`).
+    /// MAX_NODES nodes or MAX_OPERAND_WORDS operand words, or the allocator refuses; the
+    /// caller then returns the `refusal`.
     ///
     /// `room_until` counts every node as the widest one, so it is reached before the streams
     /// are full; measuring again first is what lets a cleared tape record a step as large as
@@ -229,18 +238,17 @@ impl Nodes {
         self.room_until > self.len() || self.grow()
     }
 
-    /// The panic of a push on a tape with no room left (see `make_room`): the tape is at one
-    /// of its limits, or the allocator refused to grow it. Nothing was recorded, and the tape
-    /// can go on being used.
+    /// Why a push found no room (see `make_room`): the tape is at one of its limits, or the
+    /// allocator refused to grow it.
     #[cold]
     #[inline(never)]
-    fn full(&self) -> ! {
+    fn refusal(&self) -> Refusal {
         if self.len() >= MAX_NODES {
-            tape_full()
+            Refusal::TapeFull
         } else if self.operand_len() + MAX_WORDS > MAX_OPERAND_WORDS {
-            operands_full()
+            Refusal::OperandsFull
         } else {
-            out_of_memory(self.len())
+            Refusal::OutOfMemory { nodes: self.len() }
         }
     }
 
@@ -300,20 +308,26 @@ impl Nodes {
         self.room_until = (len + room).min(next_checkpoint);
     }
 
-    /// Pushes operands of a sum or dot being recorded onto the scratch stack.
-    ///
-    /// # Panics
-    /// If the allocator refuses the room; nothing is pushed then.
-    pub(crate) fn push_scratch(&mut self, items: impl ExactSizeIterator<Item = u32>) {
+    /// Pushes operands of a sum or dot being recorded onto the scratch stack; if the
+    /// allocator refuses the room, pushes nothing.
+    pub(crate) fn push_scratch(
+        &mut self,
+        items: impl ExactSizeIterator<Item = u32>,
+    ) -> Result<(), Refusal> {
         if self.scratch.try_reserve(items.len()).is_err() {
-            out_of_memory(self.len());
+            return Err(Refusal::OutOfMemory { nodes: self.len() });
         }
         self.scratch.extend(items);
+        Ok(())
     }
 
     /// Appends a variadic node whose operands are `scratch[from..]`, and pops them off the
-    /// scratch stack; returns its index and value.
-    pub(crate) fn push_variadic_from_scratch(&mut self, op: Op, from: usize) -> (u32, f64) {
+    /// scratch stack, recorded or not; returns the node's index and value.
+    pub(crate) fn push_variadic_from_scratch(
+        &mut self,
+        op: Op,
+        from: usize,
+    ) -> Result<(u32, f64), Refusal> {
         self.push_variadic_from_scratch_with(op, from, &[])
     }
 
@@ -324,46 +338,39 @@ impl Nodes {
         op: Op,
         from: usize,
         constants: &[f64],
-    ) -> (u32, f64) {
+    ) -> Result<(u32, f64), Refusal> {
         let scratch = std::mem::take(&mut self.scratch);
         let value = op.eval_fused(&scratch[from..], constants, self.values());
-        // The scratch stack goes back whatever happens; a panic leaves the caller's frame to
-        // pop its part (see `Tape::sum`).
-        let pushed = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            self.push_variadic(op, &scratch[from..], constants, value)
-        }));
+        let pushed = self.push_variadic(op, &scratch[from..], constants, value);
         self.scratch = scratch;
         self.scratch.truncate(from);
-        match pushed {
-            Ok(index) => (index, value),
-            Err(panic) => std::panic::resume_unwind(panic),
-        }
+        Ok((pushed?, value))
     }
 
     /// Appends a variadic node with `operands` and, for an op with constants per item (a
-    /// statement's partials), `constants`; returns its index.
+    /// statement's partials), `constants`; returns its index, or says why there is no room
+    /// for it (the tape is then as it was).
     pub(crate) fn push_variadic(
         &mut self,
         op: Op,
         operands: &[u32],
         constants: &[f64],
         value: f64,
-    ) -> u32 {
+    ) -> Result<u32, Refusal> {
         let Layout::Variadic { per_item } = op.layout() else {
             unreachable!("{op:?} is not variadic")
         };
         debug_assert_eq!(constants.len(), operands.len() / per_item * op.constants());
-        let index = self.next_index();
+        let index = node_index(self.len())?;
         if !self.note_checkpoint() {
-            out_of_memory(self.len());
+            return Err(Refusal::OutOfMemory { nodes: self.len() });
         }
         debug_assert!(operands_come_first(op, operands, self.len()));
-        let count = u32::try_from(operands.len() / per_item)
-            .unwrap_or_else(|_| panic!("a fused node takes at most {} items", u32::MAX));
+        let count = u32::try_from(operands.len() / per_item).map_err(|_| Refusal::TooManyItems)?;
         let (len, operand_end) = (self.len(), self.operand_len());
         let words = operands.len() + 2 * constants.len() + 2;
         if words > MAX_OPERAND_WORDS - operand_end {
-            operands_full();
+            return Err(Refusal::OperandsFull);
         }
         // SAFETY: the first `len` codes and values, and `operand_end` operands, are
         // initialised.
@@ -378,7 +385,7 @@ impl Nodes {
         };
         if !room {
             self.measure_room();
-            out_of_memory(len);
+            return Err(Refusal::OutOfMemory { nodes: len });
         }
         // SAFETY: the reserves above left room for one more code and value and for `words`
         // operands; `operands` and `constants` are not the operand stream, so the copies
@@ -397,12 +404,7 @@ impl Nodes {
         }
         self.ends += 1 + ((words as u64) << 32);
         self.measure_room();
-        index
-    }
-
-    #[inline(always)]
-    fn next_index(&self) -> u32 {
-        node_index(self.len())
+        Ok(index)
     }
 }
 
@@ -417,56 +419,94 @@ fn operands_come_first(op: Op, words: &[u32], index: usize) -> bool {
 
 /// The index of a new node on a tape of `len` nodes.
 #[inline(always)]
-pub(super) fn node_index(len: usize) -> u32 {
+pub(super) fn node_index(len: usize) -> Result<u32, Refusal> {
     if len >= MAX_NODES {
-        tape_full();
+        return Err(Refusal::TapeFull);
     }
-    len as u32
+    Ok(len as u32)
 }
 
-#[cold]
-#[inline(never)]
-fn tape_full() -> ! {
-    panic!(
-        "the tape is full: it holds {MAX_NODES} nodes, the most a u32 node index can address; \
-         call Tape::clear between independent computations, or split the work across tapes"
-    )
+/// Why the storage could not take a node, or the operands of one: a closure given to
+/// `Tape::with_nodes` returns it rather than panicking, and the caller panics with it
+/// (`Refusal::panic`) once the storage is released. In every case nothing was recorded.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Refusal {
+    /// The tape holds MAX_NODES nodes.
+    TapeFull,
+    /// The operand stream has no room left for the node's words below MAX_OPERAND_WORDS.
+    OperandsFull,
+    /// A fused node of more than `u32::MAX` items.
+    TooManyItems,
+    /// The allocator refused the memory; the tape held `nodes` nodes.
+    OutOfMemory { nodes: usize },
 }
 
-#[cold]
-#[inline(never)]
-#[track_caller]
-fn out_of_memory(len: usize) -> ! {
-    panic!(
-        "the tape could not grow past {len} nodes: the allocator refused the memory; nothing \
-         was recorded and the tape is still usable (call Tape::clear to free room, or record \
-         less on one tape)"
-    )
-}
-
-#[cold]
-#[inline(never)]
-fn operands_full() -> ! {
-    panic!(
-        "the tape is full: its operand stream holds {MAX_OPERAND_WORDS} words, the most its \
-         32-bit length can count; call Tape::clear between independent computations, or split \
-         the work across tapes"
-    )
+impl Refusal {
+    /// The panic that tells the user what happened and what to do.
+    #[cold]
+    #[inline(never)]
+    #[track_caller]
+    pub(crate) fn panic(self) -> ! {
+        match self {
+            Refusal::TapeFull => panic!(
+                "the tape is full: it holds {MAX_NODES} nodes, the most a u32 node index can \
+                 address; call Tape::clear between independent computations, or split the work \
+                 across tapes"
+            ),
+            Refusal::OperandsFull => panic!(
+                "the tape is full: its operand stream holds {MAX_OPERAND_WORDS} words, the most \
+                 its 32-bit length can count; call Tape::clear between independent \
+                 computations, or split the work across tapes"
+            ),
+            Refusal::TooManyItems => panic!(
+                "a fused node takes at most {} items: split it into partial sums",
+                u32::MAX
+            ),
+            Refusal::OutOfMemory { nodes } => panic!(
+                "the tape could not grow past {nodes} nodes: the allocator refused the memory; \
+                 nothing was recorded and the tape is still usable (call Tape::clear to free \
+                 room, or record less on one tape)"
+            ),
+        }
+    }
 }
 
 impl Tape {
-    /// Runs `f` on the storage. `f` must not call back into this tape (it never runs user
-    /// code); debug builds check that.
+    /// Runs `f` on the storage.
+    ///
+    /// `f` must not call back into this tape, nor run user code, nor panic: a panic hook runs
+    /// before the unwinding gives the storage back, and a hook may record on this very tape
+    /// (a `thread_local!` one). So a closure that can fail returns why (a [`Refusal`], see
+    /// [`record_with`](Tape::record_with)), and the caller panics after `with_nodes` has
+    /// returned. Debug builds check that the storage is never entered twice.
     #[inline(always)]
     pub(crate) fn with_nodes<R>(&self, f: impl FnOnce(&mut Nodes) -> R) -> R {
         #[cfg(debug_assertions)]
         let _guard = ReentryGuard::enter(&self.busy);
         // SAFETY: `Tape` is not `Sync` (UnsafeCell), so no other thread can be in here, and
-        // `with_nodes` is the only way to the storage. The closures given to it only touch
-        // the storage and never call back into the tape, so no other `&mut Nodes` is alive
-        // while this one is; debug builds assert that with `ReentryGuard`. No reference into
-        // the storage leaves the closure, because `R` cannot borrow from `&mut Nodes`.
+        // `with_nodes` is the only way to the storage; so the `&mut Nodes` below is unique as
+        // long as nothing reaches this tape again while `f` runs. Nothing does: the closures
+        // given here touch the storage alone, call no user code, and do not panic (so no
+        // panic hook runs): every failure they can meet (a refused allocation, a full tape or
+        // operand stream, too many items) comes out as a `Refusal`, and the caller panics
+        // once the storage is released. What is left that could panic is a bounds check or
+        // an assertion of the tape's own invariants (a node's operands come before it, a
+        // `Value`'s index is on its tape), the invariants the unchecked sweep relies on as
+        // well; debug builds, which also check them, turn a re-entry into a panic in
+        // `ReentryGuard` before a second `&mut` exists. No reference into the storage leaves
+        // the closure, because `R` cannot borrow from `&mut Nodes`.
         f(unsafe { &mut *self.nodes.get() })
+    }
+
+    /// Runs `f`, which records, on the storage; if the storage refused, panics with the
+    /// refusal once the storage is released (see `with_nodes`).
+    #[inline(always)]
+    #[track_caller]
+    pub(crate) fn record_with<R>(&self, f: impl FnOnce(&mut Nodes) -> Result<R, Refusal>) -> R {
+        match self.with_nodes(f) {
+            Ok(done) => done,
+            Err(refusal) => refusal.panic(),
+        }
     }
 }
 

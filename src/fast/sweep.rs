@@ -8,11 +8,10 @@ use super::storage::{CHECKPOINT_EVERY, Nodes};
 use crate::rules::{Layout, NodeData, Sweep};
 
 impl Nodes {
+    /// The backward sweep from node `y`, which must be on the tape (`Tape::backward_from`
+    /// checks).
     pub(super) fn backward_from(&mut self, y: usize) {
-        assert!(
-            y < self.len(),
-            "tapegrad bug: backward from node {y} past the tape's end"
-        );
+        debug_assert!(y < self.len());
         self.grads.clear();
         self.grads.resize(y + 1, 0.0);
         self.grads[y] = 1.0;

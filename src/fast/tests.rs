@@ -1,6 +1,6 @@
 //! Tests of the fast tape's storage and sweep.
 
-use super::storage::{CHECKPOINT_EVERY, MAX_NODES, MAX_OPERAND_WORDS, node_index};
+use super::storage::{CHECKPOINT_EVERY, MAX_NODES, MAX_OPERAND_WORDS, Refusal, node_index};
 use super::*;
 
 // Filling four billion nodes would take 100 GB, so these check the index rule directly.
@@ -15,13 +15,18 @@ fn gradient_through_a_statement_panics_rather_than_treat_its_partials_as_constan
 
 #[test]
 fn last_index_fits() {
-    assert_eq!(node_index(MAX_NODES - 1), u32::MAX - 1);
+    assert_eq!(node_index(MAX_NODES - 1), Ok(u32::MAX - 1));
 }
 
 #[test]
-#[should_panic(expected = "the tape is full")]
-fn index_past_u32_panics_instead_of_wrapping() {
-    node_index(MAX_NODES);
+fn index_past_u32_is_refused_instead_of_wrapping() {
+    assert_eq!(node_index(MAX_NODES), Err(Refusal::TapeFull));
+}
+
+#[test]
+#[should_panic(expected = "the tape is full: it holds 4294967295 nodes")]
+fn a_full_tape_panics_with_its_limit() {
+    Refusal::TapeFull.panic();
 }
 
 #[test]
@@ -81,7 +86,7 @@ fn a_one_operand_node_on_the_node_before_it_stores_no_operand() {
 fn a_node_on_a_node_not_yet_recorded_panics_in_debug_builds() {
     let tape = Tape::new();
     tape.var(1.0);
-    tape.with_nodes(|n| n.push(Op::Neg, &[1], &[], 0.0));
+    tape.record_with(|n| n.push(Op::Neg, &[1], &[], 0.0));
 }
 
 #[test]
@@ -94,7 +99,7 @@ fn a_neuron_may_read_up_to_the_node_before_it_and_no_further() {
             for v in [0.5, -1.0, 0.25, 2.0, 3.0] {
                 tape.var(v);
             }
-            tape.with_nodes(|n| n.push(Op::Affine, &[0, x, 2], &[], 0.0));
+            tape.record_with(|n| n.push(Op::Affine, &[0, x, 2], &[], 0.0));
         })
         .is_ok()
     };

@@ -287,12 +287,15 @@ pub fn xor() -> Dataset {
 /// // Without noise, the first point is the start of the upper circle.
 /// assert_eq!(tapegrad::nn::moons(10, 0.0, 0).input(0), [1.0, 0.0]);
 /// ```
+///
+/// # Panics
+/// If `n` points of 2 inputs do not fit in memory (the message says how much they need).
+#[track_caller]
 pub fn moons(n: usize, noise: f64, seed: u64) -> Dataset {
     let upper = n / 2;
     let lower = n - upper;
     let mut gaussian = Gaussian::new(seed);
-    let mut inputs = Vec::with_capacity(2 * n);
-    let mut targets = Vec::with_capacity(n);
+    let (mut inputs, mut targets) = room_for(|| format!("moons({n}, ..)"), Some(n), 2);
     let circles = linspace(0.0, PI, upper)
         .map(|t| ([t.cos(), t.sin()], -1.0))
         .chain(linspace(0.0, PI, lower).map(|t| ([1.0 - t.cos(), 1.0 - t.sin() - 0.5], 1.0)));
@@ -314,10 +317,18 @@ pub fn moons(n: usize, noise: f64, seed: u64) -> Dataset {
 /// assert_eq!(spiral.len(), 300);
 /// assert_eq!(spiral.target(299), 2);
 /// ```
+///
+/// # Panics
+/// If `points_per_class * classes` points of 2 inputs do not fit in memory (the message says
+/// how much they need).
+#[track_caller]
 pub fn spiral(points_per_class: usize, classes: usize, noise: f64, seed: u64) -> Dataset<usize> {
     let mut gaussian = Gaussian::new(seed);
-    let mut inputs = Vec::with_capacity(2 * points_per_class * classes);
-    let mut targets = Vec::with_capacity(points_per_class * classes);
+    let (mut inputs, mut targets) = room_for(
+        || format!("spiral({points_per_class}, {classes}, ..)"),
+        points_per_class.checked_mul(classes),
+        2,
+    );
     for class in 0..classes {
         for r in linspace(0.0, 1.0, points_per_class) {
             let angle = 4.0 * class as f64 + 4.0 * r + noise * gaussian.sample();
@@ -327,6 +338,37 @@ pub fn spiral(points_per_class: usize, classes: usize, noise: f64, seed: u64) ->
         }
     }
     Dataset::new(2, inputs, targets)
+}
+
+/// Empty inputs and targets with room for `points` points of `dims` inputs each, for the
+/// data set that `call` names; `points` is `None` when counting them overflowed.
+///
+/// # Panics
+/// If the numbers cannot be counted in a `usize`, or the allocator refuses the room: a data
+/// set is made in memory at once, and asking for fewer points is what to do.
+#[track_caller]
+pub(super) fn room_for<T>(
+    call: impl Fn() -> String,
+    points: Option<usize>,
+    dims: usize,
+) -> (Vec<f64>, Vec<T>) {
+    let Some((points, numbers)) = points.and_then(|p| Some((p, p.checked_mul(dims)?))) else {
+        panic!(
+            "{}: the points' numbers are more than a usize can count; ask for fewer points",
+            call()
+        )
+    };
+    let (mut inputs, mut targets) = (Vec::new(), Vec::new());
+    if inputs.try_reserve_exact(numbers).is_err() || targets.try_reserve_exact(points).is_err() {
+        let bytes =
+            numbers as u128 * size_of::<f64>() as u128 + points as u128 * size_of::<T>() as u128;
+        panic!(
+            "{}: {points} points of {dims} inputs and a target need {bytes} bytes, which the \
+             allocator refused; ask for fewer points",
+            call()
+        )
+    }
+    (inputs, targets)
 }
 
 /// `count` evenly spaced numbers from `start` to `end` inclusive, as numpy's `linspace`

@@ -13,6 +13,7 @@ use smallvec::SmallVec;
 use crate::fast::Tape;
 use crate::rules::Op;
 use crate::value::Value;
+use crate::value::fused::ScratchFrame;
 
 /// `len` consecutive nodes of one tape: a model's parameters, a point's inputs, or a layer's
 /// outputs.
@@ -293,12 +294,13 @@ impl<'t> Run<'t> {
         self.same_tape(other);
         let (a, b) = (self.indices(), other.indices());
         // Tape::dot takes slices of values; a run knows its indices, so it gathers them on
-        // the tape's scratch stack itself, the way Tape::dot does, and records the same node.
-        let (index, value) = self.tape.with_nodes(|n| {
-            let from = n.scratch.len();
-            n.push_scratch(a);
-            n.push_scratch(b);
-            n.push_variadic_from_scratch(Op::Dot, from)
+        // the tape's scratch stack itself, in a frame as Tape::dot does (so that a refused
+        // push leaves nothing there), and records the same node.
+        let frame = ScratchFrame::open(self.tape);
+        let (index, value) = self.tape.record_with(|n| {
+            n.push_scratch(a)?;
+            n.push_scratch(b)?;
+            n.push_variadic_from_scratch(Op::Dot, frame.from)
         });
         Value::new(self.tape, index, value)
     }

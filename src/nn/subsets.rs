@@ -4,6 +4,7 @@
 //! ...) takes a part.
 
 use super::Dataset;
+use super::data::room_for;
 use super::rng::Rng;
 
 impl<T: Copy> Dataset<T> {
@@ -19,11 +20,15 @@ impl<T: Copy> Dataset<T> {
     /// ```
     ///
     /// # Panics
-    /// If an index is not below [`len`](Dataset::len) (the message gives both).
+    /// If an index is not below [`len`](Dataset::len) (the message gives both), or the
+    /// points do not fit in memory.
     #[track_caller]
     pub fn subset(&self, indices: &[usize]) -> Dataset<T> {
-        let mut inputs = Vec::with_capacity(indices.len() * self.dims());
-        let mut targets = Vec::with_capacity(indices.len());
+        let (mut inputs, mut targets) = room_for(
+            || format!("subset of {} indices", indices.len()),
+            Some(indices.len()),
+            self.dims(),
+        );
         for &i in indices {
             inputs.extend_from_slice(self.input(i));
             targets.push(self.target(i));

@@ -66,9 +66,17 @@ impl<S: Real, W: Sweep<S>> Local<S> for Chain<'_, S, W> {
     }
     /// A neuron passes `g dz` on, `x_i` times to each weight and `w_i` times to each input, in
     /// two runs the sweep can vectorise.
+    ///
+    /// A fused neuron is the nodes `z = w·x + bias` and `act(z)` in one, and passes what they
+    /// would. Where `g dz` is a zero that carries nothing, the unfused `z` would pass nothing
+    /// on (`backward` skips a node whose gradient is 0): so neither does this, and a flat
+    /// tanh or sigmoid gives a weight whose input is infinite 0, not `0 * inf = NaN`.
     #[inline(always)]
     fn affine(&mut self, [w, x, n]: [u32; 3], dz: Option<S>) {
         let g = dz.map_or(self.g, |dz| self.g * dz);
+        if g.carries_nothing() {
+            return;
+        }
         self.sweep.add_scaled_run(w, x, n, g);
         self.sweep.add_scaled_run(x, w, n, g);
         self.sweep.add(w + n, g);

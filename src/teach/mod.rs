@@ -217,52 +217,53 @@ struct Recorded {
 /// and every user of a node is newer than the node, so its mark is final when the pass
 /// reaches it.
 fn walk_back(value: Value<'_>) -> Vec<Recorded> {
-    let y = value.index();
-    value.tape().with_nodes(|n| {
-        let mut needed = vec![false; y + 1];
-        needed[y] = true;
-        let mut end = n.cursor_after(y);
-        let mut out = Vec::new();
-        for i in (0..=y).rev() {
-            let (start, span) = n.span_before(i, end);
-            end = start;
-            if !needed[i] {
-                continue;
-            }
-            let op = n.op(i);
-            let words = n.words(i, &span);
-            let constants = n.constants(&span);
-            let operands: Vec<usize> = op
-                .operand_nodes(&words)
-                .into_iter()
-                .map(|p| p as usize)
-                .collect();
-            for &p in &operands {
-                needed[p] = true;
-            }
-            out.push(Recorded {
-                node: Node {
-                    index: i,
-                    label: n.labels.get(&(i as u32)).cloned(),
-                    op: op_label(op, &constants),
-                    kind: match op {
-                        Op::Var => Kind::Input,
-                        Op::Const => Kind::Constant,
-                        _ => Kind::Computed,
-                    },
-                    value: n.values()[i],
-                    grad: n.grads.get(i).copied().unwrap_or(0.0),
-                    operands,
-                    code: op,
-                    constants: constants.clone(),
-                },
-                op,
-                words,
-                constants,
-            });
+    let (tape, y) = (value.tape(), value.index());
+    let mut needed = vec![false; y + 1];
+    needed[y] = true;
+    let mut end = tape.with_nodes(|n| n.cursor_after(y));
+    let mut out = Vec::new();
+    let (mut words, mut constants) = (Vec::new(), Vec::new());
+    for i in (0..=y).rev() {
+        // Each node is copied out of the storage, then worked on once it is released.
+        let (op, start) = tape.with_nodes(|n| n.copy_node(i, end, &mut words, &mut constants));
+        end = start;
+        if !needed[i] {
+            continue;
         }
-        out
-    })
+        let (label, value, grad) = tape.with_nodes(|n| {
+            let label = n.labels.get(&(i as u32)).cloned();
+            (label, n.values()[i], n.grads.get(i).copied().unwrap_or(0.0))
+        });
+        let operands: Vec<usize> = op
+            .operand_nodes(&words)
+            .into_iter()
+            .map(|p| p as usize)
+            .collect();
+        for &p in &operands {
+            needed[p] = true;
+        }
+        out.push(Recorded {
+            node: Node {
+                index: i,
+                label,
+                op: op_label(op, &constants),
+                kind: match op {
+                    Op::Var => Kind::Input,
+                    Op::Const => Kind::Constant,
+                    _ => Kind::Computed,
+                },
+                value,
+                grad,
+                operands,
+                code: op,
+                constants: constants.clone(),
+            },
+            op,
+            words: std::mem::take(&mut words),
+            constants: std::mem::take(&mut constants),
+        });
+    }
+    out
 }
 
 /// What made a node, as the explorer's panel and hover text and [`Graph`]'s text say it: the

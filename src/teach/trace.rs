@@ -362,40 +362,47 @@ impl<'t> Value<'t> {
     pub fn backward_trace(self) -> Trace {
         let recorded = walk_back(self);
         let y = self.index();
-        let steps = self.tape().with_nodes(|n| {
-            let mut grads = vec![0.0; y + 1];
-            grads[y] = 1.0;
-            recorded
-                .into_iter()
-                .map(|r| {
-                    let g = grads[r.node.index];
-                    let contributions = if g == 0.0 {
-                        Vec::new()
-                    } else {
-                        let local = run_rule(&r, 1.0, n.values());
-                        let adds = run_rule(&r, g, n.values());
-                        local
-                            .into_iter()
-                            .zip(adds)
-                            .map(|((operand, local), (same, adds))| {
-                                // No rule branches on the upstream gradient.
-                                debug_assert_eq!(operand, same);
-                                grads[operand as usize] += adds;
-                                Contribution {
-                                    operand: operand as usize,
-                                    local,
-                                    adds,
-                                }
-                            })
-                            .collect()
-                    };
-                    Step {
-                        node: Node { grad: g, ..r.node },
-                        contributions,
+        // The rules run on a copy of the values, not on the tape's storage.
+        let values = self.tape().with_nodes(|n| n.values()[..=y].to_vec());
+        let mut grads = vec![0.0; y + 1];
+        grads[y] = 1.0;
+        let steps = recorded
+            .into_iter()
+            .map(|r| {
+                let g = grads[r.node.index];
+                let contributions = if g == 0.0 {
+                    Vec::new()
+                } else {
+                    let adds = run_rule(&r, g, &values);
+                    let mut local = run_rule(&r, 1.0, &values);
+                    // The rules are linear in the upstream gradient but for one branch: a
+                    // fused neuron whose activation's slope times it is 0 passes nothing, as
+                    // its elementary ops would. At a unit upstream a flat neuron passes
+                    // nothing, so its local derivatives are 0; at an infinite `g` it passes
+                    // `inf * 0 = NaN`, as the elementary ops do too.
+                    if local.len() != adds.len() {
+                        local = adds.iter().map(|&(operand, _)| (operand, 0.0)).collect();
                     }
-                })
-                .collect()
-        });
+                    local
+                        .into_iter()
+                        .zip(adds)
+                        .map(|((operand, local), (same, adds))| {
+                            debug_assert_eq!(operand, same);
+                            grads[operand as usize] += adds;
+                            Contribution {
+                                operand: operand as usize,
+                                local,
+                                adds,
+                            }
+                        })
+                        .collect()
+                };
+                Step {
+                    node: Node { grad: g, ..r.node },
+                    contributions,
+                }
+            })
+            .collect();
         self.backward();
         Trace { steps }
     }

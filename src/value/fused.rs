@@ -57,16 +57,16 @@ impl Tape {
                 continue;
             }
             if listed {
-                self.with_nodes(|nodes| nodes.push_scratch([index].into_iter()));
+                self.record_with(|nodes| nodes.push_scratch([index].into_iter()));
             } else if n == 0 {
                 (first, n) = (index, 1);
             } else if n == 1 && index >= first {
                 (step, n) = (index - first, 2);
                 next = u64::from(index) + u64::from(step);
             } else {
-                self.with_nodes(|nodes| {
-                    nodes.push_scratch((0..n).map(|k| first + k * step));
-                    nodes.push_scratch([index].into_iter());
+                self.record_with(|nodes| {
+                    nodes.push_scratch((0..n).map(|k| first + k * step))?;
+                    nodes.push_scratch([index].into_iter())
                 });
                 (listed, next) = (true, u64::MAX);
             }
@@ -75,7 +75,7 @@ impl Tape {
             let index = self.record(Op::SumStride, &[first, step, n], &[], total);
             (index, total)
         } else {
-            self.with_nodes(|nodes| nodes.push_variadic_from_scratch(Op::Sum, frame.from))
+            self.record_with(|nodes| nodes.push_variadic_from_scratch(Op::Sum, frame.from))
         };
         Value::new(self, index, value)
     }
@@ -110,9 +110,10 @@ impl Tape {
         let frame = ScratchFrame::open(self);
         for &v in a.iter().chain(b) {
             let index = self.own(v);
-            self.with_nodes(|n| n.push_scratch([index].into_iter()));
+            self.record_with(|n| n.push_scratch([index].into_iter()));
         }
-        let (index, value) = self.with_nodes(|n| n.push_variadic_from_scratch(Op::Dot, frame.from));
+        let (index, value) =
+            self.record_with(|n| n.push_variadic_from_scratch(Op::Dot, frame.from));
         Value::new(self, index, value)
     }
 
@@ -151,8 +152,8 @@ impl Tape {
             self.own(v);
         }
         let frame = ScratchFrame::open(self);
-        let (index, value) = self.with_nodes(|n| {
-            n.push_scratch(a.iter().map(|v| v.index() as u32));
+        let (index, value) = self.record_with(|n| {
+            n.push_scratch(a.iter().map(|v| v.index() as u32))?;
             n.push_variadic_from_scratch_with(Op::DotConst, frame.from, k)
         });
         Value::new(self, index, value)
@@ -251,14 +252,14 @@ impl Tape {
             Activation::Tanh => Op::AffineTanh,
             Activation::Sigmoid => Op::AffineSigmoid,
         };
-        let first = self.with_nodes(|n| {
+        let first = self.record_with(|n| {
             let first = n.len() as u32;
             for j in 0..outputs {
                 let operands = [params + j * (inputs + 1), x, inputs];
                 let value = op.eval_fused(&operands, &[], n.values());
-                n.push(op, &operands, &[], value);
+                n.push(op, &operands, &[], value)?;
             }
-            first
+            Ok(first)
         });
         match activation {
             Activation::LeakyRelu(slope) => {
@@ -299,14 +300,16 @@ impl Tape {
 /// The part of the tape's scratch stack that one `sum` or `dot` fills with its operands
 /// (sums nest: the iterator of one may run another). Dropping it pops that part, whether the
 /// call returns or unwinds, so that a call that panics (a value of another tape, a panic in
-/// the user's iterator that the user catches) leaves nothing for an enclosing sum to take in.
-struct ScratchFrame<'t> {
+/// the user's iterator that the user catches, a push the allocator refused) leaves nothing
+/// for an enclosing sum to take in. Every push onto the scratch stack happens inside a frame.
+pub(crate) struct ScratchFrame<'t> {
     tape: &'t Tape,
-    from: usize,
+    /// The height of the stack when the frame opened: its part is `scratch[from..]`.
+    pub(crate) from: usize,
 }
 
 impl<'t> ScratchFrame<'t> {
-    fn open(tape: &'t Tape) -> Self {
+    pub(crate) fn open(tape: &'t Tape) -> Self {
         let from = tape.with_nodes(|n| n.scratch.len());
         ScratchFrame { tape, from }
     }

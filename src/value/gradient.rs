@@ -5,7 +5,7 @@
 //! of the backward pass becomes a node. The gradients it returns are ordinary values: call
 //! `backward` on one for second derivatives, or `gradient` again for third.
 
-use crate::fast::{Tape, operand_words};
+use crate::fast::Tape;
 use crate::rules::{Copied, Sweep};
 use crate::value::Value;
 
@@ -62,17 +62,9 @@ impl<'t> Value<'t> {
         let (mut operands, mut constants) = (Vec::new(), Vec::new());
         for i in (lowest..=y).rev() {
             // Copy the node out first: the rule records new nodes, which may move the streams.
-            let op = tape.with_nodes(|n| {
-                let (start, span) = n.span_before(i, end);
-                end = start;
-                operands.clear();
-                let mut slot = [0];
-                let words = operand_words(n.codes()[i], i, &span, n.operands(), &mut slot);
-                operands.extend_from_slice(words);
-                constants.clear();
-                constants.extend(n.constants(&span));
-                n.op(i)
-            });
+            let (op, start) =
+                tape.with_nodes(|n| n.copy_node(i, end, &mut operands, &mut constants));
+            end = start;
             if let Some(g) = sweep.adjoint[i - lowest] {
                 let node = Value::from_index(tape, i as u32);
                 let stored = Copied {

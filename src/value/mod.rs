@@ -207,7 +207,8 @@ impl<'t> Value<'t> {
     /// A constant on no tape has no node to name; it is returned as it is.
     pub fn label(self, name: &str) -> Self {
         if let Some(tape) = self.tape {
-            tape.with_nodes(|n| n.labels.insert(self.index, name.to_owned()));
+            let name = name.to_owned();
+            tape.with_nodes(|n| n.labels.insert(self.index, name));
         }
         self
     }

@@ -61,7 +61,7 @@ impl Tape {
         let mut partials: SmallVec<[f64; 4]> = SmallVec::from_elem(0.0, inputs.len());
         let value = value_and_partials(&f, &mut x, &mut partials);
         let index =
-            self.with_nodes(|n| n.push_variadic(Op::Statement, &operands, &partials, value));
+            self.record_with(|n| n.push_variadic(Op::Statement, &operands, &partials, value));
         Value::new(self, index, value)
     }
 }

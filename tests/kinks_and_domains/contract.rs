@@ -11,11 +11,13 @@ use crate::harness::{
 
 /// A fused neuron `act(w x + b)` with `w = 1`, `b = 0` passes `act'(x)` to the bias, `act'(x) w`
 /// to the input and `act'(x) x` to the weight, as the unfused ops would: at a NaN input, a
-/// relu neuron's derivatives are all NaN.
+/// relu neuron's derivatives are all NaN; where the activation is flat (tanh and sigmoid at
+/// ±inf), its slope 0 passes nothing on, so the weight gets 0, not `0 · inf`.
 #[test]
 fn fused_neurons_follow_their_activations_at_the_edges() {
     // (activation, its value, its slope, the weight's derivative `slope · x`); a relu at
-    // rest passes nothing at all (so not `0 · -inf`), as the unfused relu does.
+    // rest, and a tanh or sigmoid at ±inf, pass nothing at all (so not `0 · ±inf`), as the
+    // unfused ops do.
     type Case = (Activation, fn(f64) -> f64, fn(f64) -> f64, fn(f64) -> f64);
     let cases: [Case; 4] = [
         (
@@ -28,10 +30,10 @@ fn fused_neurons_follow_their_activations_at_the_edges() {
             Activation::Tanh,
             f64::tanh,
             |z| 1.0 / (z.cosh() * z.cosh()),
-            |x| x / (x.cosh() * x.cosh()),
+            |x| flat_at_infinity(x, x / (x.cosh() * x.cosh())),
         ),
         (Activation::Sigmoid, logistic, logistic_slope, |x| {
-            x * logistic_slope(x)
+            flat_at_infinity(x, x * logistic_slope(x))
         }),
         (Activation::Identity, |z| z, |_| 1.0, |x| x),
     ];
@@ -66,6 +68,12 @@ fn fused_neurons_follow_their_activations_at_the_edges() {
         found.len(),
         found.join("\n")
     );
+}
+
+/// The weight's derivative `slope · x` of a tanh or sigmoid neuron: 0 at `x = ±inf`, where
+/// the slope is 0 and passes nothing on, else `slope_times_x`.
+fn flat_at_infinity(x: f64, slope_times_x: f64) -> f64 {
+    if x.is_infinite() { 0.0 } else { slope_times_x }
 }
 
 /// `powi`'s rule takes the exponent `n - 1`, which for `i32::MIN` is no `i32`: the

@@ -8,8 +8,8 @@
 //! node's local derivatives, as the backward trace does to show them.
 
 use super::{grads, own, vars};
-use crate::fast::{Tape, operand_words};
-use crate::rules::{Copied, Sweep};
+use crate::fast::Tape;
+use crate::rules::{Copied, Op, Sweep};
 use crate::value::Value;
 
 /// The Jacobian of a function with several outputs: `j[i][k]` = d(output i)/d(input k), an
@@ -227,52 +227,39 @@ impl LocalDerivatives {
 /// Runs every node's rule from [`Op::backprop`](crate::rules::Op::backprop) with an upstream
 /// gradient of 1 and writes down what it adds to each operand: since every rule is linear in
 /// the upstream gradient, those are the local derivatives. The one place where the Jacobian
-/// reads the tape's storage.
+/// reads the tape's storage: it copies the values, then each node in turn, and runs the rule
+/// on the copies.
 fn local_derivatives(tape: &Tape, last: usize) -> LocalDerivatives {
-    tape.with_nodes(|n| {
-        let mut sweep = Recording {
-            values: n.values(),
-            // Most nodes have one or two operands.
-            edges: Vec::with_capacity(2 * (last + 1)),
+    let values = tape.with_nodes(|n| n.values()[..=last].to_vec());
+    let mut sweep = Recording {
+        values: &values,
+        // Most nodes have one or two operands.
+        edges: Vec::with_capacity(2 * (last + 1)),
+    };
+    // Walking back from `last`, as the storage is read.
+    let mut ranges = vec![(0, 0); last + 1];
+    let mut end = tape.with_nodes(|n| n.cursor_after(last));
+    // Reused from node to node: most nodes store two constants at most, a statement one an
+    // input.
+    let (mut words, mut constants) = (Vec::new(), Vec::new());
+    for i in (0..=last).rev() {
+        let (op, start) = tape.with_nodes(|n| n.copy_node(i, end, &mut words, &mut constants));
+        end = start;
+        if matches!(op, Op::Var | Op::Const) {
+            continue;
+        }
+        let stored = Copied {
+            words: &words,
+            constants: &constants,
         };
-        // Walking back from `last`, as the storage is read.
-        let mut ranges = vec![(0, 0); last + 1];
-        let mut end = n.cursor_after(last);
-        // Reused from node to node: most nodes store two constants at most, a statement one
-        // an input.
-        let mut constants = Vec::new();
-        for i in (0..=last).rev() {
-            let (start, span) = n.span_before(i, end);
-            end = start;
-            let code = n.codes()[i];
-            if code.is_leaf() {
-                continue;
-            }
-            let mut slot = [0];
-            let words = operand_words(code, i, &span, n.operands(), &mut slot);
-            // Read as `Nodes::constants` reads them (two words each), without a `Vec` a node.
-            let pairs = n.operands()[span.constants.clone()].chunks_exact(2);
-            constants.clear();
-            constants.extend(pairs.map(|pair| {
-                let mut bytes = [0; 8];
-                bytes[..4].copy_from_slice(&pair[0].to_ne_bytes());
-                bytes[4..].copy_from_slice(&pair[1].to_ne_bytes());
-                f64::from_ne_bytes(bytes)
-            }));
-            let stored = Copied {
-                words,
-                constants: &constants,
-            };
-            let first = sweep.edges.len();
-            code.op()
-                .backprop(1.0, sweep.values[i], &stored, &mut sweep);
-            ranges[i] = (edge_count(first), edge_count(sweep.edges.len()));
-        }
-        LocalDerivatives {
-            ranges,
-            edges: sweep.edges,
-        }
-    })
+        let first = sweep.edges.len();
+        op.backprop(1.0, values[i], &stored, &mut sweep);
+        ranges[i] = (edge_count(first), edge_count(sweep.edges.len()));
+    }
+    LocalDerivatives {
+        ranges,
+        edges: sweep.edges,
+    }
 }
 
 /// A count of local derivatives as a `u32`, as the tape counts its operand words.

@@ -8,7 +8,7 @@
 //! (the gradient and its derivative along the duals' direction, a Hessian-vector product);
 //! with values of another tape, reverse over reverse.
 
-use crate::fast::{Tape, operand_words};
+use crate::fast::Tape;
 use crate::rules::{Copied, Op, Sweep, fixed};
 use crate::scalar::Scalar;
 use crate::value::Value;
@@ -20,27 +20,24 @@ struct Node {
     constants: Vec<f64>,
 }
 
-/// The nodes `0..=y` of `tape`, oldest first.
+/// The nodes `0..=y` of `tape`, oldest first, each copied out of the storage in turn.
 fn nodes_up_to(tape: &Tape, y: usize) -> Vec<Node> {
-    tape.with_nodes(|n| {
-        let mut end = n.cursor_after(y);
-        let mut nodes: Vec<Node> = (0..=y)
-            .rev()
-            .map(|i| {
-                let (start, span) = n.span_before(i, end);
-                end = start;
-                let mut slot = [0];
-                let words = operand_words(n.codes()[i], i, &span, n.operands(), &mut slot);
-                Node {
-                    op: n.op(i),
-                    words: words.to_vec(),
-                    constants: n.constants(&span),
-                }
-            })
-            .collect();
-        nodes.reverse();
-        nodes
-    })
+    let mut end = tape.with_nodes(|n| n.cursor_after(y));
+    let mut nodes: Vec<Node> = (0..=y)
+        .rev()
+        .map(|i| {
+            let (mut words, mut constants) = (Vec::new(), Vec::new());
+            let (op, start) = tape.with_nodes(|n| n.copy_node(i, end, &mut words, &mut constants));
+            end = start;
+            Node {
+                op,
+                words,
+                constants,
+            }
+        })
+        .collect();
+    nodes.reverse();
+    nodes
 }
 
 /// The value of every node of `nodes` as an `S`: the leaves `leaves` (`(index, value)`) as
