@@ -13,74 +13,91 @@ use crate::rules::{Copied, Op, Sweep, fixed};
 use crate::scalar::Scalar;
 use crate::value::Value;
 
-/// One node as the replay reads it: its op, operand words and constants.
-struct Node {
-    op: Op,
+/// The nodes `0..=y` of a tape, copied out once, in flat arrays: node `i` is `ops[i]`, with
+/// operand words `words[spans[i].0..spans[i].1]` and constants
+/// `constants[spans[i].2..spans[i].3]`.
+struct Recording {
+    ops: Vec<Op>,
+    spans: Vec<[u32; 4]>,
     words: Vec<u32>,
     constants: Vec<f64>,
 }
 
-/// The nodes `0..=y` of `tape`, oldest first, each copied out of the storage in turn.
-fn nodes_up_to(tape: &Tape, y: usize) -> Vec<Node> {
-    let mut end = tape.with_nodes(|n| n.cursor_after(y));
-    let mut nodes: Vec<Node> = (0..=y)
-        .rev()
-        .map(|i| {
-            let (mut words, mut constants) = (Vec::new(), Vec::new());
+impl Recording {
+    /// The nodes `0..=y` of `tape`, each copied out of the storage in turn.
+    fn of(tape: &Tape, y: usize) -> Self {
+        let mut recording = Recording {
+            ops: Vec::with_capacity(y + 1),
+            spans: Vec::with_capacity(y + 1),
+            words: Vec::new(),
+            constants: Vec::new(),
+        };
+        let (mut words, mut constants) = (Vec::new(), Vec::new());
+        let mut end = tape.with_nodes(|n| n.cursor_after(y));
+        // Walking back, as the storage is read; reversed below.
+        for i in (0..=y).rev() {
             let (op, start) = tape.with_nodes(|n| n.copy_node(i, end, &mut words, &mut constants));
             end = start;
-            Node {
-                op,
-                words,
-                constants,
-            }
-        })
-        .collect();
-    nodes.reverse();
-    nodes
+            let (w, c) = (recording.words.len(), recording.constants.len());
+            recording.words.extend_from_slice(&words);
+            recording.constants.extend_from_slice(&constants);
+            recording.ops.push(op);
+            recording.spans.push([
+                w as u32,
+                recording.words.len() as u32,
+                c as u32,
+                recording.constants.len() as u32,
+            ]);
+        }
+        recording.ops.reverse();
+        recording.spans.reverse();
+        recording
+    }
+
+    /// Node `i`'s op, operand words and constants.
+    fn node(&self, i: usize) -> (Op, &[u32], &[f64]) {
+        let [w0, w1, c0, c1] = self.spans[i].map(|bound| bound as usize);
+        (self.ops[i], &self.words[w0..w1], &self.constants[c0..c1])
+    }
 }
 
-/// The value of every node of `nodes` as an `S`: the leaves `leaves` (`(index, value)`) as
-/// given, every other leaf a constant, and each node its op applied to its operands' `S`s.
+/// The value of every node of `recording` as an `S`: the leaves given in `leaves` (by node)
+/// as given, every other leaf a constant, and each node its op applied to its operands' `S`s.
 ///
 /// # Panics
 /// On a statement, which keeps no op to apply, only its partials at the recorded point.
 #[track_caller]
-fn replay<S: Scalar>(nodes: &[Node], plain: &[f64], leaves: &[(usize, S)]) -> Vec<S> {
-    let mut values: Vec<S> = Vec::with_capacity(nodes.len());
-    for (i, node) in nodes.iter().enumerate() {
+fn replay<S: Scalar>(recording: &Recording, plain: &[f64], leaves: &[Option<S>]) -> Vec<S> {
+    let mut values: Vec<S> = Vec::with_capacity(recording.ops.len());
+    for i in 0..recording.ops.len() {
+        let (op, words, constants) = recording.node(i);
         let x = |word: u32| values[word as usize];
-        let value = match node.op {
-            Op::Var | Op::Const => leaves
-                .iter()
-                .find(|&&(leaf, _)| leaf == i)
-                .map_or_else(|| S::from(plain[i]), |&(_, v)| v),
+        let value = match op {
+            Op::Var | Op::Const => leaves[i].unwrap_or_else(|| S::from(plain[i])),
             Op::Statement | Op::UnaryStatement => statement_cannot_be_replayed(),
-            Op::Sum => node.words.iter().map(|&w| x(w)).sum(),
+            Op::Sum => words.iter().map(|&w| x(w)).sum(),
             Op::SumStride => {
-                let [first, step, n] = fixed(&node.words);
+                let [first, step, n] = fixed(words);
                 (0..n).map(|k| x(first + k * step)).sum()
             }
             Op::Dot => {
-                let (a, b) = node.words.split_at(node.words.len() / 2);
+                let (a, b) = words.split_at(words.len() / 2);
                 a.iter().zip(b).map(|(&a, &b)| x(a) * x(b)).sum()
             }
-            Op::DotConst => (node.words.iter().zip(&node.constants))
-                .map(|(&a, &k)| x(a) * k)
-                .sum(),
+            Op::DotConst => words.iter().zip(constants).map(|(&a, &k)| x(a) * k).sum(),
             Op::Affine | Op::AffineRelu | Op::AffineTanh | Op::AffineSigmoid => {
-                let [w, input, n] = fixed(&node.words);
+                let [w, input, n] = fixed(words);
                 let z = (0..n).map(|k| x(w + k) * x(input + k)).sum::<S>() + x(w + n);
-                match node.op {
+                match op {
                     Op::AffineRelu => z.relu(),
                     Op::AffineTanh => z.tanh(),
                     Op::AffineSigmoid => z.sigmoid(),
                     _ => z,
                 }
             }
-            op => match node.words[..] {
-                [a] => x(a).apply1(op, &node.constants),
-                [a, b] => x(a).apply2(op, x(b), &node.constants),
+            op => match *words {
+                [a] => x(a).apply1(op, constants),
+                [a, b] => x(a).apply2(op, x(b), constants),
                 [a, b, c] => x(a).apply3(op, x(b), x(c)),
                 _ => unreachable!("an element-wise op takes one to three operands"),
             },
@@ -130,28 +147,29 @@ pub(super) fn value_and_gradient_over<S: Scalar>(
     let tape = Tape::new();
     let x: Vec<Value<'_>> = at.iter().map(|&a| tape.var(a.data())).collect();
     let y = super::own(&tape, f(&x));
-    let nodes = nodes_up_to(&tape, y.index());
-    let plain = tape.with_nodes(|n| n.values()[..nodes.len()].to_vec());
-    let leaves: Vec<(usize, S)> = x.iter().zip(at).map(|(v, &a)| (v.index(), a)).collect();
-    let values = replay(&nodes, &plain, &leaves);
+    let recording = Recording::of(&tape, y.index());
+    let plain = tape.with_nodes(|n| n.values()[..recording.ops.len()].to_vec());
+    let mut leaves = vec![None; recording.ops.len()];
+    for (v, &a) in x.iter().zip(at) {
+        leaves[v.index()] = Some(a);
+    }
+    let values = replay(&recording, &plain, &leaves);
     let mut sweep = Adjoints {
         adjoints: vec![None; values.len()],
         values,
     };
     let out = y.index();
     sweep.adjoints[out] = Some(S::from(1.0));
-    for (i, node) in nodes.iter().enumerate().rev() {
+    for i in (0..recording.ops.len()).rev() {
         if let Some(g) = sweep.adjoints[i] {
-            let stored = Copied {
-                words: &node.words,
-                constants: &node.constants,
-            };
-            node.op.backprop(g, sweep.values[i], &stored, &mut sweep);
+            let (op, words, constants) = recording.node(i);
+            let stored = Copied { words, constants };
+            op.backprop(g, sweep.values[i], &stored, &mut sweep);
         }
     }
-    let gradient = leaves
+    let gradient = x
         .iter()
-        .map(|&(leaf, _)| sweep.adjoints[leaf].unwrap_or_else(|| S::from(0.0)))
+        .map(|v| sweep.adjoints[v.index()].unwrap_or_else(|| S::from(0.0)))
         .collect();
     (sweep.values[out], gradient)
 }
