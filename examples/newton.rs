@@ -5,16 +5,17 @@
 //! Both methods stop when the gradient's length falls below `1e-8`, or at their iteration
 //! cap. Newton's steps are damped where the Hessian is not positive definite (see
 //! `newton_direction`); from this start it always is, while from `(0, 1)`, say, the damping
-//! carries the first few steps. Gradients come from one backward sweep, Hessians from
-//! `tapegrad::hessian` (a recorded gradient and one backward sweep per input); nothing is
-//! derived by hand.
+//! carries the first few steps. Newton's value, gradient and Hessian come from one recording
+//! (`tapegrad::value_gradient_and_hessian`: a recorded gradient and one backward sweep per
+//! input); gradient descent's from a `tapegrad::Gradient`, which keeps one tape for all its
+//! steps. Nothing is derived by hand.
 //!
 //! Prints Newton's iterates, gradient descent's progress, then one summary line:
 //! `newton: newton_iterations=<n> gradient_descent_iterations=<m> newton_x=<x> newton_y=<y>`.
 //!
 //! Run with `cargo run --release --example newton`.
 
-use tapegrad::{Value, hessian, value_and_gradient};
+use tapegrad::{Gradient, Value, value_gradient_and_hessian};
 
 const START: [f64; 2] = [-1.2, 1.0];
 const TOLERANCE: f64 = 1e-8;
@@ -70,8 +71,8 @@ fn newton() -> (usize, [f64; 2]) {
     println!("Newton's method:");
     println!("  iter          x            y            f         |grad|   damping");
     for iteration in 0..=NEWTON_CAP {
-        let (f, g) = value_and_gradient(rosenbrock, &p);
-        let (direction, damping) = newton_direction(&g, &hessian(rosenbrock, &p));
+        let (f, g, h) = value_gradient_and_hessian(rosenbrock, &p);
+        let (direction, damping) = newton_direction(&g, &h);
         println!(
             "  {iteration:4}  {:11.8}  {:11.8}  {f:11.4e}  {:9.2e}  {damping:7.1}",
             p[0],
@@ -92,15 +93,17 @@ fn gradient_descent() -> (usize, [f64; 2]) {
     println!("Gradient descent, learning rate {LEARNING_RATE}:");
     println!("  iter          x            y            f         |grad|");
     let mut next_report = 1;
+    // One tape for the whole descent, cleared and recorded again at each step.
+    let mut gradient = Gradient::new(rosenbrock);
     for iteration in 0..=DESCENT_CAP {
-        let (f, g) = value_and_gradient(rosenbrock, &p);
-        let done = norm(&g) < TOLERANCE || iteration == DESCENT_CAP;
+        let (f, g) = gradient.at(&p);
+        let done = norm(g) < TOLERANCE || iteration == DESCENT_CAP;
         if iteration == next_report || iteration == 0 || done {
             println!(
                 "  {iteration:6}  {:11.8}  {:11.8}  {f:11.4e}  {:9.2e}",
                 p[0],
                 p[1],
-                norm(&g)
+                norm(g)
             );
             next_report *= 10;
         }

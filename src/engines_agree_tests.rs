@@ -8,9 +8,10 @@
 //! machinery at fault.
 //!
 //! Each program is drawn from a seed: leaves with ordinary and extreme numbers, every op of
-//! `Op::ALL` (fused sums, strided sums, dots and neurons included), operands that are often
-//! the node just before (chained), dead branches longer than the checkpoint spacing (runs of
-//! zero gradients), some starting right after a node the fast tape keeps a checkpoint for,
+//! `Op::ALL` (fused sums, strided sums, dots of values and of values with numbers, and neurons
+//! included), operands that are often the node just before (chained), dead branches longer
+//! than the checkpoint spacing (runs of zero gradients), some starting right after a node the
+//! fast tape keeps a checkpoint for,
 //! statements (one node whose partials come from forward mode), enough nodes to grow the
 //! tape through several doublings, `clear` and reuse of both tapes, `backward` from the
 //! output and from an intermediate node, the backward trace, and `gradient` followed by
@@ -220,6 +221,18 @@ impl<'f, 'p> Programs<'f, 'p> {
         self.keep(Pair { fast, plain })
     }
 
+    /// A dot product of values from the pool with numbers: one node that stores the numbers.
+    fn dot_const(&mut self) -> Pair<'f, 'p> {
+        let n = self.rng.random_range(0..10);
+        let terms: Vec<_> = (0..n).map(|_| self.operand()).collect();
+        let k: Vec<f64> = (0..n).map(|_| self.number()).collect();
+        let fast_terms: Vec<_> = terms.iter().map(|t| t.fast).collect();
+        let fast = self.fast.dot_const(&fast_terms, &k);
+        let indices: Vec<u32> = terms.iter().map(|t| t.plain.index() as u32).collect();
+        let plain = self.plain.record(Op::DotConst, &indices, &k);
+        self.keep(Pair { fast, plain })
+    }
+
     /// A neuron on a run of weights and bias, fresh or an earlier neuron's, and on a fresh
     /// run of inputs (one fused node on the fast tape; an input may be infinite), an earlier
     /// neuron's inputs, or scattered inputs from the pool (a dot product, an addition and the
@@ -396,6 +409,9 @@ impl<'f, 'p> Programs<'f, 'p> {
                 15..17 => self.dead_branch(),
                 17..19 => {
                     self.statement();
+                }
+                19..21 => {
+                    self.dot_const();
                 }
                 _ => {
                     let element_wise: Vec<Op> = Op::ALL
@@ -578,6 +594,18 @@ fn a_fused_neuron_rounds_each_product_before_adding_it() {
     assert_eq!(z.op(), Op::Affine);
     assert_eq!(pw.grad(), 2f64.powi(-29));
     assert_eq!(w.grad().to_bits(), pw.grad().to_bits());
+}
+
+#[test]
+fn a_gradient_with_respect_to_newer_nodes_records_the_same_on_both_tapes() {
+    // The output is older than every node asked for, so it depends on none of them.
+    let (fast, plain) = (Tape::new(), plain::Tape::new());
+    let (fx, px) = (fast.var(2.0), plain.var(2.0));
+    let (fy, py) = (fx * 3.0, px * 3.0);
+    let (fz, pz) = (fast.var(1.0), plain.var(1.0));
+    let (fg, pg) = (fy.gradient(&[fz]), py.gradient(&[pz]));
+    assert_eq!((fg[0].data(), pg[0].data()), (0.0, 0.0));
+    assert_eq!(fast.len(), plain.len());
 }
 
 #[test]

@@ -75,8 +75,12 @@
 //!   `ln`, `sin`, `tanh`, `abs`, `max`, `clamp`, `mul_add`... plus [`Value::pow`] for a value
 //!   exponent and the activations `relu`, `leaky_relu`, `sigmoid`, `softplus`.
 //! - Fused nodes for long expressions: [`Tape::sum`] (also `iter.sum()`), [`Tape::dot`],
-//!   [`Tape::affine`] and [`Tape::neuron`] (a whole neuron, activation included, in one node).
+//!   [`Tape::dot_const`] (values against numbers), [`Tape::affine`] and [`Tape::neuron`] (a
+//!   whole neuron, activation included, in one node).
+//! - Derivatives of a closure at a point: [`value_and_gradient`], [`Gradient`] (the same in a
+//!   loop), [`hessian`], [`jacobian`], [`value_and_jacobian`] and more.
 //! - Higher derivatives: [`Value::gradient`] returns the gradient as values on the same tape.
+//! - [`ln_gamma`], `ln |Γ(x)|` on `f64`, which std has only on nightly.
 //! - Forward mode: [`Dual`] numbers carry a value and a tangent, with every method of `Value`
 //!   and the same rules at kinks; [`jvp`], [`value_and_gradient_forward`] and
 //!   [`jacobian_forward`] do the bookkeeping.
@@ -118,13 +122,39 @@
 //! assert_eq!(h, [[4.0, 2.0], [2.0, 12.0]]);
 //! ```
 //!
-//! For a closure at a point, [`value_and_gradient`], [`hessian`], [`hessian_vector_product`]
-//! and [`jacobian`] do the bookkeeping on a tape of their own. For a closure that records `N`
-//! nodes on `n` inputs, a gradient costs one backward sweep (`O(N)`); a Hessian one recorded
-//! gradient and `n` sweeps (`O(n N)`); a Hessian-vector product one recorded gradient and one
-//! sweep (`O(N)`, whatever `n`); a Jacobian one sweep per output. Pass the closure inline, or
-//! write it as `fn f<'t>(x: &[Value<'t>]) -> Value<'t>` so that Rust sees that the output
-//! lives on the inputs' tape.
+//! For a closure at a point, [`value_and_gradient`], [`hessian`], [`hessian_vector_product`],
+//! [`jacobian`] and [`value_and_jacobian`] do the bookkeeping on a tape of their own. For a
+//! closure that records `N` nodes on `n` inputs, a gradient costs one backward sweep
+//! (`O(N)`); a Hessian one recorded gradient and `n` sweeps (`O(n N)`); a Hessian-vector
+//! product one recorded gradient and one sweep (`O(N)`, whatever `n`); a Jacobian one sweep
+//! per output. Pass the closure inline, or write it as `fn f<'t>(x: &[Value<'t>]) ->
+//! Value<'t>` so that Rust sees that the output lives on the inputs' tape.
+//!
+//! # Gradients in a loop
+//!
+//! A loop that wants the gradient of one function at point after point takes the closure
+//! once in a [`Gradient`], which keeps its tape and its buffers from call to call: after the
+//! first call, [`Gradient::at`] allocates nothing.
+//!
+//! ```
+//! use tapegrad::Gradient;
+//!
+//! // Gradient descent on f(x, y) = (x - 1)² + 10 (y + 2)².
+//! let mut grad = Gradient::new(|v| (v[0] - 1.0).powi(2) + 10.0 * (v[1] + 2.0).powi(2));
+//! let mut x = vec![0.0, 0.0];
+//! for _ in 0..200 {
+//!     let (_, g): (f64, &[f64]) = grad.at(&x);
+//!     x[0] -= 0.04 * g[0];
+//!     x[1] -= 0.04 * g[1];
+//! }
+//! assert!((x[0] - 1.0).abs() < 1e-6 && (x[1] + 2.0).abs() < 1e-6);
+//! ```
+//!
+//! Doing it by hand on one tape works too ([`Tape::clear`], new [`var`](Tape::var)s,
+//! [`backward`](Value::backward), [`grad`](Value::grad)), except that the inputs' `Vec<Value>`
+//! cannot be kept from one step to the next: each value borrows the tape, and `clear` needs
+//! the tape to itself. [`Gradient`]'s docs say why the borrow checker refuses it and what to
+//! keep instead (numbers, and the vector's memory).
 //!
 //! First-order code pays nothing for this: `backward` runs the rules on plain `f64`s and
 //! records nothing.
@@ -203,8 +233,15 @@
 //! `cargo add tapegrad --features csv`).
 //!
 //! - `argmin`: the module `tapegrad::argmin`, exact gradients, Hessians and Jacobians for the
-//!   solvers of the [argmin](https://docs.rs/argmin) crate; `cargo add argmin` alone adds the
-//!   solvers without tapegrad's adapter.
+//!   solvers of the [argmin](https://docs.rs/argmin) crate. The module re-exports argmin's
+//!   own items (`tapegrad::argmin::core`, `tapegrad::argmin::solver`), so the feature is all
+//!   a project needs. Two compiler messages look alike: ``could not find `argmin` in
+//!   `tapegrad` ``, with a note that the item ``is gated behind the `argmin` feature``, means
+//!   the feature is off; ``use of unresolved module or unlinked crate `argmin` `` with the
+//!   hint ``use `cargo add argmin` `` means the code names argmin itself
+//!   (`use argmin::core::..`) without depending on it, and the dependency must then be argmin
+//!   0.11 (`cargo add argmin@0.11`), the version whose traits the adapter implements, or the
+//!   code can name the re-exports instead.
 //! - `csv`: `nn::Dataset::from_csv` and `nn::Dataset::from_csv_reader`, data sets read
 //!   from CSV files by the [csv](https://docs.rs/csv) crate (quoting, headers, errors that
 //!   name the line, the row and the column: `nn::CsvError`). `examples/tabular.rs` needs
@@ -306,17 +343,19 @@ mod forward;
 pub mod plain;
 mod rules;
 mod scalar;
+mod special;
 mod value;
 
 pub use fast::Tape;
 pub use forward::{Dual, jacobian_forward, jvp, value_and_gradient_forward};
 pub use scalar::Scalar;
 pub use scalar::operand::IntoOperand;
+pub use special::ln_gamma;
 pub use teach::gradcheck;
 pub use value::Value;
 pub use value::derivatives::{
-    function, hessian, hessian_vector_product, jacobian, value_and_gradient,
-    value_gradient_and_hessian, vector_function,
+    Gradient, function, hessian, hessian_vector_product, jacobian, value_and_gradient,
+    value_and_jacobian, value_gradient_and_hessian, vector_function,
 };
 pub use value::fused::{Activation, LeakySlope};
 

@@ -47,6 +47,12 @@ fn exponential_data(a: f64, b: f64, c: f64) -> (Vec<f64>, Vec<f64>) {
     (t, y)
 }
 
+/// The residuals `a e^(b t) + c - y` of the exponential model at `p = (a, b, c)`.
+fn exponential_residuals<'t>(p: &[Value<'t>], t: &[f64], y: &[f64]) -> Vec<Value<'t>> {
+    let residual = |(&t, &y): (&f64, &f64)| p[0] * (p[1] * t).exp() + p[2] - y;
+    t.iter().zip(y).map(residual).collect()
+}
+
 #[test]
 fn an_objective_gives_the_closed_form_cost_gradient_and_hessian() {
     let f = Objective::new(rosenbrock);
@@ -159,12 +165,7 @@ fn a_steihaug_trust_region_finds_rosenbrocks_minimum() {
 fn gauss_newton_recovers_an_exponential_models_parameters() {
     let (a, b, c) = (2.0, -0.8, 0.5);
     let (t, y) = exponential_data(a, b, c);
-    let residuals = Residuals::new(|p| {
-        t.iter()
-            .zip(&y)
-            .map(|(&t, &y)| p[0] * (p[1] * t).exp() + p[2] - y)
-            .collect()
-    });
+    let residuals = Residuals::new(|p| exponential_residuals(p, &t, &y));
     // Gauss-Newton takes full steps: from a start this close it converges in five, from
     // (1, -0.3, 0) it overshoots to a growing exponential and wanders.
     let result = Executor::new(residuals, GaussNewton::<f64>::new())
@@ -182,14 +183,45 @@ fn gauss_newton_recovers_an_exponential_models_parameters() {
 }
 
 #[test]
+fn gauss_newton_records_the_residuals_once_an_iteration() {
+    let (t, y) = exponential_data(2.0, -0.8, 0.5);
+    let recordings = std::cell::Cell::new(0);
+    let residuals = Residuals::new(|p| {
+        recordings.set(recordings.get() + 1);
+        exponential_residuals(p, &t, &y)
+    });
+    let result = Executor::new(residuals, GaussNewton::<f64>::new())
+        .configure(|state| state.param(point(&[1.5, -0.5, 0.3])).max_iters(50))
+        .run()
+        .unwrap();
+    let iterations = result.state().get_iter();
+    assert!(iterations >= 3, "{iterations} iterations");
+    // The start's residuals, then one recording an iteration: the residuals at the new point,
+    // whose Jacobian the next iteration reads from the same recording.
+    assert_eq!(recordings.get(), iterations + 1);
+}
+
+#[test]
+fn a_jacobian_at_another_point_than_the_last_residuals_is_that_points() {
+    // r(a, b) = (a b, b²): J = [[b, a], [0, 2b]].
+    let r = Residuals::new(|v| vec![v[0] * v[1], v[1] * v[1]]);
+    let (p, q) = (point(&[3.0, 2.0]), point(&[-1.0, 5.0]));
+    assert_eq!(r.apply(&p).unwrap().as_slice(), [6.0, 4.0]);
+    let at_q = DMatrix::from_row_slice(2, 2, &[5.0, -1.0, 0.0, 10.0]);
+    let at_p = DMatrix::from_row_slice(2, 2, &[2.0, 3.0, 0.0, 4.0]);
+    assert_eq!(r.jacobian(&q).unwrap(), at_q);
+    assert_eq!(r.apply(&q).unwrap().as_slice(), [-5.0, 25.0]);
+    assert_eq!(r.jacobian(&p).unwrap(), at_p);
+    assert_eq!(r.cost(&q).unwrap(), 0.5 * (25.0 + 625.0));
+    // A copy starts with nothing kept, and gives the same answers.
+    let copy = r.clone();
+    assert_eq!(copy.jacobian(&q).unwrap(), at_q);
+}
+
+#[test]
 fn lbfgs_on_half_the_sum_of_squares_recovers_the_same_fit() {
     let (t, y) = exponential_data(2.0, -0.8, 0.5);
-    let residuals = Residuals::new(|p| {
-        t.iter()
-            .zip(&y)
-            .map(|(&t, &y)| p[0] * (p[1] * t).exp() + p[2] - y)
-            .collect()
-    });
+    let residuals = Residuals::new(|p| exponential_residuals(p, &t, &y));
     let solver = LBFGS::new(MoreThuenteLineSearch::new(), 7)
         .with_tolerance_grad(1e-12)
         .unwrap();

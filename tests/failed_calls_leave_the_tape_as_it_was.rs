@@ -43,6 +43,22 @@ fn a_failed_dot_leaves_nothing_for_the_next_sum() {
 }
 
 #[test]
+fn a_failed_dot_with_numbers_records_nothing() {
+    let tape = Tape::new();
+    let other = Tape::new();
+    let xs = [tape.var(1.0), tape.var(2.0)];
+    let failed = catch_unwind(AssertUnwindSafe(|| {
+        tape.dot_const(&[xs[0], other.var(1.0)], &[3.0, 4.0])
+    }));
+    assert!(failed.is_err());
+    assert_eq!(tape.len(), 2);
+    let total = tape.sum([xs[1], xs[0]]);
+    total.backward();
+    assert_eq!(total.data(), 3.0);
+    assert_eq!(xs.map(|x| x.grad()), [1.0, 1.0]);
+}
+
+#[test]
 fn a_panic_in_the_users_iterator_leaves_the_scratch_stack_empty() {
     let tape = Tape::new();
     let xs = [tape.var(1.0), tape.var(2.0), tape.var(4.0)];

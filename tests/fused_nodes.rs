@@ -1,7 +1,7 @@
-//! Fused nodes (`sum`, `dot`, `affine`, `neuron`) record one node and give the values and
-//! gradients of the elementary operations they replace.
+//! Fused nodes (`sum`, `dot`, `dot_const`, `affine`, `neuron`) record one node and give the
+//! values and gradients of the elementary operations they replace.
 
-use tapegrad::{Activation, Tape, Value};
+use tapegrad::{Activation, Dual, Tape, Value, value_and_gradient};
 
 const ACTIVATIONS: [Activation; 5] = [
     Activation::Identity,
@@ -139,6 +139,62 @@ fn sum_and_dot_match_their_elementary_forms() {
     }
     let expected: f64 = (0..5).map(|i| a[i].data() * b[i].data()).sum();
     assert!((dot.data() - expected).abs() < 1e-15);
+}
+
+#[test]
+fn a_dot_with_numbers_is_one_node_whose_gradient_is_the_numbers() {
+    // Least squares on one row, r = θ·x - y: dr²/dθ_i = 2 r x_i.
+    let tape = Tape::new();
+    let theta: Vec<Value> = [0.3, -1.2, 2.5, 0.0, 4.0]
+        .iter()
+        .map(|&t| tape.var(t))
+        .collect();
+    let x = [1.0, 0.5, -2.0, 3.0, 0.125];
+    let y = 0.75;
+    let before = tape.len();
+    let prediction = tape.dot_const(&theta, &x);
+    assert_eq!(tape.len(), before + 1, "one node");
+    let r = prediction.data() - y;
+    let loss = (prediction - y).powi(2);
+    loss.backward();
+    let elementary: f64 = [0.3 * 1.0, -1.2 * 0.5, 2.5 * -2.0, 0.0 * 3.0, 4.0 * 0.125]
+        .iter()
+        .sum();
+    assert!((prediction.data() - elementary).abs() < 1e-15);
+    for i in 0..5 {
+        assert_eq!(theta[i].grad(), 2.0 * r * x[i], "d/dθ_{i}");
+    }
+}
+
+#[test]
+fn a_dot_with_numbers_differentiates_twice() {
+    // f = (θ·x)², df/dθ_i = 2 (θ·x) x_i, d²f/dθ_i dθ_j = 2 x_i x_j.
+    let tape = Tape::new();
+    let theta = [tape.var(1.0), tape.var(-2.0)];
+    let x = [3.0, 0.5];
+    let f = tape.dot_const(&theta, &x).powi(2);
+    let g = f.gradient(&theta);
+    assert_eq!((g[0].data(), g[1].data()), (12.0, 2.0));
+    g[0].backward();
+    assert_eq!((theta[0].grad(), theta[1].grad()), (18.0, 3.0));
+}
+
+#[test]
+fn a_dot_with_numbers_differentiates_at_a_point_of_duals() {
+    // f = (θ·k)²: gradient 2 (θ·k) k, and along d the Hessian's product 2 k (k·d).
+    let k = [3.0, 0.5];
+    let theta = [Dual::new(1.0, 1.0), Dual::new(-2.0, 2.0)]; // at (1, -2) along d = (1, 2)
+    let (value, g) = value_and_gradient(|t| t[0].tape().dot_const(t, &k).powi(2), &theta);
+    assert_eq!(value.value(), 4.0); // θ·k = 2
+    assert_eq!((g[0].value(), g[1].value()), (12.0, 2.0));
+    assert_eq!((g[0].tangent(), g[1].tangent()), (24.0, 4.0)); // k·d = 4
+}
+
+#[test]
+#[should_panic(expected = "dot_const needs one number per value, got 2 values and 3 numbers")]
+fn a_dot_with_numbers_of_another_length_panics_with_both_lengths() {
+    let tape = Tape::new();
+    tape.dot_const(&[tape.var(1.0), tape.var(2.0)], &[1.0, 2.0, 3.0]);
 }
 
 #[test]

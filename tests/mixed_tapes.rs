@@ -40,6 +40,9 @@ fn every_combination_of_two_tapes_panics_with_an_explanation() {
             let _ = first.dot(&[a], &[b]);
         }),
         panic_message(|| {
+            let _ = first.dot_const(&[a, b], &[1.0, 2.0]);
+        }),
+        panic_message(|| {
             let _ = a.gradient(&[b]);
         }),
     ];

@@ -14,7 +14,9 @@ fn step(tape: &Tape, weights: &mut [f64; 3], points: &[(f64, f64)]) {
         (prediction - target).powi(2)
     })) / points.len() as f64;
     let pair = [tape.var(1.0), tape.var(2.0)];
-    let _fused = tape.dot(&w[..2], &pair) + tape.affine(&w[..2], w[2], &pair);
+    let _fused = tape.dot(&w[..2], &pair)
+        + tape.affine(&w[..2], w[2], &pair)
+        + tape.dot_const(&w, &[0.5, -1.0, 2.0]);
     loss.backward();
     for (weight, v) in weights.iter_mut().zip(w) {
         *weight -= 0.1 * v.grad();

@@ -271,7 +271,10 @@ impl Tape {
     /// allocates nothing.
     ///
     /// It takes `&mut self`, so the borrow checker makes sure no [`Value`] of the old
-    /// recording is still around.
+    /// recording is still around. That includes a `Vec<Value>` kept from one step to the
+    /// next, even emptied (its type still borrows the tape): keep numbers across `clear`
+    /// instead, or let a [`Gradient`](crate::Gradient) run the loop, which keeps the
+    /// vector's memory.
     ///
     /// ```
     /// let mut tape = tapegrad::Tape::new();
@@ -302,7 +305,7 @@ impl Tape {
     #[cfg(test)]
     pub(crate) fn record_fused(&self, op: Op, operands: &[u32]) -> (u32, f64) {
         self.record_with(|n| {
-            let value = op.eval_fused(operands, n.values());
+            let value = op.eval_fused(operands, &[], n.values());
             Ok((n.push(op, operands, &[], value)?, value))
         })
     }

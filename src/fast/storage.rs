@@ -328,9 +328,20 @@ impl Nodes {
         op: Op,
         from: usize,
     ) -> Result<(u32, f64), Refusal> {
+        self.push_variadic_from_scratch_with(op, from, &[])
+    }
+
+    /// [`push_variadic_from_scratch`](Nodes::push_variadic_from_scratch) for an op with
+    /// constants per item (`DotConst`'s numbers).
+    pub(crate) fn push_variadic_from_scratch_with(
+        &mut self,
+        op: Op,
+        from: usize,
+        constants: &[f64],
+    ) -> Result<(u32, f64), Refusal> {
         let scratch = std::mem::take(&mut self.scratch);
-        let value = op.eval_fused(&scratch[from..], self.values());
-        let pushed = self.push_variadic(op, &scratch[from..], &[], value);
+        let value = op.eval_fused(&scratch[from..], constants, self.values());
+        let pushed = self.push_variadic(op, &scratch[from..], constants, value);
         self.scratch = scratch;
         self.scratch.truncate(from);
         Ok((pushed?, value))

@@ -85,6 +85,7 @@ fn on_duals(op: Op, x: &[Dual], k: &[f64]) -> Dual {
         Statement => crate::rules::op_sampling::statement_body(x[0], x[1]),
         UnaryStatement => crate::rules::op_sampling::statement_body(x[0], x[0]),
         Dot => x[0] * x[3] + x[1] * x[4] + x[2] * x[5],
+        DotConst => x[0] * k[0] + x[1] * k[1] + x[2] * k[2],
         Affine => affine(),
         AffineRelu => affine().relu(),
         AffineTanh => affine().tanh(),

@@ -132,7 +132,7 @@ impl Tape {
         let value = {
             let nodes = self.inner.borrow();
             if op.is_fused() {
-                op.eval_fused(operands, &nodes.values)
+                op.eval_fused(operands, constants, &nodes.values)
             } else {
                 let x: SmallVec<[f64; 3]> =
                     operands.iter().map(|&i| nodes.values[i as usize]).collect();

@@ -247,7 +247,11 @@ impl<'t> Value<'t> {
             lowest,
             adjoint: vec![None; y + 1],
         };
-        sweep.adjoint[y] = Some(tape.constant(1.0));
+        // An output older than every node asked for depends on none of them: no seed then,
+        // as on the fast tape.
+        if y >= lowest {
+            sweep.adjoint[y] = Some(tape.constant(1.0));
+        }
         for i in (lowest..=y).rev() {
             let Some(g) = sweep.adjoint[i] else { continue };
             let (op, words, constants) = tape.node(i);

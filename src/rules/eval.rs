@@ -17,7 +17,7 @@ impl Op {
             Statement | UnaryStatement => {
                 unreachable!("a statement's value is computed when it is recorded")
             }
-            Sum | SumStride | Dot | Affine | AffineRelu | AffineTanh | AffineSigmoid => {
+            Sum | SumStride | Dot | DotConst | Affine | AffineRelu | AffineTanh | AffineSigmoid => {
                 unreachable!("fused ops read their operands with eval_fused")
             }
             Add => x(0) + x(1),
@@ -82,10 +82,11 @@ impl Op {
         }
     }
 
-    /// The value of a fused node, from its operand nodes' `values`. The operands of `Sum` and
-    /// `Dot` come without their counts (see [`Layout`]).
+    /// The value of a fused node, from its operand nodes' `values` and its constants `k` (the
+    /// numbers of `DotConst`, one an operand). The operands of `Sum`, `Dot` and `DotConst`
+    /// come without their counts (see [`Layout`]).
     #[inline(always)]
-    pub(crate) fn eval_fused(self, operands: &[u32], values: &[f64]) -> f64 {
+    pub(crate) fn eval_fused(self, operands: &[u32], k: &[f64], values: &[f64]) -> f64 {
         use Op::*;
         let value = |i: u32| values[i as usize];
         match self {
@@ -95,6 +96,7 @@ impl Op {
                 let (a, b) = operands.split_at(operands.len() / 2);
                 dot(a, b, |&i| value(i), |&i| value(i))
             }
+            DotConst => dot(operands, k, |&i| value(i), |&k| k),
             Affine | AffineRelu | AffineTanh | AffineSigmoid => {
                 let [w, x, n] = fixed(operands).map(|word| word as usize);
                 let (weights, inputs) = (&values[w..w + n], &values[x..x + n]);

@@ -179,6 +179,9 @@ pub enum Op {
     SumStride,
     /// `a_1 b_1 + ... + a_n b_n`, one node
     Dot,
+    /// `a_1 k_1 + ... + a_n k_n`, the `k_i` numbers stored with the node, one an operand: a
+    /// dot product of values with data.
+    DotConst,
     /// `w_1 x_1 + ... + w_n x_n + w_{n+1}`: a neuron's `w·x + b` when the weights (with the bias
     /// after them) and the inputs each sit in consecutive nodes. Stored as three words
     /// `[first weight, first input, n]` instead of `2n + 1` operands.
@@ -211,7 +214,7 @@ pub(crate) enum Layout {
 
 impl Op {
     /// Every op, in declaration order (`ALL[i] as usize == i`).
-    pub(crate) const ALL: [Op; 70] = {
+    pub(crate) const ALL: [Op; 71] = {
         use Op::*;
         [
             Var,
@@ -278,6 +281,7 @@ impl Op {
             Sum,
             SumStride,
             Dot,
+            DotConst,
             Affine,
             AffineRelu,
             AffineTanh,
@@ -294,7 +298,7 @@ impl Op {
             Var | Const => Layout::Fixed(0),
             Sum => Layout::Variadic { per_item: 1 },
             Dot => Layout::Variadic { per_item: 2 },
-            Statement => Layout::Variadic { per_item: 1 },
+            Statement | DotConst => Layout::Variadic { per_item: 1 },
             SumStride | Affine | AffineRelu | AffineTanh | AffineSigmoid => Layout::Fixed(3),
             Add | Sub | Mul | Div | Pow | Atan2 | Hypot | Max | Min => Layout::Fixed(2),
             MulAdd => Layout::Fixed(3),
@@ -308,8 +312,8 @@ impl Op {
         use Op::*;
         match self {
             AddConst | ConstSub | MulConst | DivConst | ConstDiv | Powf | Powi | Log
-            | LeakyRelu | Statement | UnaryStatement | MaxConst | MinConst | Atan2Const
-            | HypotConst | MulAddConst | MulConstAdd => 1,
+            | LeakyRelu | Statement | UnaryStatement | DotConst | MaxConst | MinConst
+            | Atan2Const | HypotConst | MulAddConst | MulConstAdd => 1,
             Clamp | MulConstAddConst => 2,
             _ => 0,
         }
@@ -321,7 +325,7 @@ impl Op {
         use Op::*;
         matches!(
             self,
-            Sum | SumStride | Dot | Affine | AffineRelu | AffineTanh | AffineSigmoid
+            Sum | SumStride | Dot | DotConst | Affine | AffineRelu | AffineTanh | AffineSigmoid
         )
     }
 
@@ -412,6 +416,7 @@ impl Op {
             Trunc => "trunc",
             Sum | SumStride => "sum",
             Dot => "dot",
+            DotConst => "dot_const",
             Affine => "affine",
             AffineRelu => "affine+relu",
             AffineTanh => "affine+tanh",

@@ -56,6 +56,7 @@ pub(crate) fn domain(op: Op) -> Option<Domain> {
         // Three items; the Affine ops' are two weights, a bias and two inputs.
         Sum | SumStride => d(&[any; 3], &[]),
         Dot => d(&[any; 6], &[]),
+        DotConst => d(&[any; 3], &[0.7, -1.3, 2.1]),
         Affine | AffineRelu | AffineTanh | AffineSigmoid => d(&[any; 5], &[]),
         // `statement_body` on two inputs.
         Statement => d(&[any; 2], &[]),
@@ -131,6 +132,7 @@ pub(crate) fn record_op<'t>(
         (Op::SumStride, _) => tape.sum(leaves.iter().copied()),
         (Op::Sum, _) => tape.sum([leaves[2], leaves[0], leaves[1]]),
         (Op::Dot, _) => tape.dot(&leaves[..3], &leaves[3..]),
+        (Op::DotConst, _) => tape.dot_const(&leaves, constants),
         (Op::Statement, _) => tape.statement(&leaves, |v| statement_body(v[0], v[1])),
         (Op::UnaryStatement, _) => tape.statement(&leaves, |v| statement_body(v[0], v[0])),
         (_, Layout::Fixed(_)) => {

@@ -431,6 +431,12 @@ impl Op {
                     local.partial(bi, va);
                 }
             }
+            // y = a·k                   dy/da_i = k_i, the numbers stored with the node
+            DotConst => {
+                for (i, &a) in node.items().iter().enumerate() {
+                    local.constant(a, node.item_constant(i));
+                }
+            }
             // y = w·x + bias            dy/dw_i = x_i, dy/dx_i = w_i, dy/dbias = 1
             Affine => local.affine(node.operands(), None),
             // y = relu(z), z = w·x + b  dy/dz = 1 for y > 0, else 0, NaN at NaN; then as Affine

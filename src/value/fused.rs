@@ -1,4 +1,5 @@
-//! Fused nodes: one node for a whole sum, dot product or neuron.
+//! Fused nodes: one node for a whole sum, dot product (of values, or of values with numbers)
+//! or neuron.
 //!
 //! `a + b + c + d` records three nodes; `tape.sum([a, b, c, d])` records one, with one rule
 //! (`d/da_i = 1`), and so does `iter.sum()`. That saves memory and time on long sums, and the
@@ -81,6 +82,9 @@ impl Tape {
 
     /// The dot product `a_1 b_1 + ... + a_n b_n`, as one node.
     ///
+    /// Both sides are values; for values against numbers (parameters against a row of
+    /// data), [`dot_const`](Tape::dot_const) stores the numbers in the node instead.
+    ///
     /// ```
     /// let tape = tapegrad::Tape::new();
     /// let w = [tape.var(1.0), tape.var(2.0)];
@@ -110,6 +114,48 @@ impl Tape {
         }
         let (index, value) =
             self.record_with(|n| n.push_variadic_from_scratch(Op::Dot, frame.from));
+        Value::new(self, index, value)
+    }
+
+    /// The dot product `a_1 k_1 + ... + a_n k_n` of values with numbers, as one node that
+    /// stores the numbers: a model's parameters against a row of data, weights against fixed
+    /// features. Its backward pass is one multiply-add a term (`a_i` receives `g k_i`).
+    ///
+    /// `f64` code's `a.iter().zip(k).map(|(a, k)| a * k).sum()` ports unchanged too, and
+    /// records a product node a term and a sum; this is one node, with the same value to the
+    /// rounding (the terms are added in the order [`dot`](Tape::dot) adds them).
+    ///
+    /// ```
+    /// let tape = tapegrad::Tape::new();
+    /// let theta = [tape.var(0.5), tape.var(-1.0), tape.var(2.0)];
+    /// let row = [1.0, 3.0, 0.25];
+    /// let before = tape.len();
+    /// let y = tape.dot_const(&theta, &row); // 0.5 - 3 + 0.5
+    /// assert_eq!(tape.len(), before + 1);
+    /// y.backward();
+    /// assert_eq!(y.data(), -2.0);
+    /// assert_eq!([theta[0].grad(), theta[1].grad(), theta[2].grad()], row);
+    /// ```
+    ///
+    /// # Panics
+    /// If `a` and `k` differ in length, or a value belongs to another tape.
+    #[track_caller]
+    pub fn dot_const<'t>(&'t self, a: &[Value<'t>], k: &[f64]) -> Value<'t> {
+        assert_eq!(
+            a.len(),
+            k.len(),
+            "dot_const needs one number per value, got {} values and {} numbers",
+            a.len(),
+            k.len()
+        );
+        for &v in a {
+            self.own(v);
+        }
+        let frame = ScratchFrame::open(self);
+        let (index, value) = self.record_with(|n| {
+            n.push_scratch(a.iter().map(|v| v.index() as u32))?;
+            n.push_variadic_from_scratch_with(Op::DotConst, frame.from, k)
+        });
         Value::new(self, index, value)
     }
 
@@ -210,7 +256,7 @@ impl Tape {
             let first = n.len() as u32;
             for j in 0..outputs {
                 let operands = [params + j * (inputs + 1), x, inputs];
-                let value = op.eval_fused(&operands, n.values());
+                let value = op.eval_fused(&operands, &[], n.values());
                 n.push(op, &operands, &[], value)?;
             }
             Ok(first)

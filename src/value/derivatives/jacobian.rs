@@ -42,19 +42,54 @@ use crate::value::Value;
 /// If `f` returns a value that lives on a tape of its own rather than on the inputs' tape.
 #[track_caller]
 pub fn jacobian(f: impl for<'t> Fn(&[Value<'t>]) -> Vec<Value<'t>>, at: &[f64]) -> Vec<Vec<f64>> {
+    value_and_jacobian(f, at).1
+}
+
+/// The outputs of a function with several outputs and their Jacobian, from one recording:
+/// what a Gauss-Newton or Levenberg-Marquardt step needs (the residuals `r` and `J`, for
+/// `JᵀJ δ = -Jᵀr`).
+///
+/// The Jacobian is [`jacobian`]'s, swept the same way; the outputs are read off the same
+/// recording instead of evaluating `f` a second time.
+///
+/// ```
+/// // Residuals of y = a e^(b t) - y_i at three points, at a = 2, b = 0.
+/// let (t, y) = ([0.0, 1.0, 2.0], [1.0, 2.0, 4.0]);
+/// let (r, j) = tapegrad::value_and_jacobian(
+///     |p| t.iter().zip(&y).map(|(&t, &y)| p[0] * (p[1] * t).exp() - y).collect(),
+///     &[2.0, 0.0],
+/// );
+/// assert_eq!(r, [1.0, 0.0, -2.0]);
+/// // Row i: (e^(b t_i), a t_i e^(b t_i)).
+/// assert_eq!(j, [[1.0, 0.0], [1.0, 2.0], [1.0, 4.0]]);
+/// ```
+///
+/// # Panics
+/// If `f` returns a value that lives on a tape of its own rather than on the inputs' tape.
+#[track_caller]
+pub fn value_and_jacobian(
+    f: impl for<'t> Fn(&[Value<'t>]) -> Vec<Value<'t>>,
+    at: &[f64],
+) -> (Vec<f64>, Vec<Vec<f64>>) {
     let tape = Tape::new();
     let x = vars(&tape, at);
     let outputs: Vec<Value<'_>> = f(&x).into_iter().map(|y| own(&tape, y)).collect();
+    let values = outputs.iter().map(|y| y.data()).collect();
+    (values, jacobian_of(&tape, &x, &outputs))
+}
+
+/// The Jacobian of `outputs` with respect to `x`, recorded on `tape`.
+fn jacobian_of(tape: &Tape, x: &[Value<'_>], outputs: &[Value<'_>]) -> Vec<Vec<f64>> {
     if outputs.len() <= x.len() {
         outputs
             .iter()
             .map(|y| {
                 y.backward();
-                grads(&x)
+                grads(x)
             })
             .collect()
     } else {
-        forward(&tape, &x, &outputs)
+        forward(tape, x, outputs)
     }
 }
 

@@ -1,7 +1,8 @@
 //! Derivatives of a closure at a point: gradient, Hessian, Hessian-vector product, Jacobian.
 //!
 //! Each helper creates one tape, puts the point on it as variables, records the closure once
-//! and reads what it needs from that single recording. The closure works on any tape
+//! and reads what it needs from that single recording ([`Gradient`] keeps its tape from call
+//! to call, for loops). The closure works on any tape
 //! (`for<'t> Fn(&[Value<'t>]) -> ...`), so the same code serves every helper. Pass a closure
 //! inline, name a function with its lifetime spelled out
 //! (`fn f<'t>(x: &[Value<'t>]) -> Value<'t>`), or keep a closure in a variable or a field
@@ -16,12 +17,16 @@
 //! | [`value_gradient_and_hessian`] | the same as [`hessian`], the value and gradient included |
 //! | [`hessian_vector_product`] | one `gradient` and one backward sweep: `O(N)`, whatever `n` |
 //! | [`jacobian`] of `m` outputs | `min(m, n)` sweeps: `O(min(m, n) N)` |
+//! | [`value_and_jacobian`] | the same as [`jacobian`], the outputs included |
+//! | [`Gradient::at`] | as [`value_and_gradient`], on a tape kept from call to call |
 
+mod in_a_loop;
 mod jacobian;
 mod over;
 mod pin;
 
-pub use jacobian::jacobian;
+pub use in_a_loop::Gradient;
+pub use jacobian::{jacobian, value_and_jacobian};
 pub use pin::{function, vector_function};
 
 use crate::fast::Tape;

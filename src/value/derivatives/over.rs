@@ -84,6 +84,7 @@ fn replay<S: Scalar>(recording: &Recording, plain: &[f64], leaves: &[Option<S>])
                 let (a, b) = words.split_at(words.len() / 2);
                 a.iter().zip(b).map(|(&a, &b)| x(a) * x(b)).sum()
             }
+            Op::DotConst => words.iter().zip(constants).map(|(&a, &k)| x(a) * k).sum(),
             Op::Affine | Op::AffineRelu | Op::AffineTanh | Op::AffineSigmoid => {
                 let [w, input, n] = fixed(words);
                 let z = (0..n).map(|k| x(w + k) * x(input + k)).sum::<S>() + x(w + n);
