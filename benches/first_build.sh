@@ -4,18 +4,22 @@
 # timed by GNU time. Prints wall time, CPU time (user + system: what the build costs however
 # loaded the machine is) and the crates compiled. Crates come from Cargo.lock, already fetched.
 #
-#     bash benches/first_build.sh            # default, csv, serde, csv+serde
-#     bash benches/first_build.sh "" csv     # just these
+#     bash benches/first_build.sh            # engine, default, csv, serde, csv+serde
+#     bash benches/first_build.sh engine ""  # just these
+#
+# `engine` is the engine alone (`--no-default-features`: no nn, no teach, no rayon); every
+# other name is a list of features on top of the default ones.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 configs=("$@")
-[ ${#configs[@]} -gt 0 ] || configs=("" "csv" "serde" "csv,serde")
+[ ${#configs[@]} -gt 0 ] || configs=("engine" "" "csv" "serde" "csv,serde")
 printf '%-12s %8s %8s %7s\n' features wall_s cpu_s crates
 for features in "${configs[@]}"; do
     target=$(mktemp -d)
     log=$(mktemp)
+    if [ "$features" = engine ]; then flags=(--no-default-features); else flags=(${features:+--features "$features"}); fi
     CARGO_TARGET_DIR=$target /usr/bin/time -v cargo build --lib --offline --quiet \
-        ${features:+--features "$features"} 2>"$log"
+        "${flags[@]}" 2>"$log"
     wall=$(grep 'Elapsed (wall clock)' "$log" | awk '{print $NF}' \
         | awk -F: '{ if (NF == 3) print $1*3600 + $2*60 + $3; else print $1*60 + $2 }')
     user=$(grep 'User time' "$log" | awk '{print $NF}')

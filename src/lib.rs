@@ -227,8 +227,20 @@
 //!
 //! # Features
 //!
-//! Each is off by default, so that a first build compiles no more than the engine and `nn`
-//! need (the README's "Dependencies" gives each one's measured cost). Turn one on with
+//! The engine (`Tape`, `Value`, `Dual`, statements, the derivative helpers, `plain`) always
+//! compiles. Two features are on by default and can be left out:
+//!
+//! - `nn`: the modules [`nn`] (networks, losses, optimizers, training, data sets,
+//!   `DataParallel` on [rayon](https://docs.rs/rayon)) and [`chart`] (SVG charts of training
+//!   histories and decision boundaries).
+//! - `teach`: the module [`teach`] (graphs, traces of the backward pass, the explorer page)
+//!   and [`gradcheck`].
+//!
+//! A program that needs exact gradients and nothing else builds the engine alone with
+//! `tapegrad = { version = "0.1", default-features = false }`: no rayon, and a quarter of the
+//! first build's time (the README's "Dependencies" gives each feature's measured cost).
+//!
+//! The others are off by default. Turn one on with
 //! `tapegrad = { version = "0.1", features = ["csv"] }` in `Cargo.toml` (or
 //! `cargo add tapegrad --features csv`).
 //!
@@ -242,16 +254,16 @@
 //!   (`use argmin::core::..`) without depending on it, and the dependency must then be argmin
 //!   0.11 (`cargo add argmin@0.11`), the version whose traits the adapter implements, or the
 //!   code can name the re-exports instead.
-//! - `csv`: `nn::Dataset::from_csv` and `nn::Dataset::from_csv_reader`, data sets read
-//!   from CSV files by the [csv](https://docs.rs/csv) crate (quoting, headers, errors that
-//!   name the line, the row and the column: `nn::CsvError`). `examples/tabular.rs` needs
-//!   it.
-//! - `serde`: `Serialize` and `Deserialize` for [`nn::Mlp`], the optimizers ([`nn::Sgd`],
-//!   [`nn::Adam`], [`nn::AdamW`]), [`nn::Standardize`] and [`nn::History`], through
-//!   [serde](https://serde.rs), to save them in whatever format a program already uses. The
-//!   text formats ([`nn::Mlp::to_text`], [`nn::Checkpoint`]) stay the documented ones, which
-//!   name the line of a problem; what serde reads is checked too (layers that fit together,
-//!   scales above 0, ...), and a problem is the data format's error.
+//! - `csv` (turns on `nn`): `nn::Dataset::from_csv` and `nn::Dataset::from_csv_reader`,
+//!   data sets read from CSV files by the [csv](https://docs.rs/csv) crate (quoting, headers,
+//!   errors that name the line, the row and the column: `nn::CsvError`).
+//!   `examples/tabular.rs` needs it.
+//! - `serde` (turns on `nn`): `Serialize` and `Deserialize` for [`nn::Mlp`], the optimizers
+//!   ([`nn::Sgd`], [`nn::Adam`], [`nn::AdamW`]), [`nn::Standardize`] and [`nn::History`],
+//!   through [serde](https://serde.rs), to save them in whatever format a program already
+//!   uses. The text formats ([`nn::Mlp::to_text`], [`nn::Checkpoint`]) stay the documented
+//!   ones, which name the line of a problem; what serde reads is checked too (layers that fit
+//!   together, scales above 0, ...), and a problem is the data format's error.
 //!
 //! # Kinks and domains
 //!
@@ -329,9 +341,15 @@
 #[cfg(feature = "argmin")]
 #[cfg_attr(docsrs, doc(cfg(feature = "argmin")))]
 pub mod argmin;
+#[cfg(feature = "nn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nn")))]
 pub mod chart;
+#[cfg(feature = "nn")]
+#[cfg_attr(docsrs, doc(cfg(feature = "nn")))]
 pub mod nn;
 mod notebook;
+#[cfg(feature = "teach")]
+#[cfg_attr(docsrs, doc(cfg(feature = "teach")))]
 pub mod teach;
 
 // The rules (each op's value and derivative), the two tapes that run them, and the `Value` API.
@@ -351,6 +369,8 @@ pub use forward::{Dual, jacobian_forward, jvp, value_and_gradient_forward};
 pub use scalar::Scalar;
 pub use scalar::operand::IntoOperand;
 pub use special::ln_gamma;
+#[cfg(feature = "teach")]
+#[cfg_attr(docsrs, doc(cfg(feature = "teach")))]
 pub use teach::gradcheck;
 pub use value::Value;
 pub use value::derivatives::{

@@ -43,6 +43,7 @@ impl Tape {
 
 /// Content blocks as evcxr reads them from a cell's output: each `(mime type, content)` pair
 /// between `EVCXR_BEGIN_CONTENT <mime type>` and `EVCXR_END_CONTENT` lines.
+#[cfg(any(feature = "nn", feature = "teach"))]
 pub(crate) fn evcxr_output(blocks: &[(&str, &str)]) -> String {
     let mut out = String::new();
     for (mime, content) in blocks {
@@ -57,11 +58,10 @@ pub(crate) fn evcxr_output(blocks: &[(&str, &str)]) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::evcxr_output;
-
+    #[cfg(any(feature = "nn", feature = "teach"))]
     #[test]
     fn blocks_are_framed_by_evcxr_markers_one_mime_type_each() {
-        let out = evcxr_output(&[("text/html", "<b>hi</b>\n"), ("text/plain", "hi")]);
+        let out = super::evcxr_output(&[("text/html", "<b>hi</b>\n"), ("text/plain", "hi")]);
         assert_eq!(
             out,
             "EVCXR_BEGIN_CONTENT text/html\n<b>hi</b>\nEVCXR_END_CONTENT\n\

@@ -1,5 +1,6 @@
 //! `Value::backward_trace`: the sweep it records is the sweep `backward` makes, step by step,
 //! checked on random graphs (fused nodes included), on published values and on closed forms.
+#![cfg(feature = "teach")]
 
 use std::collections::HashMap;
 

@@ -2,6 +2,7 @@
 //! validation loss in one text file, read back bit for bit; a damaged file is a typed error
 //! naming its line; model readers read a checkpoint as the model; and training resumed from
 //! a checkpoint takes the same steps as training that never stopped.
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::{
     self, Activation, Adam, Checkpoint, EarlyStopping, Init, LoadProblem, Mlp, Module, Optimizer,

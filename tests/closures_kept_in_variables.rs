@@ -2,9 +2,12 @@
 //! `function`, `vector_function`, `DataParallel::loss` and `DataParallel::penalty` give them
 //! the signature the helpers take. That these tests compile is half of what they check.
 
+#[cfg(feature = "nn")]
+use tapegrad::Tape;
+#[cfg(feature = "nn")]
 use tapegrad::nn::{self, Activation, DataParallel, Init, Mlp, Module, Run, loss};
 use tapegrad::{
-    Tape, Value, function, hessian, hessian_vector_product, jacobian, value_and_gradient,
+    Value, function, hessian, hessian_vector_product, jacobian, value_and_gradient,
     value_gradient_and_hessian, vector_function,
 };
 
@@ -71,6 +74,7 @@ fn a_boxed_closure_with_the_signature_in_its_type_serves_the_helpers() {
     assert_eq!(hessian(&f, &[2.0]), [[12.0]]); // 6 x
 }
 
+#[cfg(feature = "nn")]
 #[test]
 fn a_kept_loss_and_penalty_give_data_parallel_the_same_result_as_inline_closures() {
     let data = nn::xor();

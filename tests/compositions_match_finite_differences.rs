@@ -6,6 +6,7 @@
 //! the `Value` evaluation. Tolerance as in `src/every_op_tests.rs`, much tighter than
 //! `gradcheck`'s default: step `1e-6 * max(1, |x|)`, agreement to `1e-6 * (1 + |fd|)`; the ops
 //! are bounded so that values stay below about `e^3`.
+#![cfg(feature = "teach")]
 
 use proptest::prelude::*;
 use tapegrad::teach::{DEFAULT_STEP, Tolerance};

@@ -1,6 +1,7 @@
 //! Data sets read from CSV (the `csv` feature): headers name the columns, quoting works as
 //! the CSV format says, targets of one number, a class or several numbers, and every
 //! problem is a typed error naming the line, the row and the column.
+#![cfg(feature = "nn")]
 #![cfg(feature = "csv")]
 
 use tapegrad::nn::{CsvError, CsvPlace, Dataset};

@@ -1,5 +1,6 @@
 //! Dropout in data-parallel training: each point's masks come from the seed and the point, so
 //! any number of threads gives the same result, and units are dropped at the rate asked for.
+#![cfg(feature = "nn")]
 
 use tapegrad::Tape;
 use tapegrad::nn::{

@@ -1,6 +1,7 @@
 //! Splitting a batch across threads gives the loss and gradient of one tape to 1e-12, and
 //! the same numbers at every run and for every number of threads above one; a batch too small
 //! to split gives one thread's numbers.
+#![cfg(feature = "nn")]
 
 use tapegrad::Tape;
 use tapegrad::nn::Optimizer;

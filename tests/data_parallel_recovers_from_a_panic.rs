@@ -1,6 +1,7 @@
 //! A panic in the loss or the penalty, on whichever thread meets it, reaches the caller as
 //! the panic a single tape would have raised, and the next call works as if it had not
 //! happened: on one thread, on batches too small to split, and on split ones.
+#![cfg(feature = "nn")]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 use std::thread;

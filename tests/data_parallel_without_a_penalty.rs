@@ -1,4 +1,5 @@
 //! `loss::no_penalty` makes `DataParallel` compute the mean loss alone.
+#![cfg(feature = "nn")]
 
 use tapegrad::Tape;
 use tapegrad::nn::{self, Activation, DataParallel, Init, Mlp, Module, Run, loss};

@@ -1,5 +1,6 @@
 //! A data set whose size cannot be addressed is refused when it is made, in release builds
 //! too, not later with an index message.
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::Dataset;
 

@@ -1,6 +1,7 @@
 //! The data sets follow their published recipes: XOR's truth table, scikit-learn's
 //! `make_moons` (half circles, evenly spaced, Gaussian noise of the given size) and CS231n's
 //! spiral.
+#![cfg(feature = "nn")]
 
 use std::f64::consts::PI;
 

@@ -1,5 +1,6 @@
 //! Cutting a data set: a split and the mini-batches share out exactly the original points,
 //! in sizes worked out by hand, in an order fixed by the seed; whole-number targets read as class indices.
+#![cfg(feature = "nn")]
 
 use tapegrad::Value;
 use tapegrad::nn::{self, Activation, DataError, DataParallel, Dataset, Init, Mlp, Run, loss};

@@ -1,6 +1,7 @@
 //! Dropout with a rate for each hidden layer: each layer's units are dropped at its own rate,
 //! through `forward_with_dropout` and through `DataParallel` (whose masks stay per point, the
 //! same for any number of threads); equal rates give the one-rate dropout's numbers.
+#![cfg(feature = "nn")]
 
 use tapegrad::Tape;
 use tapegrad::nn::{

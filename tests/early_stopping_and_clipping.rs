@@ -1,6 +1,7 @@
 //! Early stopping keeps the parameters of the best epoch and stops after `patience` epochs
 //! without a better validation loss; gradient clipping by global norm scales every gradient
 //! by one factor, PyTorch's `max_norm / (norm + 1e-6)`.
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::{
     self, Activation, Adam, EarlyStopping, Init, Mlp, Module, Optimizer, Verdict, clip_grad_norm,

@@ -1,6 +1,7 @@
 //! Evaluating a model on a data set without a tape: predictions, accuracy under each label
 //! convention and mean losses against values worked out by hand from known weights, and
 //! softmax and argmax against their closed forms.
+#![cfg(feature = "nn")]
 
 use tapegrad::Tape;
 use tapegrad::nn::{

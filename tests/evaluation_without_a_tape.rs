@@ -1,6 +1,7 @@
 //! `Module::evaluate` runs a network on plain numbers, with no tape, and gives the numbers
 //! `Module::forward` records, to the bit, for every activation; into a reused buffer it
 //! allocates nothing.
+#![cfg(feature = "nn")]
 
 use tapegrad::Tape;
 use tapegrad::nn::{self, Activation, Init, Layer, Mlp, Module, Neuron, Run};

@@ -1,6 +1,6 @@
 //! The teaching examples run here as they run for a newcomer (`cargo run --example ...`),
 //! minus the printing: their summary lines carry the numbers the README promises.
-
+#![cfg(all(feature = "nn", feature = "teach"))]
 // Examples include the shared micrograd expression or the shared chart module, so this file,
 // which includes several examples, loads each more than once.
 #![allow(clippy::duplicate_mod)]

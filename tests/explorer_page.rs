@@ -4,6 +4,7 @@
 //! compared with an independent run of `backward_trace` on a fresh tape: node order, operands,
 //! and every printed number against the trace's own table (`Display`), which is how the page
 //! promises to print them.
+#![cfg(feature = "teach")]
 
 use std::collections::BTreeMap;
 

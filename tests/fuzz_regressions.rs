@@ -3,11 +3,13 @@
 //! (`cargo +nightly fuzz tmin <target> <input>`), saved under `fuzz/regressions/<target>/`
 //! and replayed here by a test named for what went wrong.
 
+#[cfg(feature = "nn")]
 #[path = "../fuzz/model_files.rs"]
 mod model_files;
 #[path = "../fuzz/programs.rs"]
 mod programs;
 
+#[cfg(feature = "nn")]
 #[test]
 fn the_loader_fuzzers_seed_loads_and_saves_back_bit_for_bit() {
     model_files::check(include_bytes!("../fuzz/seeds/model_loader/small.txt"));

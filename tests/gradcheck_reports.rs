@@ -1,5 +1,6 @@
 //! `gradcheck`: its numbers against closed forms of the central difference, and that it
 //! catches a wrong gradient.
+#![cfg(feature = "teach")]
 
 use tapegrad::teach::{DEFAULT_STEP, Tolerance, gradcheck_with_step};
 use tapegrad::{Value, gradcheck};

@@ -1,5 +1,6 @@
 //! `Value::graph` and `Value::to_dot`: what the Graphviz export draws, checked against graphs
 //! small enough to draw by hand.
+#![cfg(feature = "teach")]
 
 use std::process::Command;
 

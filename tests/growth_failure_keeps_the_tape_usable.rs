@@ -5,6 +5,7 @@
 //!
 //! The allocator here refuses any allocation or reallocation above a limit the test sets, the
 //! way a full machine or a 32-bit address space would.
+#![cfg(feature = "nn")]
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::panic::{AssertUnwindSafe, catch_unwind};

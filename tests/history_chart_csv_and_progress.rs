@@ -1,5 +1,6 @@
 //! A training history written as CSV and drawn as an SVG chart (through `tapegrad::chart`),
 //! and the progress report: a line an epoch to a log, a bar redrawn in place on a terminal.
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::{History, Progress};
 

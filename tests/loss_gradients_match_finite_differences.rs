@@ -1,6 +1,7 @@
 //! Every loss, penalty and network gradient that backward computes agrees with central finite
 //! differences of the same function's value, and the losses' values agree with their
 //! textbook formulas written in plain `f64`.
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::{self, Activation, Dropout, Init, Layer, Mlp, Module, Neuron, Run, loss};
 use tapegrad::{Tape, Value};

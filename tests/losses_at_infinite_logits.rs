@@ -1,6 +1,7 @@
 //! At infinite logits the losses and `softmax` give their limits, and the tape's gradients
 //! are the limits of the closed-form gradients (`sigmoid(z) - t`, `softmax - one_hot`). At
 //! large finite logits the restructured expressions still agree with finite differences.
+#![cfg(feature = "nn")]
 
 use tapegrad::Tape;
 use tapegrad::nn::{Run, loss, softmax};

@@ -1,5 +1,6 @@
 //! The losses take computed values, not just a network's outputs, and their gradients reach
 //! whatever the values were computed from: checked against gradients worked out by hand.
+#![cfg(feature = "nn")]
 
 use tapegrad::Tape;
 use tapegrad::nn::{Run, loss};

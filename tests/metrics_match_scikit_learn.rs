@@ -1,6 +1,7 @@
 //! The confusion matrix, per-class precision, recall and F1, macro F1, regression errors and
 //! the standardiser against scikit-learn's numbers for the same inputs, which
 //! `tests/reference/metrics.py` computes with scikit-learn.
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::{ConfusionMatrix, Dataset, RegressionMetrics, Standardize};
 

@@ -1,5 +1,6 @@
 //! Misusing the network API panics with a message that says what was expected and what was
 //! given.
+#![cfg(feature = "nn")]
 
 use tapegrad::Tape;
 use tapegrad::nn::{

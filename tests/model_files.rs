@@ -1,6 +1,7 @@
 //! Saving and loading models: a round trip is exact to the bit, and every kind of damaged
 //! file gives a typed error naming the line and the problem, never a panic and never a
 //! model that differs from what the file says.
+#![cfg(feature = "nn")]
 
 use proptest::prelude::*;
 use tapegrad::nn::{Activation, Init, Layer, LoadError, LoadProblem, Mlp, Module, Neuron};

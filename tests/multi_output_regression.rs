@@ -1,5 +1,6 @@
 //! A data set with several targets a point: a network learns two outputs at once with MSE
 //! over them, and its regression metrics say how well, per output and averaged.
+#![cfg(feature = "nn")]
 
 use tapegrad::Tape;
 use tapegrad::nn::{Activation, Adam, Dataset, Init, Mlp, Module, Optimizer, Run, loss};

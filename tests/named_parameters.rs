@@ -1,5 +1,6 @@
 //! `Module::named_parameters`: every parameter under the name a model file gives it, in binding
 //! order, checked against the model file's own lines and against models built by hand.
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::{Activation, Init, Layer, Mlp, Module, Neuron};
 

@@ -1,5 +1,6 @@
 //! How networks sit on the tape (one fused node per neuron, layer outputs in consecutive
 //! nodes), that their outputs are the textbook formulas, and how they are initialised.
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::{Activation, Dropout, Init, Layer, Mlp, Module, Neuron, Run};
 use tapegrad::{Tape, Value};

@@ -1,6 +1,7 @@
 //! A leaky relu whose slope is NaN or infinite has no useful output, so it is refused: a model
 //! file that has one is a load error naming its line, and building a network with one panics
 //! with a message that says what to do.
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::{Activation, Init, Layer, LoadError, LoadProblem, Mlp, Neuron};
 

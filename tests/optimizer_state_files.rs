@@ -1,5 +1,6 @@
 //! The optimizer's section of a model file: what it says, files without it still read as
 //! before, and every kind of damage to it gives a typed error naming the line.
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::{
     Activation, Adam, AdamW, Init, LoadError, LoadProblem, Mlp, Module, Optimizer, Resumable, Sgd,

@@ -1,5 +1,6 @@
 //! Optimizer steps and learning-rate schedules against updates worked out by hand from the
 //! published update rules (PyTorch's SGD, Adam and AdamW documentation).
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::{Adam, AdamW, Optimizer, Schedule, Sgd};
 

@@ -1,5 +1,6 @@
 //! `Box<dyn Optimizer>` and `Box<dyn Module>` are optimizers and modules: both chosen from a
 //! configuration at run time train a network as the concrete types do, to the bit.
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::{
     self, Activation, Adam, AdamW, DataParallel, Init, Layer, Mlp, Module, Optimizer, Sgd, loss,

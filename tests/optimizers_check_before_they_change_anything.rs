@@ -1,6 +1,7 @@
 //! An optimizer given more or fewer parameters than gradients panics before it changes a
 //! parameter or its own state, so the step can be retried with the right arguments and gives
 //! what it would have given had the bad call never happened.
+#![cfg(feature = "nn")]
 
 use std::panic::{AssertUnwindSafe, catch_unwind};
 

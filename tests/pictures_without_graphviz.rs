@@ -1,6 +1,7 @@
 //! What a notebook shows under a cell, without Graphviz: the graph as SVG (`Graph::to_svg`),
 //! the trace as an HTML table (`Trace::to_html`), and the explorer's page; checked against
 //! graphs small enough to draw by hand.
+#![cfg(feature = "teach")]
 
 use tapegrad::{Tape, Value};
 

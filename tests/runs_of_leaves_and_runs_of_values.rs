@@ -1,6 +1,7 @@
 //! `Run::vars` makes new leaves from numbers and refuses numbers computed on its own tape
 //! while it records them (leaves made of them would cut the graph); `Run::from_values` makes
 //! a run of computed values that gradients flow through.
+#![cfg(feature = "nn")]
 
 use tapegrad::Tape;
 use tapegrad::nn::Run;

@@ -1,6 +1,7 @@
 //! Schedules that set the optimizer's learning rate from its own step count: warm-up,
 //! exponential decay and reduce-on-plateau against their closed forms and hand-worked
 //! sequences, and a schedule that goes on where it was after the optimizer is reloaded.
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::{Activation, Adam, Init, Mlp, Module, Optimizer, Schedule, Sgd};
 

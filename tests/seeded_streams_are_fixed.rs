@@ -6,6 +6,7 @@
 //! transcription of those algorithms and recipes that shares no code with the crate. A
 //! change to any of them (the generator, the way a number in `[0, 1)` is made, the order of
 //! the draws) fails here, on every platform and in every later version.
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::{self, Activation, Init, Mlp};
 

@@ -2,6 +2,7 @@
 //! a history go through JSON (serde_json with `float_roundtrip`) and come back equal, bit
 //! for bit, and training goes on from them as if nothing had happened; data that would break
 //! a type's invariants is an error.
+#![cfg(feature = "nn")]
 #![cfg(feature = "serde")]
 
 use tapegrad::nn::{

@@ -1,6 +1,7 @@
 //! The SVG pictures of `tapegrad::chart`: line charts with round ticks and points where the
 //! axes say they are, decision boundaries with the plane's points where the region puts them,
 //! and well-formed documents whatever the data.
+#![cfg(feature = "nn")]
 
 use tapegrad::chart::{DecisionBoundary, LineChart, loss_curve, side_by_side};
 

@@ -1,6 +1,7 @@
 //! Training the library's networks on its data sets reaches what the examples promise: XOR
 //! from any of five seeds, micrograd's two-moons demo to training accuracy 1.00, and a
 //! network without a hidden layer failing on XOR as the theory says.
+#![cfg(feature = "nn")]
 
 use tapegrad::Tape;
 use tapegrad::nn::{

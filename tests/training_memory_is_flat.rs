@@ -1,6 +1,7 @@
 //! Training steps on a reused tape allocate nothing after the first one, so memory stays flat
 //! however long training runs: checked over 1000 steps by counting every allocation, and by
 //! the tape's capacity.
+#![cfg(feature = "nn")]
 
 use tapegrad::Tape;
 use tapegrad::nn::{

@@ -2,6 +2,7 @@
 //! bits as training `k`, saving the model and its optimizer to a file, loading both and
 //! training `k` more; and the state section of a model file reads back or fails with a typed
 //! error naming the line.
+#![cfg(feature = "nn")]
 
 use tapegrad::nn::{
     self, Activation, Adam, AdamW, DataParallel, Dataset, Init, Mlp, Module, Optimizer, Resumable,

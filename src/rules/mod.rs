@@ -33,11 +33,14 @@ mod every_op_tests;
 #[cfg(test)]
 pub(crate) mod op_sampling;
 
-pub(crate) use eval::{dot, fixed};
+#[cfg(feature = "nn")]
+pub(crate) use eval::dot;
+pub(crate) use eval::fixed;
 pub(crate) use partials::Local;
 pub use real::Real;
 pub(crate) use sweep::{Copied, NodeData, Sweep};
 
+#[cfg(feature = "teach")]
 use eval::stride;
 
 /// One kind of node on the tape.
@@ -332,6 +335,7 @@ impl Op {
     /// The nodes a node reads, given its operand words (those of `Sum` and `Dot` without their
     /// counts): the fused neurons store runs `[first weight, first input, n]` and read the
     /// weights, the bias after them, and the inputs; every other op lists its operands.
+    #[cfg(feature = "teach")]
     pub(crate) fn operand_nodes(self, words: &[u32]) -> Vec<u32> {
         match self {
             Op::Affine | Op::AffineRelu | Op::AffineTanh | Op::AffineSigmoid => {
