@@ -2,10 +2,9 @@
 //!
 //! A long dot product of values is one node on the tape (`Tape::dot`), but
 //! [`tapegrad::Scalar`] has no such method, so generic code would record a product and a sum
-//! a term. This trait gives the objectives one: a plain loop on `f64`, the fused node on
-//! `Value`. Dotting values with plain numbers (a polynomial's powers, data) has no fused
-//! node in the crate yet; on `Value` it records one product a term and one fused sum.
-//! `Dual` (forward mode) computes them as loops, as `f64` does.
+//! a term. This trait gives the objectives one: a plain loop on `f64`, one node on `Value`
+//! (`Tape::dot` of two runs of values, `Tape::dot_const` of values with plain numbers: a
+//! polynomial's powers, data). `Dual` (forward mode) computes them as loops, as `f64` does.
 
 use tapegrad::{Dual, Scalar, Value};
 
@@ -59,12 +58,11 @@ impl<'t> Fused for Value<'t> {
     }
 
     fn dot_numbers(a: &[Value<'t>], c: &[f64]) -> Value<'t> {
-        assert_eq!(a.len(), c.len(), "dot of slices of different lengths");
         assert!(
             !a.is_empty(),
             "dot of no values: there is no tape to record it on"
         );
-        a[0].tape().sum(a.iter().zip(c).map(|(&x, &c)| x * c))
+        a[0].tape().dot_const(a, c)
     }
 }
 

@@ -6,7 +6,7 @@ use std::ops::Sub;
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
-use tapegrad::Tape;
+use tapegrad::{Tape, ln_gamma};
 
 use crate::fused::Fused;
 use crate::protocol::{Evaluated, input, no_function, timed};
@@ -166,30 +166,6 @@ fn log_multivariate_gamma(a: f64, p: usize) -> f64 {
             .sum::<f64>()
 }
 
-/// `log Γ(x)` for `x > 0`, to about 1e-14. Rust's standard library has no stable
-/// `ln_gamma`, and this is the one place the tool needs it (a constant of the prior), so it is
-/// written here rather than taken from a crate: Γ(x) = Γ(x + k) / (x (x+1) ... (x+k-1)) moves
-/// the argument to at least 15, where Stirling's series with five terms,
-/// `(z - ½) ln z - z + ½ ln 2π + 1/(12z) - 1/(360z³) + 1/(1260z⁵) - 1/(1680z⁷) + 1/(1188z⁹)`,
-/// is accurate to rounding (the next term is below 3e-16 there).
-fn ln_gamma(x: f64) -> f64 {
-    assert!(
-        x > 0.0,
-        "ln_gamma is written for positive arguments, got {x}"
-    );
-    let (mut z, mut product) = (x, 1.0);
-    while z < 15.0 {
-        product *= z;
-        z += 1.0;
-    }
-    let (inv, inv2) = (1.0 / z, 1.0 / (z * z));
-    let series = inv
-        * (1.0 / 12.0
-            + inv2
-                * (-1.0 / 360.0 + inv2 * (1.0 / 1260.0 + inv2 * (-1.0 / 1680.0 + inv2 / 1188.0))));
-    (z - 0.5) * z.ln() - z + 0.5 * (2.0 * std::f64::consts::PI).ln() + series - product.ln()
-}
-
 pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
     let (inp, runs) = input::<Input>(json)?;
     let (d, k) = (inp.d, inp.k);
@@ -238,22 +214,6 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
             })
         }
         _ => Err(no_function("gmm", function)),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn ln_gamma_matches_factorials_and_the_gamma_of_one_half() {
-        assert!(ln_gamma(1.0).abs() < 1e-14);
-        assert!((ln_gamma(10.0) - 362_880f64.ln()).abs() < 1e-13);
-        assert!((ln_gamma(0.5) - std::f64::consts::PI.sqrt().ln()).abs() < 1e-14);
-        // Γ(5.5) = 945 √π / 32
-        let expected = (945.0 * std::f64::consts::PI.sqrt() / 32.0).ln();
-        assert!((ln_gamma(5.5) - expected).abs() < 1e-13);
-        assert!((ln_gamma(30.0) - (1..30).map(|i| (i as f64).ln()).sum::<f64>()).abs() < 1e-12);
     }
 }
 
