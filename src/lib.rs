@@ -347,7 +347,7 @@ mod special;
 mod value;
 
 pub use fast::Tape;
-pub use forward::{Dual, jacobian_forward, jvp, value_and_gradient_forward};
+pub use forward::{Dual, Jet, jacobian_forward, jvp, value_and_gradient_forward};
 pub use scalar::Scalar;
 pub use scalar::operand::IntoOperand;
 pub use special::ln_gamma;
