@@ -159,6 +159,8 @@ fn bench(c: &mut Criterion) {
         }
     }
 
+    report_interleaved(&mut tape, &samples, &points, &pairs);
+
     let mut group = c.benchmark_group("statements_pseudo_huber_1_input");
     group.sample_size(30);
     for (name, way) in WAYS {
@@ -194,6 +196,46 @@ fn bench(c: &mut Criterion) {
         });
     }
     group.finish();
+}
+
+/// Medians of `ROUNDS` runs of each way, the ways taking turns run by run, so that a change
+/// in the machine's load (other jobs share it) weighs on every way alike; printed with their
+/// ratios to op-by-op recording before criterion's own timings.
+fn report_interleaved(tape: &mut Tape, samples: &[f64], points: &[f64], pairs: &[(usize, usize)]) {
+    const ROUNDS: usize = 101;
+    let mut grads = Vec::new();
+    for (name, run) in [
+        ("pseudo_huber_1_input", 0),
+        ("cauchy_3_inputs", 1),
+        ("lennard_jones_6_inputs", 2),
+    ] {
+        let mut times = [const { Vec::new() }; 3];
+        for _ in 0..ROUNDS {
+            for (k, (_, way)) in WAYS.into_iter().enumerate() {
+                tape.clear();
+                let start = std::time::Instant::now();
+                black_box(match run {
+                    0 => pseudo_huber_gradient(tape, way, black_box(samples), &mut grads),
+                    1 => cauchy_gradient(tape, way, black_box(samples), &mut grads),
+                    _ => lennard_jones_gradient(tape, way, black_box(points), pairs, &mut grads),
+                });
+                times[k].push(start.elapsed().as_secs_f64());
+            }
+        }
+        let medians = times.map(|mut t| {
+            t.sort_by(f64::total_cmp);
+            t[ROUNDS / 2]
+        });
+        println!(
+            "statements interleaved, {name}: median op_by_op {:.0} us, statement_of {:.0} us \
+             ({:.2}x), statement {:.0} us ({:.2}x)",
+            medians[0] * 1e6,
+            medians[1] * 1e6,
+            medians[1] / medians[0],
+            medians[2] * 1e6,
+            medians[2] / medians[0],
+        );
+    }
 }
 
 criterion_group!(benches, bench);

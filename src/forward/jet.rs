@@ -21,9 +21,10 @@ use crate::scalar::operand::{IntoOperand, Operand};
 /// `i`. Every operation computes its value as `f64` does and each lane of its tangent by the
 /// chain rule, `dy/da a.tangent(lane) + dy/db b.tangent(lane)`, with the partial derivatives
 /// from the same table that [`Dual`](crate::Dual) and the backward sweep read. Each lane
-/// follows `Dual`'s rules to the bit, including forward mode's own: a zero tangent carries
-/// nothing, so an operand that does not move along a lane adds nothing to it, even where its
-/// partial derivative is infinite or NaN.
+/// equals the tangent of a `Dual` seeded the same way (to the bit, but for the sign of a
+/// zero), and follows forward mode's own rule: a zero tangent carries nothing, so an operand
+/// that does not move along a lane adds nothing to it, even where its partial derivative is
+/// infinite or NaN.
 ///
 /// [`Tape::statement_of`](crate::Tape::statement_of) records a whole statement as one node
 /// from one run on jets. `Jet` is a [`Scalar`], so a function written once for every number
@@ -175,13 +176,20 @@ struct Lanes<const K: usize, const N: usize> {
 }
 
 impl<const K: usize, const N: usize> Lanes<K, N> {
+    /// Adds `p` times operand `a`'s tangents.
     #[inline(always)]
-    fn add(&mut self, a: u32, term: impl Fn(f64) -> f64) {
+    fn add_scaled(&mut self, a: u32, p: f64) {
         let t = &self.tangents[a as usize];
-        for (sum, &t) in self.sum.iter_mut().zip(t) {
-            // PERF: a zero term rather than a skipped one, so that the lanes compile to
-            // straight-line (vector) code.
-            *sum += if t != 0.0 { term(t) } else { 0.0 };
+        if p.is_finite() {
+            // PERF: a finite partial times a zero tangent is a zero, so no lane needs the
+            // test below: straight-line (vector) code.
+            for (sum, &t) in self.sum.iter_mut().zip(t) {
+                *sum += t * p;
+            }
+        } else {
+            for (sum, &t) in self.sum.iter_mut().zip(t) {
+                *sum += if t != 0.0 { t * p } else { 0.0 };
+            }
         }
         self.added = true;
     }
@@ -194,19 +202,25 @@ impl<const K: usize, const N: usize> Local<f64> for Lanes<K, N> {
     }
     #[inline(always)]
     fn partial(&mut self, a: u32, p: f64) {
-        self.add(a, |t| t * p);
+        self.add_scaled(a, p);
     }
     #[inline(always)]
     fn constant(&mut self, a: u32, k: f64) {
-        self.add(a, |t| t * k);
+        self.add_scaled(a, k);
     }
     #[inline(always)]
     fn one(&mut self, a: u32) {
-        self.add(a, |t| t);
+        for (sum, &t) in self.sum.iter_mut().zip(&self.tangents[a as usize]) {
+            *sum += t;
+        }
+        self.added = true;
     }
     #[inline(always)]
     fn minus_one(&mut self, a: u32) {
-        self.add(a, |t| -t);
+        for (sum, &t) in self.sum.iter_mut().zip(&self.tangents[a as usize]) {
+            *sum -= t;
+        }
+        self.added = true;
     }
 }
 
@@ -598,5 +612,31 @@ impl<const N: usize> fmt::Display for Jet<N> {
 impl<const N: usize> fmt::Debug for Jet<N> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         fmt::Display::fmt(self, f)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Jet;
+    use crate::Dual;
+
+    #[test]
+    fn a_zero_tangent_carries_nothing_past_an_infinite_partial() {
+        // x + sqrt(y) at y = 0: d/dy is infinite, but y does not move along x's lane.
+        let [x, y] = [Jet::<2>::variable(1.0, 0), Jet::variable(0.0, 1)];
+        let z = x + y.sqrt();
+        assert_eq!(z.tangents(), [1.0, f64::INFINITY]);
+        let along_x = Dual::new(1.0, 1.0) + Dual::new(0.0, 0.0).sqrt();
+        assert_eq!(along_x.tangent(), 1.0);
+        // ln(y) * 0 at y = -1: a NaN partial times a moving tangent stays NaN, as for a dual.
+        let w = Jet::<1>::variable(-1.0, 0).ln() * 0.0;
+        assert!(w.tangent(0).is_nan());
+    }
+
+    #[test]
+    fn a_jet_with_no_inputs_is_a_number() {
+        let x = Jet::<0>::constant(2.0);
+        assert_eq!((x * x).exp().value(), 4f64.exp());
+        assert_eq!((x * x).tangents(), []);
     }
 }
