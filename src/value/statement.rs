@@ -112,7 +112,7 @@ impl Tape {
         inputs: [Value<'t>; N],
         f: impl Fn([Jet<N>; N]) -> Jet<N>,
     ) -> Value<'t> {
-        let operands = inputs.map(|v| self.own(v));
+        let operands = self.own_all(&inputs);
         let y = f(jets(&inputs));
         self.record_jet(&operands, y)
     }
@@ -154,9 +154,25 @@ impl Tape {
         inputs: [Value<'t>; N],
         f: impl Fn([Jet<N>; N]) -> [Jet<N>; M],
     ) -> [Value<'t>; M] {
-        let operands = inputs.map(|v| self.own(v));
+        let operands = self.own_all(&inputs);
         let outputs = f(jets(&inputs));
-        outputs.map(|y| self.record_jet(&operands, y))
+        let mut values = [Value::from(0.0); M];
+        for (value, y) in values.iter_mut().zip(outputs) {
+            *value = self.record_jet(&operands, y);
+        }
+        values
+    }
+
+    /// The node of each of `inputs`, after checking they live on this tape.
+    #[inline(always)]
+    #[track_caller]
+    fn own_all<const N: usize>(&self, inputs: &[Value<'_>; N]) -> [u32; N] {
+        // PERF: a loop rather than `array::map`, which the compiler left as a call.
+        let mut operands = [0; N];
+        for (operand, &input) in operands.iter_mut().zip(inputs) {
+            *operand = self.own(input);
+        }
+        operands
     }
 
     /// Records one statement node on `operands`, with `y`'s value and its tangents as the
@@ -177,5 +193,11 @@ impl Tape {
 /// The inputs of a statement as jets: input `i` with tangent 1 in lane `i`.
 #[inline(always)]
 fn jets<const N: usize>(inputs: &[Value<'_>; N]) -> [Jet<N>; N] {
-    std::array::from_fn(|i| Jet::variable(inputs[i].data(), i))
+    let mut jets = [Jet::constant(0.0); N];
+    for (i, (jet, input)) in jets.iter_mut().zip(inputs).enumerate() {
+        let mut tangents = [0.0; N];
+        tangents[i] = 1.0;
+        *jet = Jet::new(input.data(), tangents);
+    }
+    jets
 }
