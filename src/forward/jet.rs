@@ -27,8 +27,8 @@ use crate::scalar::operand::{IntoOperand, Operand};
 /// infinite or NaN.
 ///
 /// [`Tape::statement_of`](crate::Tape::statement_of) records a whole statement as one node
-/// from one run on jets. `Jet` is a [`Scalar`], so a function written once for every number
-/// type runs on it; the methods below are those of `f64`.
+/// from one run on jets. `Jet` is a [`Scalar`](crate::Scalar), so a function written once for
+/// every number type runs on it; the methods below are those of `f64`.
 ///
 /// Comparisons (`<`, `==`, ...) compare the values, as for [`Value`](crate::Value), so code
 /// with branches ports unchanged.
