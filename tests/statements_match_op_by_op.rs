@@ -214,3 +214,20 @@ fn a_one_input_statement_of_from_another_tape_panics() {
     let y = other.var(2.0);
     let _ = one.statement_of([y], |[a]: [Jet<1>; 1]| a * a);
 }
+
+#[test]
+fn many_statements_on_a_growing_tape_keep_their_gradients() {
+    // y = sum_i (x_i a + b²): dy/dx_i = a, dy/da = sum_i x_i, dy/db = 2 b n, all exact here.
+    const N: usize = 20_000;
+    let tape = Tape::new();
+    let (a, b) = (tape.var(0.5), tape.var(3.0));
+    let xs: Vec<Value> = (0..N).map(|i| tape.var((i % 7) as f64)).collect();
+    let terms: Vec<Value> = (xs.iter())
+        .map(|&x| tape.statement_of([x, a, b], |[x, a, b]: [Jet<3>; 3]| x * a + b * b))
+        .collect();
+    let y: Value = terms.into_iter().sum();
+    y.backward();
+    assert!(xs.iter().all(|x| x.grad() == 0.5));
+    let sum: f64 = (0..N).map(|i| (i % 7) as f64).sum();
+    assert_eq!((a.grad(), b.grad()), (sum, 6.0 * N as f64));
+}

@@ -184,7 +184,7 @@ impl Tape {
         let index = if N == 1 {
             self.record(Op::UnaryStatement, operands, &partials, value)
         } else {
-            self.record_with(|n| n.push_variadic(Op::Statement, operands, &partials, value))
+            self.record_with(|n| n.push_statement(operands, &partials, value))
         };
         Value::new(self, index, value)
     }
