@@ -109,7 +109,15 @@ fn lennard_jones_gradient(
     let ps = Run::vars(tape, points.iter().copied());
     let y: Value = (pairs.iter())
         .map(|&(i, j)| {
-            let x = [3 * i, 3 * i + 1, 3 * i + 2, 3 * j, 3 * j + 1, 3 * j + 2].map(|k| ps.get(k));
+            let (p, q) = (3 * i, 3 * j);
+            let x = [
+                ps.get(p),
+                ps.get(p + 1),
+                ps.get(p + 2),
+                ps.get(q),
+                ps.get(q + 1),
+                ps.get(q + 2),
+            ];
             term(tape, way, x, lennard_jones, lennard_jones, lennard_jones)
         })
         .sum();

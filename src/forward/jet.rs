@@ -139,16 +139,16 @@ impl<const N: usize> Jet<N> {
     /// rule table.
     #[inline(always)]
     fn apply<const K: usize>(op: Op, operands: [Self; K], k: &[f64]) -> Self {
-        let values = operands.map(|j| j.value);
-        let value = match values[..] {
-            [a] => a.apply1(op, k),
-            [a, b] => a.apply2(op, b, k),
-            [a, b, c] => a.apply3(op, b, c),
+        // PERF: the operands are read in place: `array::map` over them was left as a call
+        // that copied every tangent.
+        let value = match operands[..] {
+            [a] => a.value.apply1(op, k),
+            [a, b] => a.value.apply2(op, b.value, k),
+            [a, b, c] => a.value.apply3(op, b.value, c.value),
             _ => unreachable!("an element-wise op takes one to three operands"),
         };
         let mut lanes = Lanes {
-            values,
-            tangents: operands.map(|j| j.tangents),
+            operands,
             // -0.0 is the identity of IEEE addition (-0.0 + x is x, for x = ±0.0 too), so the
             // first term lands as itself, as a `Dual`'s does.
             sum: [-0.0; N],
@@ -169,8 +169,7 @@ impl<const N: usize> Jet<N> {
 /// `a`'s tangent in the lane, added into the result's tangent in that lane. A lane whose
 /// tangent is zero adds a zero (as a `Dual` with a zero tangent does), never `0 * inf`.
 struct Lanes<const K: usize, const N: usize> {
-    values: [f64; K],
-    tangents: [[f64; N]; K],
+    operands: [Jet<N>; K],
     sum: [f64; N],
     added: bool,
 }
@@ -179,7 +178,7 @@ impl<const K: usize, const N: usize> Lanes<K, N> {
     /// Adds `p` times operand `a`'s tangents.
     #[inline(always)]
     fn add_scaled(&mut self, a: u32, p: f64) {
-        let t = &self.tangents[a as usize];
+        let t = &self.operands[a as usize].tangents;
         if p.is_finite() {
             // PERF: a finite partial times a zero tangent is a zero, so no lane needs the
             // test below: straight-line (vector) code.
@@ -198,7 +197,7 @@ impl<const K: usize, const N: usize> Lanes<K, N> {
 impl<const K: usize, const N: usize> Local<f64> for Lanes<K, N> {
     #[inline(always)]
     fn value(&self, a: u32) -> f64 {
-        self.values[a as usize]
+        self.operands[a as usize].value
     }
     #[inline(always)]
     fn partial(&mut self, a: u32, p: f64) {
@@ -210,14 +209,14 @@ impl<const K: usize, const N: usize> Local<f64> for Lanes<K, N> {
     }
     #[inline(always)]
     fn one(&mut self, a: u32) {
-        for (sum, &t) in self.sum.iter_mut().zip(&self.tangents[a as usize]) {
+        for (sum, &t) in self.sum.iter_mut().zip(&self.operands[a as usize].tangents) {
             *sum += t;
         }
         self.added = true;
     }
     #[inline(always)]
     fn minus_one(&mut self, a: u32) {
-        for (sum, &t) in self.sum.iter_mut().zip(&self.tangents[a as usize]) {
+        for (sum, &t) in self.sum.iter_mut().zip(&self.operands[a as usize].tangents) {
             *sum -= t;
         }
         self.added = true;
