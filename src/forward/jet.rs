@@ -139,8 +139,8 @@ impl<const N: usize> Jet<N> {
     /// rule table.
     #[inline(always)]
     fn apply<const K: usize>(op: Op, operands: [Self; K], k: &[f64]) -> Self {
-        // PERF: the operands are read in place: `array::map` over them was left as a call
-        // that copied every tangent.
+        // PERF: the operands are read in place: `array::map` over them can stay a call
+        // that copies every tangent.
         let value = match operands[..] {
             [a] => a.value.apply1(op, k),
             [a, b] => a.value.apply2(op, b.value, k),

@@ -167,7 +167,7 @@ impl Tape {
     #[inline(always)]
     #[track_caller]
     fn own_all<const N: usize>(&self, inputs: &[Value<'_>; N]) -> [u32; N] {
-        // PERF: a loop rather than `array::map`, which the compiler left as a call.
+        // PERF: a loop rather than `array::map`, which the compiler can leave as a call.
         let mut operands = [0; N];
         for (operand, &input) in operands.iter_mut().zip(inputs) {
             *operand = self.own(input);
