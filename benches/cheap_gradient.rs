@@ -11,7 +11,7 @@ use std::hint::black_box;
 
 use criterion::{Criterion, criterion_group, criterion_main};
 use tapegrad::nn::Run;
-use tapegrad::{Dual, Tape, Value};
+use tapegrad::{Dual, Jet, Tape, Value};
 
 const INPUTS: usize = 1_000_000;
 
@@ -40,6 +40,15 @@ fn recorded_statements<'t>(tape: &'t Tape, x: &[f64]) -> (Run<'t>, Value<'t>) {
     (xs, y)
 }
 
+/// The same `y` with each term recorded as one node from one run on a jet
+/// (`Tape::statement_of`).
+fn recorded_statements_of<'t>(tape: &'t Tape, x: &[f64]) -> (Run<'t>, Value<'t>) {
+    let xs = Run::vars(tape, x);
+    let term = |[x]: [Jet<1>; 1]| (0.5 * x + 0.1).tanh() * x;
+    let y: Value = xs.iter().map(|x| tape.statement_of([x], term)).sum();
+    (xs, y)
+}
+
 /// The value and every gradient, on a tape the caller may reuse.
 fn differentiated(tape: &Tape, x: &[f64], grads: &mut Vec<f64>) -> f64 {
     let (xs, y) = recorded(tape, x);
@@ -51,6 +60,14 @@ fn differentiated(tape: &Tape, x: &[f64], grads: &mut Vec<f64>) -> f64 {
 /// `differentiated`, with statements.
 fn differentiated_statements(tape: &Tape, x: &[f64], grads: &mut Vec<f64>) -> f64 {
     let (xs, y) = recorded_statements(tape, x);
+    y.backward();
+    xs.grads_into(grads);
+    y.data()
+}
+
+/// `differentiated`, with `statement_of`.
+fn differentiated_statements_of(tape: &Tape, x: &[f64], grads: &mut Vec<f64>) -> f64 {
+    let (xs, y) = recorded_statements_of(tape, x);
     y.backward();
     xs.grads_into(grads);
     y.data()
@@ -74,6 +91,12 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             tape.clear();
             differentiated_statements(&tape, black_box(&x), &mut grads)
+        })
+    });
+    group.bench_function("tapegrad_statement_of", |b| {
+        b.iter(|| {
+            tape.clear();
+            differentiated_statements_of(&tape, black_box(&x), &mut grads)
         })
     });
     // The recording alone, so that the time of backward and of reading the gradients is the

@@ -12,7 +12,8 @@
 //! included), operands that are often the node just before (chained), dead branches longer
 //! than the checkpoint spacing (runs of zero gradients), some starting right after a node the
 //! fast tape keeps a checkpoint for,
-//! statements (one node whose partials come from forward mode), enough nodes to grow the
+//! statements (one node whose partials come from forward mode: `statement`, `statement_of`
+//! and the several outputs of `statements_of`), enough nodes to grow the
 //! tape through several doublings, `clear` and reuse of both tapes, `backward` from the
 //! output and from an intermediate node, the backward trace, and `gradient` followed by
 //! `backward` (second derivatives). Values are often used several times close together
@@ -47,7 +48,7 @@ use rand::{RngExt, SeedableRng};
 use crate::fast::CHECKPOINT_EVERY;
 use crate::forward::value_and_partials;
 use crate::rules::{Layout, Op};
-use crate::{Activation, Dual, Tape, Value, plain};
+use crate::{Activation, Dual, Jet, Tape, Value, plain};
 
 /// A value recorded on both tapes, by the same operation on the same operands.
 #[derive(Clone, Copy)]
@@ -341,6 +342,67 @@ impl<'f, 'p> Programs<'f, 'p> {
         self.keep(Pair { fast, plain })
     }
 
+    /// A statement recorded from one run on jets (`statement_of`) of one to three operands
+    /// from the pool.
+    fn statement_of(&mut self) -> Pair<'f, 'p> {
+        match self.rng.random_range(0..4) {
+            0 => self.statement_of_width::<1>(),
+            1 => self.statement_of_width::<2>(),
+            _ => self.statement_of_width::<3>(),
+        }
+    }
+
+    fn statement_of_width<const N: usize>(&mut self) -> Pair<'f, 'p> {
+        let inputs: [Pair; N] = std::array::from_fn(|_| self.operand());
+        let k = self.number();
+        let body = move |v: [Jet<N>; N]| {
+            v.iter()
+                .fold(Jet::constant(k), |acc, &x| (acc * x + x.sin()).tanh())
+        };
+        let fast = self.fast.statement_of(inputs.map(|p| p.fast), body);
+        let plain = self.plain_statements(&inputs, [body(jets(&inputs))])[0];
+        self.keep(Pair { fast, plain })
+    }
+
+    /// Several statements from one run on jets (`statements_of`) of two or three operands
+    /// from the pool: one node per output, some of whose partials may be infinite or NaN.
+    fn statements_of(&mut self) {
+        if self.rng.random_bool(0.5) {
+            self.statements_of_width::<2>();
+        } else {
+            self.statements_of_width::<3>();
+        }
+    }
+
+    fn statements_of_width<const N: usize>(&mut self) {
+        let inputs: [Pair; N] = std::array::from_fn(|_| self.operand());
+        let k = self.number();
+        let body = move |v: [Jet<N>; N]| {
+            let squares: Jet<N> = v.iter().map(|&x| x * x).sum();
+            [
+                (v[0] * k + v[N - 1].exp()).tanh(),
+                squares.sqrt() * v[1],
+                (v[0] - v[1]).abs().ln() + k,
+            ]
+        };
+        let fast = self.fast.statements_of(inputs.map(|p| p.fast), body);
+        let plain = self.plain_statements(&inputs, body(jets(&inputs)));
+        for (fast, plain) in fast.into_iter().zip(plain) {
+            self.keep(Pair { fast, plain });
+        }
+    }
+
+    /// Records on the plain tape a statement on `inputs` for each of `outputs`, its value and
+    /// its jet's tangents as the partials.
+    fn plain_statements<const N: usize, const M: usize>(
+        &self,
+        inputs: &[Pair<'f, 'p>; N],
+        outputs: [Jet<N>; M],
+    ) -> [plain::Value<'p>; M] {
+        let indices = inputs.map(|p| p.plain.index() as u32);
+        outputs.map(|y| (self.plain).record_statement(&indices, &y.tangents(), y.value()))
+    }
+
     /// A chain of ops that nothing later uses: a run of zero gradients for the sweep to skip,
     /// longer than the fast tape's checkpoint spacing.
     ///
@@ -413,6 +475,10 @@ impl<'f, 'p> Programs<'f, 'p> {
                 19..21 => {
                     self.dot_const();
                 }
+                21..23 => {
+                    self.statement_of();
+                }
+                23..24 => self.statements_of(),
                 _ => {
                     let element_wise: Vec<Op> = Op::ALL
                         .into_iter()
@@ -431,6 +497,12 @@ impl<'f, 'p> Programs<'f, 'p> {
             self.readout();
         }
     }
+}
+
+/// The inputs of a statement as jets, from their values on the plain tape: input `i` with
+/// tangent 1 in lane `i`.
+fn jets<const N: usize>(inputs: &[Pair; N]) -> [Jet<N>; N] {
+    std::array::from_fn(|i| Jet::variable(inputs[i].plain.data(), i))
 }
 
 /// Equal to the bit, with every NaN equal to every other (a NaN's payload is not part of

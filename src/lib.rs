@@ -84,14 +84,16 @@
 //! - Forward mode: [`Dual`] numbers carry a value and a tangent, with every method of `Value`
 //!   and the same rules at kinks; [`jvp`], [`value_and_gradient_forward`] and
 //!   [`jacobian_forward`] do the bookkeeping.
-//! - [`Scalar`], the trait `f64`, `Value` and `Dual` share: a function written once evaluates,
-//!   records, or carries a tangent; `S::from(c)` is a constant of any of them.
+//! - [`Scalar`], the trait `f64`, `Value`, `Dual` and [`Jet`] share: a function written once
+//!   evaluates, records, or carries tangents; `S::from(c)` is a constant of any of them.
 //! - Nesting, for derivatives of derivatives: `Dual<S>` over any `Scalar` (`Dual<Dual>` is
 //!   forward over forward, `Dual<Value>` reverse over forward), and [`value_and_gradient`] at
 //!   a point of duals (forward over reverse) or of another tape's values (reverse over
 //!   reverse), each level with its own perturbation.
-//! - [`Tape::statement`]: a whole statement as one node, its partial derivatives computed on
-//!   dual numbers when it is recorded (for speed, at the cost of the step-by-step view).
+//! - [`Tape::statement_of`]: a whole statement as one node, its partial derivatives computed
+//!   in one run on [`Jet`]s (a value with a tangent per input) when it is recorded (for speed,
+//!   at the cost of the step-by-step view); [`Tape::statements_of`] records several outputs
+//!   from one run, and [`Tape::statement`] takes a slice of inputs and runs once per input.
 //! - [`plain`]: the same engine as plainly as it can be written, to read first.
 //!
 //! Every derivative rule sits in one file, `src/rules/partials.rs`: the table of local
@@ -365,7 +367,7 @@ mod special;
 mod value;
 
 pub use fast::Tape;
-pub use forward::{Dual, jacobian_forward, jvp, value_and_gradient_forward};
+pub use forward::{Dual, Jet, jacobian_forward, jvp, value_and_gradient_forward};
 pub use scalar::Scalar;
 pub use scalar::operand::IntoOperand;
 pub use special::ln_gamma;

@@ -138,8 +138,8 @@ impl<S: Scalar> Dual<S> {
 }
 
 /// A dual's operands, for the table of partials: operand `i` is the `i`-th of the op.
-struct Slots<'k> {
-    constants: &'k [f64],
+pub(super) struct Slots<'k> {
+    pub(super) constants: &'k [f64],
 }
 
 impl NodeData for Slots<'_> {

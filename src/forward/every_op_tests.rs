@@ -1,21 +1,28 @@
-//! Every op of the chain-rule table on dual numbers against `backward`, at random points: the
-//! tangent seeded on one operand must equal that operand's gradient.
+//! Every op of the chain-rule table on dual numbers and on jets against `backward`, at random
+//! points: the tangent seeded on one operand must equal that operand's gradient, and so must
+//! a jet's lane of that operand, with every operand seeded in its own lane at once.
 //!
 //! The list of ops comes from `Op::ALL` (and the `match` below has no catch-all), so an op
 //! added to the table without a method fails to compile here, and a method that applies the
 //! wrong op fails the comparison.
 //!
-//! A dual's tangent and `backward`'s gradient are the same arm of the table of partials times
-//! 1, so they agree to the bit.
+//! A dual's tangent (or a jet's lane) and `backward`'s gradient are the same arm of the table
+//! of partials times 1, so they agree to the bit.
 
 use proptest::prelude::*;
 
 use crate::rules::Op;
 use crate::rules::op_sampling::{domain, record_op, sample_point};
-use crate::{Dual, Tape};
+use std::ops::{Div, Sub};
 
-/// `op` on dual numbers, with the same operand order and constants as the tape's node.
-fn on_duals(op: Op, x: &[Dual], k: &[f64]) -> Dual {
+use crate::{Dual, Jet, Scalar, Tape};
+
+/// `op` on dual numbers or jets, with the same operand order and constants as the tape's
+/// node.
+fn on_duals<S: Scalar>(op: Op, x: &[S], k: &[f64]) -> S
+where
+    f64: Sub<S, Output = S> + Div<S, Output = S>,
+{
     use Op::*;
     let affine = || x[0] * x[3] + x[1] * x[4] + x[2];
     match op {
@@ -113,6 +120,39 @@ fn check_op(op: Op, unit: &[f64]) -> Result<(), TestCaseError> {
         );
         prop_assert_eq!(dual.value(), y.data(), "{:?} at {:?}: value", op, x);
     }
+    let gradient: Vec<f64> = leaves.iter().map(|leaf| leaf.grad()).collect();
+    match x.len() {
+        1 => check_jet::<1>(op, &x, &constants, &gradient, y.data()),
+        2 => check_jet::<2>(op, &x, &constants, &gradient, y.data()),
+        3 => check_jet::<3>(op, &x, &constants, &gradient, y.data()),
+        5 => check_jet::<5>(op, &x, &constants, &gradient, y.data()),
+        6 => check_jet::<6>(op, &x, &constants, &gradient, y.data()),
+        n => panic!("{op:?}: no jet width for {n} operands"),
+    }
+}
+
+/// `op` on jets of width `N`, operand `i` seeded in lane `i`: one run, whose lanes must be
+/// `backward`'s `gradient` and whose value `backward`'s `value`.
+fn check_jet<const N: usize>(
+    op: Op,
+    x: &[f64],
+    constants: &[f64],
+    gradient: &[f64],
+    value: f64,
+) -> Result<(), TestCaseError> {
+    let seeded: [Jet<N>; N] = std::array::from_fn(|i| Jet::variable(x[i], i));
+    let jet = on_duals(op, &seeded, constants);
+    for (j, &g) in gradient.iter().enumerate() {
+        prop_assert_eq!(
+            jet.tangent(j),
+            g,
+            "{:?} at {:?}: jet lane {} against backward's gradient",
+            op,
+            x,
+            j
+        );
+    }
+    prop_assert_eq!(jet.value(), value, "{:?} at {:?}: jet value", op, x);
     Ok(())
 }
 
@@ -120,7 +160,7 @@ proptest! {
     #![proptest_config(ProptestConfig::with_cases(256))]
 
     #[test]
-    fn every_op_tangent_equals_backward_gradient(unit in prop::collection::vec(0.0..1.0f64, 6)) {
+    fn every_op_tangent_and_jet_lanes_equal_backward_gradient(unit in prop::collection::vec(0.0..1.0f64, 6)) {
         for op in Op::ALL.into_iter().filter(|op| domain(*op).is_some()) {
             check_op(op, &unit)?;
         }

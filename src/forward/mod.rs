@@ -13,14 +13,21 @@
 //! | [`value_and_gradient_forward`] | the value and the gradient | `n` |
 //! | [`jacobian_forward`] | the Jacobian, one column per run | `n` |
 //!
+//! [`Jet<N>`](Jet) carries `N` tangents at once: seeded with one per input, a single run gives
+//! the whole gradient of a function of `N` inputs (the width is fixed at compile time, so it
+//! allocates nothing); [`Tape::statement_of`](crate::Tape::statement_of) records a statement
+//! from one such run.
+//!
 //! Write the function once for every number type with [`Scalar`](crate::Scalar), or for
 //! `Dual` alone as `|v: &[Dual]| ...`.
 
 mod dual;
 #[cfg(test)]
 mod every_op_tests;
+mod jet;
 
 pub use dual::Dual;
+pub use jet::Jet;
 
 /// The value of `f` at `at` and its derivative along `direction`: `∇f(at) · direction`,
 /// from one run of `f` on dual numbers (a Jacobian-vector product).

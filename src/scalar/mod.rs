@@ -108,8 +108,8 @@ pub(crate) mod operand;
 ///
 /// # Sealed
 ///
-/// `Scalar` is implemented for `f64`, [`Value`](crate::Value) and [`Dual`](crate::Dual) and
-/// cannot be implemented outside the crate: its methods come from the crate's table of ops, so
+/// `Scalar` is implemented for `f64`, [`Value`](crate::Value), [`Dual`](crate::Dual) and
+/// [`Jet`](crate::Jet) and cannot be implemented outside the crate: its methods come from the crate's table of ops, so
 /// a new op adds a method without breaking anyone's code.
 pub trait Scalar:
     Real

@@ -21,7 +21,8 @@ pub enum Operand<S> {
 
 /// A type that can be the second operand of a two-operand method on `S`: `S` itself or `f64`.
 ///
-/// It is sealed: `f64`, [`Value`] and [`Dual`] are the operands there are.
+/// It is sealed: `f64`, [`Value`], [`Dual`] and [`Jet`](crate::Jet) are the operands there
+/// are.
 ///
 /// ```
 /// use tapegrad::{Dual, Tape};
@@ -45,6 +46,7 @@ mod sealed {
     impl Operand for f64 {}
     impl Operand for crate::Value<'_> {}
     impl<S> Operand for crate::Dual<S> {}
+    impl<const N: usize> Operand for crate::Jet<N> {}
 }
 
 /// A number is an operand of every type's methods (and of `f64`'s own, where it is the only
