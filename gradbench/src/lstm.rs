@@ -1,10 +1,14 @@
 //! `lstm`: the loss of ADBench's LSTM (diagonal weights) predicting a text one character
 //! ahead (`objective`), and its gradient by every weight and bias (`jacobian`): one recording
-//! on a reused tape, each cell's two updates a statement, and one backward sweep.
+//! on a reused tape and one backward sweep.
+//!
+//! Recorded op by op: a cell's two updates as statements (`Tape::statement_of` on 9 and 4
+//! inputs, two nodes where op by op records twelve) measured 1.0 to 1.5 times slower, the
+//! jets' nine lanes costing more than the nodes they save (`benches/README.md`).
 
 use serde::Deserialize;
 use serde_json::Value as Json;
-use tapegrad::{Jet, Scalar, Tape, Value};
+use tapegrad::{Scalar, Tape};
 
 use crate::fused::Fused;
 use crate::protocol::{Evaluated, input, no_function, timed};
@@ -33,64 +37,17 @@ pub struct Text {
 /// `σ(x w + b)` (`tanh` for the change), with `x` the layer's input for `f` and `o` and its
 /// hidden value for `g` and `c`; then `cell = cell f + g c` and `hidden = o tanh(cell)`.
 /// `params` is the layer's `8b` numbers: the four gates' weights, then their biases.
-fn layer<S: Cell>(b: usize, params: &[S], hidden: &mut [S], cell: &mut [S], input: &[S]) {
-    let (w, bias) = params.split_at(4 * b);
+fn layer<S: Scalar>(b: usize, params: &[S], hidden: &mut [S], cell: &mut [S], input: &[S]) {
+    let (weight, bias) = params.split_at(4 * b);
     for i in 0..b {
-        let (forget, ingate, outgate, change) = (i, b + i, 2 * b + i, 3 * b + i);
-        let new_cell = S::new_cell([
-            input[i],
-            hidden[i],
-            cell[i],
-            w[forget],
-            bias[forget],
-            w[ingate],
-            bias[ingate],
-            w[change],
-            bias[change],
-        ]);
-        hidden[i] = S::new_hidden([input[i], w[outgate], bias[outgate], new_cell]);
-        cell[i] = new_cell;
-    }
-}
-
-/// `cell f + g c` from `[x, hidden, cell, w_f, b_f, w_g, b_g, w_c, b_c]`.
-fn new_cell<S: Scalar>([x, hidden, cell, wf, bf, wg, bg, wc, bc]: [S; 9]) -> S {
-    let forget = x.mul_add(wf, bf).sigmoid();
-    let ingate = hidden.mul_add(wg, bg).sigmoid();
-    let change = hidden.mul_add(wc, bc).tanh();
-    cell.mul_add(forget, ingate * change)
-}
-
-/// `o tanh(cell)` from `[x, w_o, b_o, cell]`, the cell already updated.
-fn new_hidden<S: Scalar>([x, wo, bo, cell]: [S; 4]) -> S {
-    x.mul_add(wo, bo).sigmoid() * cell.tanh()
-}
-
-/// How a number type runs a cell's two updates: as written on `f64`, and on `Value` as two
-/// statements (`Tape::statement_of`), one node each with the partials of one run on jets,
-/// where op by op records twelve.
-pub trait Cell: Fused {
-    /// [`new_cell`] on this type.
-    fn new_cell(inputs: [Self; 9]) -> Self;
-    /// [`new_hidden`] on this type.
-    fn new_hidden(inputs: [Self; 4]) -> Self;
-}
-
-impl Cell for f64 {
-    fn new_cell(inputs: [f64; 9]) -> f64 {
-        new_cell(inputs)
-    }
-    fn new_hidden(inputs: [f64; 4]) -> f64 {
-        new_hidden(inputs)
-    }
-}
-
-impl<'t> Cell for Value<'t> {
-    fn new_cell(inputs: [Value<'t>; 9]) -> Value<'t> {
-        inputs[0].tape().statement_of(inputs, new_cell::<Jet<9>>)
-    }
-    fn new_hidden(inputs: [Value<'t>; 4]) -> Value<'t> {
-        inputs[0].tape().statement_of(inputs, new_hidden::<Jet<4>>)
+        let forget = input[i].mul_add(weight[i], bias[i]).sigmoid();
+        let ingate = hidden[i].mul_add(weight[b + i], bias[b + i]).sigmoid();
+        let outgate = input[i]
+            .mul_add(weight[2 * b + i], bias[2 * b + i])
+            .sigmoid();
+        let change = hidden[i].mul_add(weight[3 * b + i], bias[3 * b + i]).tanh();
+        cell[i] = cell[i].mul_add(forget, ingate * change);
+        hidden[i] = outgate * cell[i].tanh();
     }
 }
 
@@ -99,7 +56,7 @@ impl<'t> Cell for Value<'t> {
 /// through the layers, then scaled and shifted by the output weights and biases.
 /// `main` is `2 layers x 4b` (per layer, a row of weights and a row of biases), `extra` is
 /// `3 x b` (input weights, output weights, output biases), both row after row.
-pub fn objective<S: Cell>(t: &Text, main: &[S], extra: &[S]) -> S {
+pub fn objective<S: Fused>(t: &Text, main: &[S], extra: &[S]) -> S {
     let (b, layers) = (t.b, t.layers);
     let (in_weight, rest) = extra.split_at(b);
     let (out_weight, out_bias) = rest.split_at(b);
