@@ -1,14 +1,14 @@
 //! `ba`: bundle adjustment. The residuals of `p` observations, each a point seen by a camera
 //! (`objective`), and their sparse Jacobian (`jacobian`): each observation's two reprojection
 //! residuals depend on 15 numbers only (its camera's 11, its point's 3 and its weight), so
-//! each is recorded alone on a reused tape and swept backward once a residual, as the
-//! reference fills its sparse matrix block by block.
+//! one run of the residuals on [`Jet`]s of 15 tangents (forward mode, no tape) gives both
+//! rows of its block, as the reference fills its sparse matrix block by block.
 
 use std::ops::Sub;
 
 use serde::Deserialize;
 use serde_json::{Value as Json, json};
-use tapegrad::{Scalar, Tape};
+use tapegrad::{Dual, Jet, Scalar};
 
 use crate::protocol::{Evaluated, input, no_function, repeat};
 
@@ -162,7 +162,11 @@ fn objective_output(reprojection: &[f64], weights: &[f64]) -> Json {
     })
 }
 
-fn jacobian(problem: &Problem, tape: &mut Tape) -> Sparse {
+/// The 15 numbers an observation's residuals depend on, as jets: number `j` with tangent 1
+/// in lane `j`.
+type Inputs = [Jet<{ CAMERA + 3 + 1 }>; CAMERA + 3 + 1];
+
+fn jacobian(problem: &Problem) -> Sparse {
     let (n, m, p) = (problem.n, problem.m, problem.p);
     let per_row = CAMERA + 3 + 1;
     let mut sparse = Sparse {
@@ -176,13 +180,12 @@ fn jacobian(problem: &Problem, tape: &mut Tape) -> Sparse {
         inputs[..CAMERA].copy_from_slice(&problem.cams[cam * CAMERA..][..CAMERA]);
         inputs[CAMERA..CAMERA + 3].copy_from_slice(&problem.points[pt * 3..][..3]);
         inputs[CAMERA + 3] = problem.weights[i];
-        tape.clear();
-        let vars = inputs.map(|x| tape.var(x));
+        let jets: Inputs = std::array::from_fn(|j| Jet::variable(inputs[j], j));
         let feature = &problem.features[2 * i..][..2];
         let residuals = reprojection_error(
-            &vars[..CAMERA],
-            &vars[CAMERA..CAMERA + 3],
-            vars[CAMERA + 3],
+            &jets[..CAMERA],
+            &jets[CAMERA..CAMERA + 3],
+            jets[CAMERA + 3],
             feature,
         );
         let columns = (0..CAMERA)
@@ -190,18 +193,14 @@ fn jacobian(problem: &Problem, tape: &mut Tape) -> Sparse {
             .chain((0..3).map(|j| CAMERA * n + 3 * pt + j))
             .chain([CAMERA * n + 3 * m + i]);
         for residual in residuals {
-            residual.backward();
             sparse.cols.extend(columns.clone());
-            sparse.vals.extend(vars.iter().map(|v| v.grad()));
+            sparse.vals.extend(residual.tangents());
             sparse.rows.push(sparse.rows.last().unwrap() + per_row);
         }
     }
     for (i, &w) in problem.weights.iter().enumerate() {
-        tape.clear();
-        let w = tape.var(w);
-        weight_error(w).backward();
         sparse.cols.push(CAMERA * n + 3 * m + i);
-        sparse.vals.push(w.grad());
+        sparse.vals.push(weight_error(Dual::new(w, 1.0)).tangent());
         sparse.rows.push(sparse.rows.last().unwrap() + 1);
     }
     sparse
@@ -234,8 +233,7 @@ pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
             })
         }
         "jacobian" => {
-            let mut tape = Tape::new();
-            let (sparse, nanoseconds) = repeat(runs, || jacobian(&problem, &mut tape));
+            let (sparse, nanoseconds) = repeat(runs, || jacobian(&problem));
             Ok(Evaluated {
                 output: sparse.to_json(),
                 nanoseconds,
