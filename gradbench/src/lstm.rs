@@ -3,8 +3,8 @@
 //! on a reused tape and one backward sweep.
 //!
 //! Recorded op by op: a cell's two updates as statements (`Tape::statement_of` on 9 and 4
-//! inputs, two nodes where op by op records twelve) measured 1.0 to 1.5 times slower, the
-//! jets' nine lanes costing more than the nodes they save (`benches/README.md`).
+//! inputs, two nodes where op by op records twelve) measured 1.0 to 1.5 times slower
+//! (`benches/README.md`).
 
 use serde::Deserialize;
 use serde_json::Value as Json;
