@@ -46,21 +46,23 @@ pub struct Mixture {
     /// The Wishart prior's extra degrees of freedom `m` and precision `gamma`.
     m: usize,
     gamma: f64,
-    /// For each row `j` of `Q`, the pairs (index in `l_k`, column) of its entries left of the
-    /// diagonal. `l_k` fills `Q` column by column, below the diagonal.
-    lower_rows: Vec<Vec<(usize, usize)>>,
+    /// The index in `l_k` of each entry of `Q`'s strictly lower triangle, row after row (row
+    /// `j`'s `j` entries, left to right). `l_k` fills the triangle column by column, but
+    /// `Q (x - μ)` takes it row by row: with this permutation, computed once here, the
+    /// objective lays each `Q_k` out by rows (see `factors_by_rows`), and each entry of
+    /// `Q (x - μ)` is one dot product of two contiguous slices.
+    lower_by_rows: Vec<usize>,
 }
 
 impl Mixture {
     pub fn new(d: usize, k: usize, x: Vec<f64>, m: usize, gamma: f64) -> Self {
-        let mut lower_rows = vec![Vec::new(); d];
-        let mut index = 0;
-        for column in 0..d {
-            for row in lower_rows.iter_mut().skip(column + 1) {
-                row.push((index, column));
-                index += 1;
-            }
-        }
+        // Column `c` of the triangle holds `d - 1 - c` entries, so it starts after
+        // `c (d - 1) - c (c - 1) / 2` of them.
+        let column_start = |c: usize| c * (d - 1) - c * c.saturating_sub(1) / 2;
+        let lower_by_rows = (0..d)
+            .flat_map(|row| (0..row).map(move |column| (row, column)))
+            .map(|(row, column)| column_start(column) + row - column - 1)
+            .collect();
         Mixture {
             d,
             k,
@@ -68,7 +70,7 @@ impl Mixture {
             x,
             m,
             gamma,
-            lower_rows,
+            lower_by_rows,
         }
     }
 
@@ -90,43 +92,57 @@ where
     f64: Sub<S, Output = S>,
 {
     let (d, k, n) = (g.d, g.k, g.n);
-    let l_len = g.lower_len();
     let q_diag: Vec<S> = q.iter().map(|q| q.exp()).collect();
     let sum_q: Vec<S> = q.chunks(d).map(|qk| qk.iter().copied().sum()).collect();
     // α_k + Σ_j q_kj, the part of β_ik that does not depend on the point.
     let alpha_plus_sum_q: Vec<S> = alpha.iter().zip(&sum_q).map(|(&a, &s)| a + s).collect();
 
+    let factors = factors_by_rows(g, &q_diag, l);
+
     let (mut centered, mut q_centered) = (Vec::with_capacity(d), Vec::with_capacity(d));
-    let (mut row_factors, mut row_values) = (Vec::with_capacity(d), Vec::with_capacity(d));
     let mut beta = Vec::with_capacity(k);
-    let mut lse_beta = Vec::with_capacity(n);
-    for x in g.x.chunks(d) {
-        beta.clear();
-        for ik in 0..k {
-            let (q_diag, l) = (&q_diag[ik * d..][..d], &l[ik * l_len..][..l_len]);
-            centered.clear();
-            centered.extend(x.iter().zip(&mu[ik * d..][..d]).map(|(&x, &mu)| x - mu));
-            // Q (x - μ), row by row: the diagonal entry, then those left of it.
-            q_centered.clear();
-            for (j, lower) in g.lower_rows.iter().enumerate() {
-                row_factors.clear();
-                row_values.clear();
-                row_factors.push(q_diag[j]);
-                row_values.push(centered[j]);
-                for &(index, column) in lower {
-                    row_factors.push(l[index]);
-                    row_values.push(centered[column]);
+    let points = g.x.chunks(d);
+    let sum_lse_beta: S = points
+        .map(|x| {
+            beta.clear();
+            let components = mu.chunks(d).zip(factors.chunks(d * (d + 1) / 2));
+            for ((mu, mut factor), &offset) in components.zip(&alpha_plus_sum_q) {
+                centered.clear();
+                centered.extend(x.iter().zip(mu).map(|(&x, &mu)| x - mu));
+                // Q (x - μ), row by row: Q's `j`-th row (from 1) is the next `j` factors,
+                // against the first `j` entries of x - μ.
+                q_centered.clear();
+                for j in 1..=d {
+                    let (row, rest) = factor.split_at(j);
+                    q_centered.push(S::dot(row, &centered[..j]));
+                    factor = rest;
                 }
-                q_centered.push(S::dot(&row_factors, &row_values));
+                let squared_norm = S::dot(&q_centered, &q_centered);
+                beta.push(squared_norm.mul_add(-0.5, offset));
             }
-            let squared_norm = S::dot(&q_centered, &q_centered);
-            beta.push(squared_norm.mul_add(-0.5, alpha_plus_sum_q[ik]));
-        }
-        lse_beta.push(logsumexp(&beta));
-    }
+            logsumexp(&beta)
+        })
+        .sum();
     let constant = -(n as f64) * d as f64 * 0.5 * (2.0 * std::f64::consts::PI).ln();
-    let likelihood = lse_beta.iter().copied().sum::<S>() - logsumexp(alpha) * n as f64 + constant;
+    let likelihood = sum_lse_beta - logsumexp(alpha) * n as f64 + constant;
     likelihood + log_wishart_prior(g, &q_diag, &sum_q, l)
+}
+
+/// Each `Q_k` row after row, each row's diagonal entry last: row `j` is the `j + 1` numbers
+/// that multiply `(x - μ)_0..=j`, so `k` runs of `d (d + 1) / 2`. For a `Value` this copies
+/// handles, and records nothing.
+fn factors_by_rows<S: Fused>(g: &Mixture, q_diag: &[S], l: &[S]) -> Vec<S> {
+    let (d, l_len) = (g.d, g.lower_len());
+    let mut factors = Vec::with_capacity(g.k * d * (d + 1) / 2);
+    for ik in 0..g.k {
+        let (q_diag, l) = (&q_diag[ik * d..][..d], &l[ik * l_len..][..l_len]);
+        let mut lower = g.lower_by_rows.iter();
+        for (j, &diagonal) in q_diag.iter().enumerate() {
+            factors.extend(lower.by_ref().take(j).map(|&index| l[index]));
+            factors.push(diagonal);
+        }
+    }
+    factors
 }
 
 /// `K (nD log(γ/√2) - log Γ_D(n/2)) - Σ_k (γ²/2 |Q_k|_F² - m Σ_j q_kj)`.
