@@ -2,8 +2,6 @@
 //! matrices (`objective`), and its gradient by the mixture's weights, means and precision
 //! factors (`jacobian`): one recording on a reused tape and one backward sweep.
 
-use std::ops::Sub;
-
 use serde::{Deserialize, Serialize};
 use serde_json::Value as Json;
 use tapegrad::{Tape, ln_gamma};
@@ -49,7 +47,7 @@ pub struct Mixture {
     /// The index in `l_k` of each entry of `Q`'s strictly lower triangle, row after row (row
     /// `j`'s `j` entries, left to right). `l_k` fills the triangle column by column, but
     /// `Q (x - μ)` takes it row by row: with this permutation, computed once here, the
-    /// objective lays each `Q_k` out by rows (see `factors_by_rows`), and each entry of
+    /// objective lays each `Q_k` out by rows (see `shifted_rows`), and each entry of
     /// `Q (x - μ)` is one dot product of two contiguous slices.
     lower_by_rows: Vec<usize>,
 }
@@ -87,35 +85,31 @@ impl Mixture {
 ///
 /// with `n = D + m + 1` and `Q_k` lower triangular, `exp(q_k)` on its diagonal and `l_k`
 /// below it. `mu`, `q` are `k x d` and `l` is `k x d(d-1)/2`, row after row.
-pub fn objective<S: Fused>(g: &Mixture, alpha: &[S], mu: &[S], q: &[S], l: &[S]) -> S
-where
-    f64: Sub<S, Output = S>,
-{
+pub fn objective<S: Fused>(g: &Mixture, alpha: &[S], mu: &[S], q: &[S], l: &[S]) -> S {
     let (d, k, n) = (g.d, g.k, g.n);
     let q_diag: Vec<S> = q.iter().map(|q| q.exp()).collect();
     let sum_q: Vec<S> = q.chunks(d).map(|qk| qk.iter().copied().sum()).collect();
     // α_k + Σ_j q_kj, the part of β_ik that does not depend on the point.
     let alpha_plus_sum_q: Vec<S> = alpha.iter().zip(&sum_q).map(|(&a, &s)| a + s).collect();
 
-    let factors = factors_by_rows(g, &q_diag, l);
+    let rows = shifted_rows(g, &q_diag, l, mu);
 
-    let (mut centered, mut q_centered) = (Vec::with_capacity(d), Vec::with_capacity(d));
+    let mut one_x = vec![1.0; d + 1];
+    let mut q_centered = Vec::with_capacity(d);
     let mut beta = Vec::with_capacity(k);
     let points = g.x.chunks(d);
     let sum_lse_beta: S = points
         .map(|x| {
+            one_x[1..].copy_from_slice(x);
             beta.clear();
-            let components = mu.chunks(d).zip(factors.chunks(d * (d + 1) / 2));
-            for ((mu, mut factor), &offset) in components.zip(&alpha_plus_sum_q) {
-                centered.clear();
-                centered.extend(x.iter().zip(mu).map(|(&x, &mu)| x - mu));
-                // Q (x - μ), row by row: Q's `j`-th row (from 1) is the next `j` factors,
-                // against the first `j` entries of x - μ.
+            for (mut rows, &offset) in rows.chunks(d * (d + 3) / 2).zip(&alpha_plus_sum_q) {
+                // Q (x - μ) = Q x - Q μ, row by row: row `j` (from 1) is the next `j + 1`
+                // factors, -(Q μ)_j and then Q's, against 1 and the first `j` entries of x.
                 q_centered.clear();
                 for j in 1..=d {
-                    let (row, rest) = factor.split_at(j);
-                    q_centered.push(short_dot(row, &centered[..j]));
-                    factor = rest;
+                    let (row, rest) = rows.split_at(j + 1);
+                    q_centered.push(short_dot_numbers(row, &one_x[..=j]));
+                    rows = rest;
                 }
                 let squared_norm = short_dot(&q_centered, &q_centered);
                 beta.push(squared_norm.mul_add(-0.5, offset));
@@ -143,21 +137,44 @@ fn short_dot<S: Fused>(a: &[S], b: &[S]) -> S {
     total
 }
 
-/// Each `Q_k` row after row, each row's diagonal entry last: row `j` is the `j + 1` numbers
-/// that multiply `(x - μ)_0..=j`, so `k` runs of `d (d + 1) / 2`. For a `Value` this copies
-/// handles, and records nothing.
-fn factors_by_rows<S: Fused>(g: &Mixture, q_diag: &[S], l: &[S]) -> Vec<S> {
+/// `a · c` for `c_0 = 1`: up to four terms as a chain of `mul_add`s from `a_0`, longer ones
+/// as one `Fused::dot_numbers` (see `short_dot`).
+fn short_dot_numbers<S: Fused>(a: &[S], c: &[f64]) -> S {
+    debug_assert_eq!(c[0], 1.0, "the chain starts from a_0 alone");
+    if a.len() > 4 {
+        return S::dot_numbers(a, c);
+    }
+    let mut total = a[0];
+    for (&a, &c) in a.iter().zip(c).skip(1) {
+        total = a.mul_add(c, total);
+    }
+    total
+}
+
+/// Each `Q_k` row after row, each row `j` (from 1) led by `-(Q_k μ_k)_j`: `[-(Q μ)_j, Q_j1,
+/// ..., Q_jj]`, the diagonal entry last, so that `(Q (x - μ))_j` is one dot product with
+/// `[1, x_1, ..., x_j]`, and `Q μ`, the same for every point, is computed once a call.
+/// `k` runs of `d (d + 3) / 2`.
+fn shifted_rows<S: Fused>(g: &Mixture, q_diag: &[S], l: &[S], mu: &[S]) -> Vec<S> {
     let (d, l_len) = (g.d, g.lower_len());
-    let mut factors = Vec::with_capacity(g.k * d * (d + 1) / 2);
+    let mut rows = Vec::with_capacity(g.k * d * (d + 3) / 2);
+    let mut row = Vec::with_capacity(d);
     for ik in 0..g.k {
-        let (q_diag, l) = (&q_diag[ik * d..][..d], &l[ik * l_len..][..l_len]);
+        let (q_diag, l, mu) = (
+            &q_diag[ik * d..][..d],
+            &l[ik * l_len..][..l_len],
+            &mu[ik * d..][..d],
+        );
         let mut lower = g.lower_by_rows.iter();
         for (j, &diagonal) in q_diag.iter().enumerate() {
-            factors.extend(lower.by_ref().take(j).map(|&index| l[index]));
-            factors.push(diagonal);
+            row.clear();
+            row.extend(lower.by_ref().take(j).map(|&index| l[index]));
+            row.push(diagonal);
+            rows.push(-short_dot(&row, &mu[..=j]));
+            rows.extend_from_slice(&row);
         }
     }
-    factors
+    rows
 }
 
 /// `K (nD log(γ/√2) - log Γ_D(n/2)) - Σ_k (γ²/2 |Q_k|_F² - m Σ_j q_kj)`.
