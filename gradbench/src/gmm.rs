@@ -89,20 +89,25 @@ pub fn objective<S: Fused>(g: &Mixture, alpha: &[S], mu: &[S], q: &[S], l: &[S])
     let (d, k, n) = (g.d, g.k, g.n);
     let q_diag: Vec<S> = q.iter().map(|q| q.exp()).collect();
     let sum_q: Vec<S> = q.chunks(d).map(|qk| qk.iter().copied().sum()).collect();
-    // α_k + Σ_j q_kj, the part of β_ik that does not depend on the point.
-    let alpha_plus_sum_q: Vec<S> = alpha.iter().zip(&sum_q).map(|(&a, &s)| a + s).collect();
+    // -2 (α_k + Σ_j q_kj), from which each point's -2 β_ik = |Q_k (x_i - μ_k)|² - 2 (α_k +
+    // Σ_j q_kj) is one chain of multiply-adds (the -1/2 goes with logsumexp's shift).
+    let minus_twice_offset: Vec<S> = alpha
+        .iter()
+        .zip(&sum_q)
+        .map(|(&a, &s)| (a + s) * -2.0)
+        .collect();
 
     let rows = shifted_rows(g, &q_diag, l, mu);
 
     let mut one_x = vec![1.0; d + 1];
     let mut q_centered = Vec::with_capacity(d);
-    let mut beta = Vec::with_capacity(k);
+    let mut minus_twice_beta = Vec::with_capacity(k);
     let points = g.x.chunks(d);
     let sum_lse_beta: S = points
         .map(|x| {
             one_x[1..].copy_from_slice(x);
-            beta.clear();
-            for (mut rows, &offset) in rows.chunks(d * (d + 3) / 2).zip(&alpha_plus_sum_q) {
+            minus_twice_beta.clear();
+            for (mut rows, &start) in rows.chunks(d * (d + 3) / 2).zip(&minus_twice_offset) {
                 // Q (x - μ) = Q x - Q μ, row by row: row `j` (from 1) is the next `j + 1`
                 // factors, -(Q μ)_j and then Q's, against 1 and the first `j` entries of x.
                 q_centered.clear();
@@ -111,10 +116,9 @@ pub fn objective<S: Fused>(g: &Mixture, alpha: &[S], mu: &[S], q: &[S], l: &[S])
                     q_centered.push(short_dot_numbers(row, &one_x[..=j]));
                     rows = rest;
                 }
-                let squared_norm = short_dot(&q_centered, &q_centered);
-                beta.push(squared_norm.mul_add(-0.5, offset));
+                minus_twice_beta.push(plus_squared_norm(start, &q_centered));
             }
-            logsumexp(&beta)
+            logsumexp_of_minus_halves(&minus_twice_beta)
         })
         .sum();
     let constant = -(n as f64) * d as f64 * 0.5 * (2.0 * std::f64::consts::PI).ln();
@@ -122,33 +126,28 @@ pub fn objective<S: Fused>(g: &Mixture, alpha: &[S], mu: &[S], q: &[S], l: &[S])
     likelihood + log_wishart_prior(g, &q_diag, &sum_q, l)
 }
 
-/// `a · b`: up to four terms as a product and a chain of `mul_add`s, longer ones as one
-/// `Fused::dot`. On a tape a dot is a variadic node, slower to record than a few fixed-size
-/// ones: at d = 2 (dots of one and two terms) the chain made the gradient 1.3x as fast, but
-/// chains of up to 9 or 25 terms made it slower at d = 10 and 20.
-fn short_dot<S: Fused>(a: &[S], b: &[S]) -> S {
-    if a.len() > 4 {
-        return S::dot(a, b);
+/// `start + z · z`: up to four terms as a chain of `mul_add`s, longer ones as one
+/// `Fused::dot` and an addition. On a tape a dot is a variadic node, slower to record than a
+/// few fixed-size ones: at d = 2 chains made the gradient 1.3x as fast, but chains of up to
+/// 9 or 25 terms made it slower at d = 10 and 20.
+fn plus_squared_norm<S: Fused>(start: S, z: &[S]) -> S {
+    if z.len() > 4 {
+        return S::dot(z, z) + start;
     }
-    let mut total = a[0] * b[0];
-    for (&a, &b) in a.iter().zip(b).skip(1) {
-        total = a.mul_add(b, total);
-    }
-    total
+    z.iter().fold(start, |total, &z| z.mul_add(z, total))
 }
 
 /// `a · c` for `c_0 = 1`: up to four terms as a chain of `mul_add`s from `a_0`, longer ones
-/// as one `Fused::dot_numbers` (see `short_dot`).
+/// as one `Fused::dot_numbers` (see `plus_squared_norm`).
 fn short_dot_numbers<S: Fused>(a: &[S], c: &[f64]) -> S {
     debug_assert_eq!(c[0], 1.0, "the chain starts from a_0 alone");
     if a.len() > 4 {
         return S::dot_numbers(a, c);
     }
-    let mut total = a[0];
-    for (&a, &c) in a.iter().zip(c).skip(1) {
-        total = a.mul_add(c, total);
-    }
-    total
+    a[1..]
+        .iter()
+        .zip(&c[1..])
+        .fold(a[0], |total, (&a, &c)| a.mul_add(c, total))
 }
 
 /// Each `Q_k` row after row, each row `j` (from 1) led by `-(Q_k μ_k)_j`: `[-(Q μ)_j, Q_j1,
@@ -170,7 +169,7 @@ fn shifted_rows<S: Fused>(g: &Mixture, q_diag: &[S], l: &[S], mu: &[S]) -> Vec<S
             row.clear();
             row.extend(lower.by_ref().take(j).map(|&index| l[index]));
             row.push(diagonal);
-            rows.push(-short_dot(&row, &mu[..=j]));
+            rows.push(-S::dot(&row, &mu[..=j]));
             rows.extend_from_slice(&row);
         }
     }
@@ -202,6 +201,17 @@ fn log_wishart_prior<S: Fused>(g: &Mixture, q_diag: &[S], sum_q: &[S], l: &[S]) 
 fn logsumexp<S: Fused>(v: &[S]) -> S {
     let largest = v.iter().map(|x| x.data()).fold(f64::NEG_INFINITY, f64::max);
     v.iter().map(|&x| (x - largest).exp()).sum::<S>().ln() + largest
+}
+
+/// `log Σ exp(-v_i / 2)`, as `logsumexp` of the `-v_i / 2`, each halved with its shift in
+/// one multiply-add.
+fn logsumexp_of_minus_halves<S: Fused>(v: &[S]) -> S {
+    let largest = v
+        .iter()
+        .map(|x| -0.5 * x.data())
+        .fold(f64::NEG_INFINITY, f64::max);
+    let sum: S = v.iter().map(|&x| x.mul_add(-0.5, -largest).exp()).sum();
+    sum.ln() + largest
 }
 
 /// `log Γ_p(a) = p(p-1)/4 log π + Σ_{j=1..p} log Γ(a + (1-j)/2)`, the multivariate gamma
