@@ -21,21 +21,36 @@ struct Input {
 }
 
 /// `Σ_i min_j |c_j - p_i|²`, for `points` and `centroids` of dimension `d`, row after row.
+///
+/// The closest centroid to each point is found on plain numbers, and only its distance is
+/// computed on `S`: the minimum's derivatives (first and second) are those of the distance it
+/// picks, so on a tape the other `k - 1` distances would be recorded for nothing. Every
+/// distance is still computed at every call. On a tie the first closest centroid takes the
+/// point, where `S::min` would share the derivative between them.
 pub fn cost<S: Fused>(points: &[f64], centroids: &[S], d: usize) -> S {
+    let numbers: Vec<f64> = centroids.iter().map(|c| c.data()).collect();
     let mut difference = Vec::with_capacity(d);
-    let closest: Vec<S> = points
+    points
         .chunks(d)
         .map(|p| {
-            let mut distances = centroids.chunks(d).map(|c| {
-                difference.clear();
-                difference.extend(c.iter().zip(p).map(|(&c, &p)| c - p));
-                S::dot(&difference, &difference)
-            });
-            let first = distances.next().expect("at least one centroid");
-            distances.fold(first, |closest, distance| closest.min(distance))
+            let c = &centroids[closest(p, &numbers, d) * d..][..d];
+            difference.clear();
+            difference.extend(c.iter().zip(p).map(|(&c, &p)| c - p));
+            S::dot(&difference, &difference)
         })
-        .collect();
-    closest.iter().copied().sum()
+        .sum()
+}
+
+/// The row of `centroids` (numbers, `d` a row) nearest to `p`, the first of equals.
+fn closest(p: &[f64], centroids: &[f64], d: usize) -> usize {
+    let (mut nearest, mut smallest) = (0, f64::INFINITY);
+    for (j, c) in centroids.chunks(d).enumerate() {
+        let distance: f64 = c.iter().zip(p).map(|(c, p)| (c - p) * (c - p)).sum();
+        if distance < smallest {
+            (nearest, smallest) = (j, distance);
+        }
+    }
+    nearest
 }
 
 pub fn evaluate(function: &str, json: &Json) -> Result<Evaluated, String> {
