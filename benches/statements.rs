@@ -126,6 +126,42 @@ fn lennard_jones_gradient(
     y.data()
 }
 
+/// What the terms are computed on: samples for Pseudo-Huber and Cauchy, points and pairs of
+/// them for Lennard-Jones.
+struct Data {
+    samples: Vec<f64>,
+    points: Vec<f64>,
+    pairs: Vec<(usize, usize)>,
+}
+
+/// The three terms, each named by its input count.
+const TERMS_MEASURED: [(&str, Term); 3] = [
+    ("pseudo_huber_1_input", Term::PseudoHuber),
+    ("cauchy_3_inputs", Term::Cauchy),
+    ("lennard_jones_6_inputs", Term::LennardJones),
+];
+
+#[derive(Clone, Copy)]
+enum Term {
+    PseudoHuber,
+    Cauchy,
+    LennardJones,
+}
+
+impl Term {
+    /// The gradient of the sum of this term over `data`, recorded `way` on `tape`.
+    fn gradient(self, tape: &Tape, way: Way, data: &Data, grads: &mut Vec<f64>) -> f64 {
+        let data = black_box(data);
+        match self {
+            Term::PseudoHuber => pseudo_huber_gradient(tape, way, &data.samples, grads),
+            Term::Cauchy => cauchy_gradient(tape, way, &data.samples, grads),
+            Term::LennardJones => {
+                lennard_jones_gradient(tape, way, &data.points, &data.pairs, grads)
+            }
+        }
+    }
+}
+
 fn bench(c: &mut Criterion) {
     let samples: Vec<f64> = (0..TERMS).map(|i| 3.0 * (i as f64 * 0.37).sin()).collect();
     // Points on a jittered grid, at least about 1 apart; pairs of nearby points.
@@ -146,18 +182,19 @@ fn bench(c: &mut Criterion) {
         })
         .collect();
     assert!(pairs.iter().all(|&(i, j)| i != j));
+    let data = Data {
+        samples,
+        points,
+        pairs,
+    };
 
     let mut tape = Tape::new();
     let mut grads = Vec::new();
     // Every way of a term gives the same value (to rounding) before any is timed.
-    for (name, run) in [("pseudo_huber", 0), ("cauchy", 1), ("lennard_jones", 2)] {
+    for (name, term) in TERMS_MEASURED {
         let values = WAYS.map(|(_, way)| {
             tape.clear();
-            match run {
-                0 => pseudo_huber_gradient(&tape, way, &samples, &mut grads),
-                1 => cauchy_gradient(&tape, way, &samples, &mut grads),
-                _ => lennard_jones_gradient(&tape, way, &points, &pairs, &mut grads),
-            }
+            term.gradient(&tape, way, &data, &mut grads)
         });
         for v in values {
             assert!(
@@ -167,66 +204,36 @@ fn bench(c: &mut Criterion) {
         }
     }
 
-    report_interleaved(&mut tape, &samples, &points, &pairs);
+    report_interleaved(&mut tape, &data);
 
-    let mut group = c.benchmark_group("statements_pseudo_huber_1_input");
-    group.sample_size(30);
-    for (name, way) in WAYS {
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                tape.clear();
-                pseudo_huber_gradient(&tape, way, black_box(&samples), &mut grads)
-            })
-        });
+    for (name, term) in TERMS_MEASURED {
+        let mut group = c.benchmark_group(format!("statements_{name}"));
+        group.sample_size(30);
+        for (way_name, way) in WAYS {
+            group.bench_function(way_name, |b| {
+                b.iter(|| {
+                    tape.clear();
+                    term.gradient(&tape, way, &data, &mut grads)
+                })
+            });
+        }
+        group.finish();
     }
-    group.finish();
-
-    let mut group = c.benchmark_group("statements_cauchy_3_inputs");
-    group.sample_size(30);
-    for (name, way) in WAYS {
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                tape.clear();
-                cauchy_gradient(&tape, way, black_box(&samples), &mut grads)
-            })
-        });
-    }
-    group.finish();
-
-    let mut group = c.benchmark_group("statements_lennard_jones_6_inputs");
-    group.sample_size(30);
-    for (name, way) in WAYS {
-        group.bench_function(name, |b| {
-            b.iter(|| {
-                tape.clear();
-                lennard_jones_gradient(&tape, way, black_box(&points), &pairs, &mut grads)
-            })
-        });
-    }
-    group.finish();
 }
 
 /// Medians of `ROUNDS` runs of each way, the ways taking turns run by run, so that a change
 /// in the machine's load (other jobs share it) weighs on every way alike; printed with their
 /// ratios to op-by-op recording before criterion's own timings.
-fn report_interleaved(tape: &mut Tape, samples: &[f64], points: &[f64], pairs: &[(usize, usize)]) {
+fn report_interleaved(tape: &mut Tape, data: &Data) {
     const ROUNDS: usize = 101;
     let mut grads = Vec::new();
-    for (name, run) in [
-        ("pseudo_huber_1_input", 0),
-        ("cauchy_3_inputs", 1),
-        ("lennard_jones_6_inputs", 2),
-    ] {
+    for (name, term) in TERMS_MEASURED {
         let mut times = [const { Vec::new() }; 3];
         for _ in 0..ROUNDS {
             for (k, (_, way)) in WAYS.into_iter().enumerate() {
                 tape.clear();
                 let start = std::time::Instant::now();
-                black_box(match run {
-                    0 => pseudo_huber_gradient(tape, way, black_box(samples), &mut grads),
-                    1 => cauchy_gradient(tape, way, black_box(samples), &mut grads),
-                    _ => lennard_jones_gradient(tape, way, black_box(points), pairs, &mut grads),
-                });
+                black_box(term.gradient(tape, way, data, &mut grads));
                 times[k].push(start.elapsed().as_secs_f64());
             }
         }
